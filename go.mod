@@ -1,0 +1,3 @@
+module github.com/gobnn/bnn
+
+go 1.26
