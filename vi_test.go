@@ -113,6 +113,6 @@ func ExampleFitGaussianVI() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("|μ| ≈ %.2f, σ ≈ %.3f\n", math.Abs(res.Mean[0]), res.Std[0])
-	// Output: |μ| ≈ 1.99, σ ≈ 0.125
+	fmt.Printf("|μ| ≈ %.2f, σ ≈ %.2f\n", math.Abs(res.Mean[0]), res.Std[0])
+	// Output: |μ| ≈ 1.99, σ ≈ 0.13
 }
