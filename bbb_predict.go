@@ -111,7 +111,7 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 	nw := m.nw
 	sigma := make([]float32, nw)
 	for i, r := range m.params[nw : 2*nw] {
-		sigma[i], _, _ = softplusSigmoid32(r)
+		sigma[i], _ = softplusSigmoid32(r)
 	}
 	out := make([]float32, samples*n)
 	workers := min(runtime.GOMAXPROCS(0), samples)

@@ -45,20 +45,16 @@ func bbbLog32(x float32) float32 {
 	return float32(e)*math.Ln2 + 2*s*p
 }
 
-// softplusSigmoid32 returns σ = softplus(ρ) = log(1 + eᵖ), its derivative
-// sigmoid(ρ) and log σ.
-func softplusSigmoid32(rho float32) (sigma, dsigma, logSigma float32) {
+// softplusSigmoid32 returns σ = softplus(ρ) = log(1 + eᵖ) and its derivative sigmoid(ρ).
+func softplusSigmoid32(rho float32) (sigma, dsigma float32) {
 	if rho > 16 {
 		e := bbbExp32(-rho)
-		sigma = rho + e
-		return sigma, 1 - e, bbbLog32(sigma)
+		return rho + e, 1 - e
 	}
 	e := bbbExp32(rho)
 	u := 1 + e
 	if u == 1 {
-		sigma = e
-		return e, e, rho // softplus(ρ) = eᵖ to float32 precision
+		return e, e // softplus(ρ) = eᵖ to float32 precision
 	}
-	sigma = bbbLog32(u) * (e / (u - 1)) // log1p(e) without cancellation
-	return sigma, e / u, bbbLog32(sigma)
+	return bbbLog32(u) * (e / (u - 1)), e / u // log1p(e) without cancellation
 }

@@ -96,6 +96,9 @@ type bbbTrainer struct {
 	dsig        []float32 // dσ/dρ = sigmoid(ρ)
 	zeros       []float32 // zero bias for activations applied after the bias was added
 	sumLogSigma float64
+	partLog     [bbbChunks]float64 // per-chunk Σ log σ
+	partSq      [bbbChunks]float64 // per-chunk Σ σ² + μ² (closed-form KL)
+	phase       int
 	klWeight    float32
 	noise       float64
 	step        uint64
@@ -213,13 +216,13 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, cfg.Samples)
+	workers = min(workers, max(cfg.Samples, bbbChunks))
 	if workers > 1 {
-		t.jobs, t.done = make(chan int, cfg.Samples), make(chan struct{}, cfg.Samples)
+		t.jobs, t.done = make(chan int, max(cfg.Samples, bbbChunks)), make(chan struct{}, max(cfg.Samples, bbbChunks))
 		for range workers {
 			go func() {
-				for k := range t.jobs {
-					t.runSample(k)
+				for j := range t.jobs {
+					t.runJob(j)
 					t.done <- struct{}{}
 				}
 			}()
@@ -283,45 +286,118 @@ func (t *bbbTrainer) loadBatch(rows []int, b, M int) {
 // πᵢ·KL + NLL) and leaves its gradient in t.grads.
 func (t *bbbTrainer) lossGrad() float64 {
 	nw := t.m.nw
-	rho := t.pv[nw : 2*nw]
-	var sumLog float64
-	for i, r := range rho {
-		s, ds, ls := softplusSigmoid32(r)
-		t.sigma[i], t.dsig[i] = s, ds
-		sumLog += float64(ls)
-	}
-	t.sumLogSigma = sumLog
-	if t.cfg.LocalReparam {
-		for i, s := range t.sigma {
-			t.sigma2[i] = s * s
-		}
-	}
 	if t.cfg.LearnNoise {
 		t.noise = math.Exp(float64(t.pv[2*nw]))
 	}
-	K := len(t.samples)
-	if t.jobs != nil {
-		for k := range K {
-			t.jobs <- k
-		}
-		for range K {
-			<-t.done
-		}
-	} else {
-		for k := range K {
-			t.runSample(k)
-		}
+	t.runPhase(bbbPhaseSigma, bbbChunks)
+	t.sumLogSigma = 0
+	for _, v := range t.partLog {
+		t.sumLogSigma += v
 	}
-	return t.reduce()
+	t.runPhase(bbbPhaseSample, len(t.samples))
+	t.runPhase(bbbPhaseReduce, bbbChunks)
+	K := len(t.samples)
+	pi := float64(t.klWeight)
+	var loss, dNoise float64
+	for k := range t.samples {
+		s := &t.samples[k]
+		loss += pi*s.kl + s.nll
+		dNoise += s.dLogNoise
+	}
+	loss /= float64(K)
+	if t.cfg.KL == KLClosedForm {
+		var sumSq float64
+		for _, v := range t.partSq {
+			sumSq += v
+		}
+		s := t.m.Prior.scale
+		loss += pi * (float64(nw)*math.Log(s) - t.sumLogSigma + sumSq/(2*s*s) - 0.5*float64(nw))
+	}
+	if t.cfg.LearnNoise {
+		t.grads[2*nw] = float32(dNoise / float64(K))
+	}
+	return loss
 }
 
-// reduce averages the samples' gradients in sample order (so the result does
-// not depend on which goroutine ran which sample), adds the KL terms that do
-// not depend on the sample, and chains σ to ρ.
-func (t *bbbTrainer) reduce() float64 {
+// The per-step work runs in three phases on the worker pool: σ = softplus(ρ)
+// over fixed chunks of the weights, the K Monte-Carlo samples, and the
+// reduction over fixed chunks. Chunk boundaries and the order in which partial
+// sums are combined do not depend on the number of workers, so the results
+// are bit-identical at any GOMAXPROCS.
+const (
+	bbbPhaseSigma = iota
+	bbbPhaseSample
+	bbbPhaseReduce
+
+	bbbChunks = 8
+)
+
+// runPhase runs jobs 0…count−1 of phase on the workers (or inline without them).
+func (t *bbbTrainer) runPhase(phase, count int) {
+	t.phase = phase
+	if t.jobs == nil {
+		for j := range count {
+			t.runJob(j)
+		}
+		return
+	}
+	for j := range count {
+		t.jobs <- j
+	}
+	for range count {
+		<-t.done
+	}
+}
+
+func (t *bbbTrainer) runJob(j int) {
+	switch t.phase {
+	case bbbPhaseSigma:
+		t.sigmaChunk(j)
+	case bbbPhaseSample:
+		t.runSample(j)
+	default:
+		t.reduceChunk(j)
+	}
+}
+
+// chunk returns the weight index range of chunk c.
+func (t *bbbTrainer) chunk(c int) (lo, hi int) {
+	return c * t.m.nw / bbbChunks, (c + 1) * t.m.nw / bbbChunks
+}
+
+// sigmaChunk computes σ, dσ/dρ (and σ² for local reparameterisation) over
+// chunk c and its partial Σ log σ. The logarithms of the σ are summed as the
+// logarithm of a running product, renormalised by its binary exponent.
+func (t *bbbTrainer) sigmaChunk(c int) {
+	lo, hi := t.chunk(c)
 	nw := t.m.nw
-	K := len(t.samples)
-	invK := 1 / float32(K)
+	rho := t.pv[nw+lo : nw+hi]
+	sigma, dsig := t.sigma[lo:hi], t.dsig[lo:hi]
+	prod, exp := 1.0, 0
+	for i, r := range rho {
+		s, ds := softplusSigmoid32(r)
+		sigma[i], dsig[i] = s, ds
+		prod *= float64(s)
+		if i&3 == 3 { // four float32 factors cannot underflow or overflow a float64 near 1
+			var e int
+			prod, e = math.Frexp(prod)
+			exp += e
+		}
+	}
+	t.partLog[c] = math.Log(prod) + float64(exp)*math.Ln2
+	if t.cfg.LocalReparam {
+		for i, s := range sigma {
+			t.sigma2[lo+i] = s * s
+		}
+	}
+}
+
+// reduceChunk averages the samples' gradients over chunk c in sample order,
+// adds the KL terms that do not depend on the sample, and chains σ to ρ.
+func (t *bbbTrainer) reduceChunk(c int) {
+	lo, hi := t.chunk(c)
+	nw := t.m.nw
+	invK := 1 / float32(len(t.samples))
 	pi := t.klWeight
 	mu := t.pv[:nw]
 	closed := t.cfg.KL == KLClosedForm
@@ -330,7 +406,7 @@ func (t *bbbTrainer) reduce() float64 {
 		invS2 = float32(1 / (t.m.Prior.scale * t.m.Prior.scale))
 	}
 	var sumSq float64
-	for i := range nw {
+	for i := lo; i < hi; i++ {
 		var gm, gs float32
 		for k := range t.samples {
 			gm += t.samples[k].gmu[i]
@@ -349,21 +425,7 @@ func (t *bbbTrainer) reduce() float64 {
 		t.grads[i] = gm
 		t.grads[nw+i] = gs * t.dsig[i]
 	}
-	var loss, dNoise float64
-	for k := range t.samples {
-		s := &t.samples[k]
-		loss += float64(pi)*s.kl + s.nll
-		dNoise += s.dLogNoise
-	}
-	loss /= float64(K)
-	if closed {
-		s := t.m.Prior.scale
-		loss += float64(pi) * (float64(nw)*math.Log(s) - t.sumLogSigma + sumSq/(2*s*s) - 0.5*float64(nw))
-	}
-	if t.cfg.LearnNoise {
-		t.grads[2*nw] = float32(dNoise / float64(K))
-	}
-	return loss
+	t.partSq[c] = sumSq
 }
 
 // runSample draws Monte-Carlo sample k of the current step, runs the network
