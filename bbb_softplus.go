@@ -11,7 +11,8 @@ import "math"
 func bbbExp32(x float32) float32 {
 	x = min(max(x, -87.3), 88.7)
 	const log2e, ln2hi, ln2lo = 1.44269504088896341, 0.693145751953125, 1.428606765330187045e-6
-	k := float32(math.Floor(float64(x*log2e + 0.5)))
+	const round = 0x1.8p23 // adding and subtracting 1.5·2²³ rounds to the nearest integer
+	k := (x*log2e + round) - round
 	r := x - k*ln2hi - k*ln2lo // |r| ≤ ln2/2
 	// Taylor polynomial of eʳ to degree 7: truncation < 2e-9 for |r| ≤ 0.347.
 	p := float32(1.0 / 5040)
@@ -52,6 +53,11 @@ func softplusSigmoid32(rho float32) (sigma, dsigma float32) {
 		return rho + e, 1 - e
 	}
 	e := bbbExp32(rho)
+	if e < 0x1p-4 { // ρ < −2.77, the usual regime: the series of log1p needs no logarithm
+		// log1p(e) = e(1 − e/2 + e²/3 − e³/4 + e⁴/5 − e⁵/6); the next term is < e⁶/7 < 2⁻²⁴/7.
+		q := 1 - e*(1.0/2-e*(1.0/3-e*(1.0/4-e*(1.0/5-e*(1.0/6)))))
+		return e * q, e / (1 + e)
+	}
 	u := 1 + e
 	if u == 1 {
 		return e, e // softplus(ρ) = eᵖ to float32 precision

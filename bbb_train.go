@@ -102,7 +102,10 @@ type bbbTrainer struct {
 	klWeight    float32
 	noise       float64
 	step        uint64
-	opt         *Adam
+	adamMu      [bbbChunks]*Adam // Adam over each chunk's μ; identical to one Adam over all
+	adamRho     [bbbChunks]*Adam // and over each chunk's ρ
+	adamNoise   *Adam            // log noise, when learned
+	sigmaFresh  bool             // σ, dσ/dρ and partLog match the current ρ
 	samples     []bbbSample
 
 	jobs chan int
@@ -183,11 +186,18 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 		t.pv = m.params[:2*nw+1] // setShape leaves one spare slot for log NoiseStd
 		t.pv[2*nw] = float32(math.Log(m.NoiseStd))
 	}
-	opt, err := NewAdam(len(t.pv), float32(cfg.LR))
-	if err != nil {
-		return nil, err
+	// Adam is elementwise, so one instance per chunk (same hyperparameters and
+	// step count) updates exactly as one instance over all parameters would,
+	// and the chunks can be stepped in parallel.
+	for c := range bbbChunks {
+		n := (c+1)*nw/bbbChunks - c*nw/bbbChunks
+		var err error
+		if t.adamMu[c], err = NewAdam(n, float32(cfg.LR)); err != nil {
+			return nil, err
+		}
+		t.adamRho[c], _ = NewAdam(n, float32(cfg.LR))
 	}
-	t.opt = opt
+	t.adamNoise, _ = NewAdam(1, float32(cfg.LR))
 	t.grads = make([]float32, len(t.pv))
 	t.sigma, t.sigma2, t.dsig = make([]float32, nw), make([]float32, nw), make([]float32, nw)
 	t.zeros = make([]float32, mw)
@@ -259,9 +269,7 @@ func (t *bbbTrainer) epoch() float64 {
 	var total float64
 	for b := range M {
 		t.loadBatch(t.perm[b*bs:min((b+1)*bs, t.n)], b, M)
-		total += t.lossGrad()
-		t.opt.Step(t.pv, t.grads)
-		t.step++
+		total += t.trainStep()
 	}
 	return total
 }
@@ -285,17 +293,47 @@ func (t *bbbTrainer) loadBatch(rows []int, b, M int) {
 // lossGrad evaluates the current minibatch's loss (the K-sample average of
 // πᵢ·KL + NLL) and leaves its gradient in t.grads.
 func (t *bbbTrainer) lossGrad() float64 {
-	nw := t.m.nw
+	t.prepare()
+	t.runPhase(bbbPhaseSample, len(t.samples))
+	t.runPhase(bbbPhaseReduce, bbbChunks)
+	return t.finishLoss()
+}
+
+// trainStep runs one optimisation step on the current minibatch and returns
+// its loss before the update. The reduction, the Adam update and the next
+// step's σ = softplus(ρ) run fused, chunk by chunk, on the workers.
+func (t *bbbTrainer) trainStep() float64 {
+	t.prepare()
+	t.runPhase(bbbPhaseSample, len(t.samples))
+	t.runPhase(bbbPhaseReduceStep, bbbChunks)
+	t.sigmaFresh = true
+	loss := t.finishLoss()
 	if t.cfg.LearnNoise {
-		t.noise = math.Exp(float64(t.pv[2*nw]))
+		t.adamNoise.Step(t.pv[2*t.m.nw:], t.grads[2*t.m.nw:])
 	}
-	t.runPhase(bbbPhaseSigma, bbbChunks)
+	t.step++
+	return loss
+}
+
+// prepare makes σ current and sums log σ.
+func (t *bbbTrainer) prepare() {
+	if t.cfg.LearnNoise {
+		t.noise = math.Exp(float64(t.pv[2*t.m.nw]))
+	}
+	if !t.sigmaFresh {
+		t.runPhase(bbbPhaseSigma, bbbChunks)
+	}
+	t.sigmaFresh = false
 	t.sumLogSigma = 0
 	for _, v := range t.partLog {
 		t.sumLogSigma += v
 	}
-	t.runPhase(bbbPhaseSample, len(t.samples))
-	t.runPhase(bbbPhaseReduce, bbbChunks)
+}
+
+// finishLoss combines the samples' losses and the closed-form KL, and sets the
+// log-noise gradient.
+func (t *bbbTrainer) finishLoss() float64 {
+	nw := t.m.nw
 	K := len(t.samples)
 	pi := float64(t.klWeight)
 	var loss, dNoise float64
@@ -328,6 +366,7 @@ const (
 	bbbPhaseSigma = iota
 	bbbPhaseSample
 	bbbPhaseReduce
+	bbbPhaseReduceStep
 
 	bbbChunks = 8
 )
@@ -355,8 +394,15 @@ func (t *bbbTrainer) runJob(j int) {
 		t.sigmaChunk(j)
 	case bbbPhaseSample:
 		t.runSample(j)
+	case bbbPhaseReduce:
+		t.reduceChunk(j)
 	default:
 		t.reduceChunk(j)
+		lo, hi := t.chunk(j)
+		nw := t.m.nw
+		t.adamMu[j].Step(t.pv[lo:hi], t.grads[lo:hi])
+		t.adamRho[j].Step(t.pv[nw+lo:nw+hi], t.grads[nw+lo:nw+hi])
+		t.sigmaChunk(j)
 	}
 }
 
