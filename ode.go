@@ -384,7 +384,7 @@ func (s *ODESolver) step(f ODEFunc, t, tf, dir, hAbs float64, st *ODEStats) (tNe
 			st.Accepted++
 			factor := dpMaxFactor
 			if errNorm > 0 {
-				factor = math.Min(dpMaxFactor, dpSafety*math.Pow(errNorm, -0.2))
+				factor = math.Min(dpMaxFactor, dpSafety*math.Exp(-0.2*math.Log(errNorm)))
 			}
 			if rejected {
 				factor = math.Min(1, factor)
@@ -398,7 +398,7 @@ func (s *ODESolver) step(f ODEFunc, t, tf, dir, hAbs float64, st *ODEStats) (tNe
 			}
 			hAbs *= dpMinFactor
 		} else {
-			hAbs *= math.Max(dpMinFactor, dpSafety*math.Pow(errNorm, -0.2))
+			hAbs *= math.Max(dpMinFactor, dpSafety*math.Exp(-0.2*math.Log(errNorm)))
 		}
 		rejected = true
 	}
