@@ -393,3 +393,21 @@ func FuzzSolve(f *testing.F) {
 		}
 	})
 }
+
+func TestInvFifthRoot(t *testing.T) {
+	worst := 0.0
+	for i := 0; i <= 200000; i++ {
+		e := math.Pow(10, -6+10*float64(i)/200000)
+		want := math.Pow(e, -0.2)
+		worst = math.Max(worst, math.Abs(invFifthRoot(e)-want)/want)
+	}
+	t.Logf("max relative deviation from math.Pow: %.2g", worst)
+	if worst > 2e-15 {
+		t.Errorf("invFifthRoot deviates from math.Pow by %g", worst)
+	}
+	for _, e := range []float64{1, 2, 32, 1.0 / 32, 0.5, 1e-6, 1e4} {
+		if d := math.Abs(invFifthRoot(e) - math.Pow(e, -0.2)); d > 2e-15*math.Pow(e, -0.2) {
+			t.Errorf("e=%g: %g vs %g", e, invFifthRoot(e), math.Pow(e, -0.2))
+		}
+	}
+}

@@ -115,7 +115,7 @@ func (s *OscillatorSolver) SolveTo(dst []float64, o Oscillator, t0, x0, v0 float
 	out := s.buf[:2*len(ts)]
 	s.c1, s.c2 = 2*o.Zeta*o.OmegaN, o.OmegaN*o.OmegaN
 	s.y0 = [2]float64{x0, v0}
-	st, err := s.ode.Solve(s.rhs, t0, s.y0[:], ts, out)
+	st, err := s.ode.solve(s.rhs, odeLinear2{on: true, c1: s.c1, c2: s.c2}, t0, s.y0[:], ts, out)
 	if err != nil {
 		return st, fmt.Errorf("bnn: oscillator ζ=%g ωₙ=%g: %w", o.Zeta, o.OmegaN, err)
 	}
