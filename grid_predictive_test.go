@@ -83,7 +83,7 @@ func TestGridPredictiveSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := odeLinspace(0, 8, 300)
+	ts := odeLinspace(0, 8, 100)
 	var first *GridPredictive
 	for _, w := range []int{1, 3} {
 		p, err := g.Predictive(ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{Workers: w})
@@ -110,13 +110,13 @@ func TestGridPredictiveSeed(t *testing.T) {
 			inside++
 		}
 	}
-	t.Logf("%d mixture cells; latent std at t=0,4,8: %.3g %.3g %.3g; truth within the mean ± 2 latent std + 0.01 at %d/300 times",
-		p.Cells, p.LatentStd[0], p.LatentStd[150], p.LatentStd[299], inside)
-	if inside < 270 {
-		t.Errorf("truth near the predictive mean at only %d of 300 times", inside)
+	t.Logf("%d mixture cells; latent std at t=0,4,8: %.3g %.3g %.3g; truth within the mean ± 2 latent std + 0.01 at %d/100 times",
+		p.Cells, p.LatentStd[0], p.LatentStd[50], p.LatentStd[99], inside)
+	if inside < 90 {
+		t.Errorf("truth near the predictive mean at only %d of 100 times", inside)
 	}
-	if p.LatentStd[0] > 1e-12 || p.LatentStd[299] < p.LatentStd[150] {
-		t.Errorf("latent std %g at t=0, %g at t=4, %g at t=8", p.LatentStd[0], p.LatentStd[150], p.LatentStd[299])
+	if p.LatentStd[0] > 1e-12 || p.LatentStd[99] < p.LatentStd[50] {
+		t.Errorf("latent std %g at t=0, %g at t=4, %g at t=8", p.LatentStd[0], p.LatentStd[50], p.LatentStd[99])
 	}
 }
 

@@ -134,8 +134,9 @@ const epsilon64 = 0x1p-52
 // equal t0. Outputs between step ends come from the continuous extension.
 //
 // Errors: ErrShape for wrong lengths, ErrEmpty for no output times,
-// ErrNonFinite for NaN/±Inf in t0, ts or y0 (naming the index) or a
-// right-hand side that returns NaN/±Inf for a finite state (naming t),
+// ErrNonFinite for NaN/±Inf in t0, ts or y0 (naming the index), a
+// right-hand side that returns NaN/±Inf for a finite state (naming t) or a
+// solution that overflows,
 // ErrNonIncreasing for badly ordered output times, ErrTooManySteps when
 // MaxSteps attempts do not reach the end and ErrStepSizeTooSmall when the
 // step falls below 10 ulps of t (typically stiffness or a singularity).
@@ -362,6 +363,9 @@ func (s *ODESolver) step(f ODEFunc, lin odeLinear2, t, tf, dir, hAbs float64, st
 		st.NFev += 6
 
 		if errNorm < 1 {
+			if i := firstNonFinite(s.yNew[:s.n]); i >= 0 {
+				return 0, 0, fmt.Errorf("bnn: ode: solution component %d overflowed to %g at t = %g: %w", i, s.yNew[i], tNew, ErrNonFinite)
+			}
 			st.Accepted++
 			factor := dpMaxFactor
 			if errNorm > 1e-6 { // below, 0.9·err^(−1/5) > 14 is clamped anyway

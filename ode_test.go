@@ -411,3 +411,17 @@ func TestInvFifthRoot(t *testing.T) {
 		}
 	}
 }
+
+// A solution that overflows float64 fails (the step collapses as the
+// stages overflow) instead of returning ±Inf.
+func TestODEOverflow(t *testing.T) {
+	opts := DefaultODEOptions()
+	opts.RTol, opts.ATol = 1e-3, 1e-6
+	s, _ := NewODESolver(1, opts)
+	f := func(_ float64, y, d []float64) { d[0] = 50 * y[0] }
+	out := make([]float64, 1)
+	_, err := s.Solve(f, 0, []float64{1e300}, []float64{100}, out)
+	if !errors.Is(err, ErrNonFinite) && !errors.Is(err, ErrStepSizeTooSmall) {
+		t.Fatalf("got %v, want ErrNonFinite or ErrStepSizeTooSmall", err)
+	}
+}
