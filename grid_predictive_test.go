@@ -30,7 +30,7 @@ func TestGridPredictiveLinearGaussian(t *testing.T) {
 		}
 	}
 	ts := []float64{0, 0.5, 1, 2, 5}
-	p, err := g.Predictive(ts, lin, sigma, GridPredictiveOptions{Level: 0.9})
+	p, err := g.Predictive(ts, lin, sigma, GridPredictiveOptions{Level: 0.9, TailMass: 1e-13})
 	if err != nil {
 		t.Fatal(err)
 	}
