@@ -180,7 +180,7 @@ func (c *Cholesky) SolveLTVecTo(dst, y []float64) error {
 	return nil
 }
 
-// MulLVecTo computes L·z into dst (dst must not be z). For z ~ N(0, I),
+// MulLVecTo computes L·z into dst (dst may be z). For z ~ N(0, I),
 // L·z ~ N(0, A). Errors as SolveVecTo.
 func (c *Cholesky) MulLVecTo(dst, z []float64) error {
 	if err := c.checkVec("MulLVecTo", dst, z); err != nil {
