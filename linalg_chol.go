@@ -63,6 +63,14 @@ func (c *Cholesky) factorize(a *Dense, jitter float64) error {
 	if a.cols != n {
 		return fmt.Errorf("bnn: cholesky: matrix is %d×%d, not square: %w", a.rows, a.cols, ErrShape)
 	}
+	ad := a.data
+	for i := 0; i < n; i++ {
+		for j, v := range ad[i*n : i*n+i+1] {
+			if v-v != 0 {
+				return fmt.Errorf("bnn: cholesky: element (%d, %d) is %g: %w", i, j, v, ErrNonFinite)
+			}
+		}
+	}
 	if cap(c.l) < n*n {
 		c.l = make([]float64, n*n)
 		c.diag = make([]float64, n)
@@ -70,32 +78,94 @@ func (c *Cholesky) factorize(a *Dense, jitter float64) error {
 	c.n = n
 	l := c.l[:n*n]
 	inv := c.diag[:n]
-	ad := a.data
-	for i := 0; i < n; i++ {
-		li := l[i*n : (i+1)*n]
-		ai := ad[i*n : i*n+i+1]
+	// Rows are computed two at a time (Cholesky–Banachiewicz order): the
+	// 2×2 blocks of dot products share their loads, and every inner loop runs
+	// along contiguous rows.
+	i := 0
+	for ; i+1 < n; i += 2 {
+		l0, l1 := l[i*n:(i+1)*n], l[(i+1)*n:(i+2)*n]
+		a0, a1 := ad[i*n:(i+1)*n], ad[(i+1)*n:(i+2)*n]
+		j := 0
+		for ; j+1 < i; j += 2 {
+			lj0, lj1 := l[j*n:j*n+j], l[(j+1)*n:(j+1)*n+j+1]
+			s00, s01, s10, s11 := dot2x2F64(l0[:j], l1[:j], lj0, lj1[:j])
+			v0 := (a0[j] - s00) * inv[j]
+			v1 := (a1[j] - s10) * inv[j]
+			l0[j], l1[j] = v0, v1
+			ljj := lj1[j]
+			l0[j+1] = (a0[j+1] - s01 - v0*ljj) * inv[j+1]
+			l1[j+1] = (a1[j+1] - s11 - v1*ljj) * inv[j+1]
+		}
+		for ; j < i; j++ {
+			lj := l[j*n : j*n+j]
+			l0[j] = (a0[j] - dotF64(l0[:j], lj)) * inv[j]
+			l1[j] = (a1[j] - dotF64(l1[:j], lj)) * inv[j]
+		}
+		d, err := choleskyPivot(i, a0[i]+jitter-dotF64(l0[:i], l0[:i]))
+		if err != nil {
+			return err
+		}
+		l0[i], inv[i] = d, 1/d
+		clear(l0[i+1:])
+		l1[i] = (a1[i] - dotF64(l1[:i], l0[:i])) * inv[i]
+		d, err = choleskyPivot(i+1, a1[i+1]+jitter-dotF64(l1[:i+1], l1[:i+1]))
+		if err != nil {
+			return err
+		}
+		l1[i+1], inv[i+1] = d, 1/d
+		clear(l1[i+2:])
+	}
+	if i < n { // last row when n is odd
+		li, ai := l[i*n:(i+1)*n], ad[i*n:(i+1)*n]
 		for j := 0; j < i; j++ {
-			v := ai[j]
-			if v-v != 0 {
-				return fmt.Errorf("bnn: cholesky: element (%d, %d) is %g: %w", i, j, v, ErrNonFinite)
-			}
-			li[j] = (v - dotF64(li[:j], l[j*n:j*n+j])) * inv[j]
+			li[j] = (ai[j] - dotF64(li[:j], l[j*n:j*n+j])) * inv[j]
 		}
-		v := ai[i]
-		if v-v != 0 {
-			return fmt.Errorf("bnn: cholesky: element (%d, %d) is %g: %w", i, i, v, ErrNonFinite)
+		d, err := choleskyPivot(i, ai[i]+jitter-dotF64(li[:i], li[:i]))
+		if err != nil {
+			return err
 		}
-		d := v + jitter - dotF64(li[:i], li[:i])
-		if !(d > 0) {
-			return fmt.Errorf("bnn: cholesky: pivot %d is %g: %w", i, d, ErrNotPositiveDefinite)
-		}
-		d = math.Sqrt(d)
-		li[i] = d
-		inv[i] = 1 / d
-		clear(li[i+1:])
+		li[i], inv[i] = d, 1/d
 	}
 	c.ok = true
 	return nil
+}
+
+// choleskyPivot returns √d for the pivot d of row i, or an error naming the
+// pivot when d is not positive.
+func choleskyPivot(i int, d float64) (float64, error) {
+	if !(d > 0) {
+		return 0, fmt.Errorf("bnn: cholesky: pivot %d is %g: %w", i, d, ErrNotPositiveDefinite)
+	}
+	return math.Sqrt(d), nil
+}
+
+// dot2x2F64 returns the four dot products x0·y0, x0·y1, x1·y0, x1·y1 of
+// equal-length vectors in one pass, two elements per step.
+func dot2x2F64(x0, x1, y0, y1 []float64) (s00, s01, s10, s11 float64) {
+	n := len(x0)
+	x1, y0, y1 = x1[:n], y0[:n], y1[:n]
+	var t00, t01, t10, t11 float64
+	k := 0
+	for ; k+2 <= n; k += 2 {
+		a0, a1, b0, b1 := x0[k], x1[k], y0[k], y1[k]
+		s00 += a0 * b0
+		s01 += a0 * b1
+		s10 += a1 * b0
+		s11 += a1 * b1
+		a0, a1, b0, b1 = x0[k+1], x1[k+1], y0[k+1], y1[k+1]
+		t00 += a0 * b0
+		t01 += a0 * b1
+		t10 += a1 * b0
+		t11 += a1 * b1
+	}
+	if k < n {
+		a0, a1, b0, b1 := x0[k], x1[k], y0[k], y1[k]
+		s00 += a0 * b0
+		s01 += a0 * b1
+		s10 += a1 * b0
+		s11 += a1 * b1
+	}
+	return s00 + t00, s01 + t01, s10 + t10, s11 + t11
 }
 
 // Size returns n for an n×n factor (0 when empty).
