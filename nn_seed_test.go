@@ -26,7 +26,7 @@ type nnSeedData struct {
 	refEns, refDrop float64 // PyTorch interpolation RMSEs
 }
 
-func loadNNSeedData(t *testing.T) nnSeedData {
+func loadNNSeedData(t testing.TB) nnSeedData {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/seed_torch_cpu.json")
 	if err != nil {
