@@ -111,3 +111,30 @@ func (d *MCDropout) predict(mean, epi, ale, x []float64) error {
 	}
 	return nil
 }
+
+func (d *MCDropout) modelKind() string { return modelKindDropout }
+
+// appendModelPayload writes the network payload, Samples and Seed.
+func (d *MCDropout) appendModelPayload(w *modelWriter) {
+	d.net.appendModelPayload(w)
+	w.u64(uint64(d.Samples))
+	w.u64(d.Seed)
+}
+
+// nnMaxSamples bounds a decoded MC sample count.
+const nnMaxSamples = 1 << 30
+
+func decodeMCDropout(r *modelReader) (Regressor, error) {
+	net, err := decodeNetwork(r)
+	if err != nil {
+		return nil, err
+	}
+	samples, seed := r.u64(), r.u64()
+	if r.err != nil {
+		return nil, r.err
+	}
+	if samples < 1 || samples > nnMaxSamples {
+		return nil, fmt.Errorf("%d samples: %w", samples, ErrCorruptModel)
+	}
+	return &MCDropout{net: net, Samples: int(samples), Seed: seed}, nil
+}

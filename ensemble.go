@@ -174,3 +174,35 @@ func (e *Ensemble) predict(mean, epi, ale, x []float64) error {
 	}
 	return nil
 }
+
+func (e *Ensemble) modelKind() string { return modelKindEnsemble }
+
+// appendModelPayload writes the member count and each member's network payload.
+func (e *Ensemble) appendModelPayload(w *modelWriter) {
+	w.u32(uint32(len(e.members)))
+	for _, m := range e.members {
+		m.appendModelPayload(w)
+	}
+}
+
+func decodeEnsemble(r *modelReader) (Regressor, error) {
+	n := int(r.u32())
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n < 1 || !r.fits(n, 1) {
+		return nil, fmt.Errorf("%d members: %w", n, ErrCorruptModel)
+	}
+	e := &Ensemble{members: make([]*Network, n)}
+	for k := range e.members {
+		net, err := decodeNetwork(r)
+		if err != nil {
+			return nil, fmt.Errorf("member %d: %w", k, err)
+		}
+		if k > 0 && !net.sameShape(e.members[0]) {
+			return nil, fmt.Errorf("member %d differs in shape or scaling from member 0: %w", k, ErrCorruptModel)
+		}
+		e.members[k] = net
+	}
+	return e, nil
+}

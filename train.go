@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 )
 
@@ -413,4 +414,12 @@ func (net *Network) PredictTo(mean, std, x []float64) error {
 		}
 	}
 	return nil
+}
+
+// sameShape reports whether two networks have identical layers, loss and scaling.
+func (net *Network) sameShape(o *Network) bool {
+	return slices.Equal(net.mlp.sizes, o.mlp.sizes) && net.mlp.act == o.mlp.act &&
+		net.mlp.dropout == o.mlp.dropout && net.loss == o.loss &&
+		slices.Equal(net.scale.inMean, o.scale.inMean) && slices.Equal(net.scale.inScale, o.scale.inScale) &&
+		net.scale.yMean == o.scale.yMean && net.scale.yScale == o.scale.yScale
 }
