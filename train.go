@@ -423,3 +423,14 @@ func (net *Network) sameShape(o *Network) bool {
 		slices.Equal(net.scale.inMean, o.scale.inMean) && slices.Equal(net.scale.inScale, o.scale.inScale) &&
 		net.scale.yMean == o.scale.yMean && net.scale.yScale == o.scale.yScale
 }
+
+// String returns the loss's name ("mse", "gaussian").
+func (l Loss) String() string {
+	switch l {
+	case LossMSE:
+		return "mse"
+	case LossGaussian:
+		return "gaussian"
+	}
+	return fmt.Sprintf("Loss(%d)", uint8(l))
+}
