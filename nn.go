@@ -146,7 +146,6 @@ type mlpWork struct {
 	delta    [][]float32
 	out      []float32
 	dout     []float32
-	ones     []float32
 	grad     []float32
 	gw, gb   [][]float32
 	rng      *rand.PCG // dropout masks
@@ -171,10 +170,6 @@ func newMLPWork(m *MLP, capRows int, rng *rand.PCG) *mlpWork {
 	}
 	wk.out = make([]float32, capRows*m.sizes[L])
 	wk.dout = make([]float32, capRows*m.sizes[L])
-	wk.ones = make([]float32, capRows)
-	for i := range wk.ones {
-		wk.ones[i] = 1
-	}
 	wk.grad = make([]float32, len(m.params))
 	wk.gw, wk.gb = mlpViews(m.sizes, wk.grad)
 	return wk
@@ -196,7 +191,7 @@ func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
 		} else {
 			z = wk.y[l+1][:n*fout]
 		}
-		sgemm(false, false, n, fout, fin, 1, in, fin, m.w[l], fout, 0, z, fout)
+		denseForward(z, in, m.w[l], n, fin, fout)
 		if l == L-1 {
 			addBias(z, m.b[l], fout)
 			return z
@@ -253,13 +248,12 @@ func (m *MLP) backward(wk *mlpWork, n int) {
 		if l > 0 {
 			in = wk.h[l][:n*fin]
 		}
-		sgemm(true, false, fin, fout, n, 1, in, fin, dz, fout, 0, wk.gw[l], fout)
-		sgemm(false, false, 1, fout, n, 1, wk.ones, n, dz, fout, 0, wk.gb[l], fout)
+		denseWeightGrad(wk.gw[l], wk.gb[l], in, dz, n, fin, fout)
 		if l == 0 {
 			return
 		}
 		dh := wk.delta[l][:n*fin]
-		sgemm(false, true, n, fin, fout, 1, dz, fout, m.w[l], fout, 0, dh, fin)
+		denseInputGrad(dh, dz, m.w[l], n, fin, fout)
 		if wk.dropping {
 			mulInPlace(dh, wk.mask[l][:n*fin])
 		}
@@ -273,4 +267,63 @@ func mulInPlace(a, b []float32) {
 	for i := range a {
 		a[i] *= b[i]
 	}
+}
+
+// denseForward computes z = in·w for n rows (in n×fin, w fin×fout). The
+// one-input and one-output layers of small regression nets skip the
+// general matrix product and its packing.
+func denseForward(z, in, w []float32, n, fin, fout int) {
+	switch {
+	case fin == 1:
+		w = w[:fout]
+		for r, xr := range in[:n] {
+			zr := z[r*fout : (r+1)*fout]
+			for j, wj := range w {
+				zr[j] = xr * wj
+			}
+		}
+	case fout == 1:
+		for r := range z[:n] {
+			z[r] = sdot(in[r*fin:(r+1)*fin], w)
+		}
+	default:
+		sgemm(false, false, n, fout, fin, 1, in, fin, w, fout, 0, z, fout)
+	}
+}
+
+// denseWeightGrad overwrites gw = inᵀ·dz and gb = column sums of dz for n rows.
+func denseWeightGrad(gw, gb, in, dz []float32, n, fin, fout int) {
+	clear(gb)
+	for r := range n {
+		saxpy(1, dz[r*fout:(r+1)*fout], gb)
+	}
+	switch {
+	case fin == 1:
+		clear(gw)
+		for r, xr := range in[:n] {
+			saxpy(xr, dz[r*fout:(r+1)*fout], gw)
+		}
+	case fout == 1:
+		clear(gw)
+		for r, d := range dz[:n] {
+			saxpy(d, in[r*fin:(r+1)*fin], gw)
+		}
+	default:
+		sgemm(true, false, fin, fout, n, 1, in, fin, dz, fout, 0, gw, fout)
+	}
+}
+
+// denseInputGrad overwrites dh = dz·wᵀ for n rows.
+func denseInputGrad(dh, dz, w []float32, n, fin, fout int) {
+	if fout == 1 {
+		w = w[:fin]
+		for r, d := range dz[:n] {
+			hr := dh[r*fin : (r+1)*fin]
+			for i, wi := range w {
+				hr[i] = d * wi
+			}
+		}
+		return
+	}
+	sgemm(false, true, n, fin, fout, 1, dz, fout, w, fout, 0, dh, fin)
 }
