@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
-	"sync/atomic"
 )
 
 // Ensemble is a deep ensemble (Lakshminarayanan et al., 2017): M networks
@@ -30,7 +28,7 @@ func nnMemberSeed(seed uint64, k int) uint64 {
 }
 
 // TrainEnsemble trains members networks with the settings in cfg, member k
-// with the seed derived from (cfg.Seed, k), on up to GOMAXPROCS goroutines.
+// with the seed derived from (cfg.Seed, k), each on its own goroutine.
 // The trained weights depend only on the data, cfg and members, never on
 // GOMAXPROCS or scheduling. Errors are those of Train (the first failing
 // member's), or ErrInvalidParameter if members < 1.
@@ -63,22 +61,18 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	defer cancel(nil)
 	nets := make([]*Network, members)
 	errs := make([]error, members)
-	var next atomic.Int64
+	// One goroutine per member: the scheduler time-slices them, so M members
+	// on P cores finish together after M/P member-times (a pool of P workers
+	// would need ⌈M/P⌉).
 	var wg sync.WaitGroup
-	for range min(members, runtime.GOMAXPROCS(0)) {
+	for k := range members {
 		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= members {
-					return
-				}
-				mc := cfg
-				mc.Seed = nnMemberSeed(cfg.Seed, k)
-				nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
-				if errs[k] != nil {
-					errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
-					cancel(errs[k])
-				}
+			mc := cfg
+			mc.Seed = nnMemberSeed(cfg.Seed, k)
+			nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
+			if errs[k] != nil {
+				errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
+				cancel(errs[k])
 			}
 		})
 	}

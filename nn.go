@@ -208,30 +208,27 @@ func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
 }
 
 // dropoutMask draws inverted-dropout multipliers (0 with probability p, else
-// 1/(1−p)) into mask and writes h = y·mask. Each element uses 32 random bits.
+// 1/(1−p)) into mask and writes h = y·mask. Each element compares 32 random
+// bits with p·2³², without branches (the keep/drop outcome is unpredictable).
 func dropoutMask(h, mask, y []float32, p float32, rng *rand.PCG) {
-	thr := uint32(math.Min(float64(p)*(1<<32), math.MaxUint32))
-	scale := 1 / (1 - p)
+	thr := uint64(math.Min(float64(p)*(1<<32), math.MaxUint32))
+	scaleBits := math.Float32bits(1 / (1 - p))
 	mask = mask[:len(y)]
 	h = h[:len(y)]
 	i := 0
 	for ; i+1 < len(y); i += 2 {
 		u := rng.Uint64()
-		m0, m1 := scale, scale
-		if uint32(u) < thr {
-			m0 = 0
-		}
-		if uint32(u>>32) < thr {
-			m1 = 0
-		}
+		// keep is all ones when the 32-bit draw is ≥ thr, else zero.
+		k0 := uint32((thr - 1 - u&0xffffffff) >> 32)
+		k1 := uint32((thr - 1 - u>>32) >> 32)
+		m0 := math.Float32frombits(scaleBits & k0)
+		m1 := math.Float32frombits(scaleBits & k1)
 		mask[i], mask[i+1] = m0, m1
 		h[i], h[i+1] = y[i]*m0, y[i+1]*m1
 	}
 	if i < len(y) {
-		m0 := scale
-		if uint32(rng.Uint64()) < thr {
-			m0 = 0
-		}
+		k0 := uint32((thr - 1 - rng.Uint64()&0xffffffff) >> 32)
+		m0 := math.Float32frombits(scaleBits & k0)
 		mask[i], h[i] = m0, y[i]*m0
 	}
 }

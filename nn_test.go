@@ -311,3 +311,30 @@ func TestEnsembleDeterministicAcrossGOMAXPROCS(t *testing.T) {
 		t.Fatal("members 0 and 1 share their initialisation")
 	}
 }
+
+func TestDropoutMaskStatistics(t *testing.T) {
+	for _, p := range []float32{0, 0.1, 0.5, 0.9} {
+		const n = 100001
+		y, h, mask := make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range y {
+			y[i] = 2
+		}
+		dropoutMask(h, mask, y, p, rand.NewPCG(3, 4))
+		dropped := 0
+		for i, m := range mask {
+			switch {
+			case m == 0:
+				dropped++
+			case m != 1/(1-p):
+				t.Fatalf("p %v: multiplier %v", p, m)
+			}
+			if h[i] != 2*m {
+				t.Fatalf("p %v: h %v for multiplier %v", p, h[i], m)
+			}
+		}
+		frac := float64(dropped) / n
+		if sd := math.Sqrt(float64(p*(1-p)) / n); math.Abs(frac-float64(p)) > 5*sd+1e-9 {
+			t.Errorf("p %v: dropped fraction %v", p, frac)
+		}
+	}
+}
