@@ -7,7 +7,9 @@ func pending(what string) error {
 	return fmt.Errorf("%w: needs %s from the bnn library", errNotAvailable, what)
 }
 
-func sectionGrid(*oscRun) error     { return pending("the RK45 solver and grid posterior (ode.go, grid.go)") }
+func sectionGrid(*oscRun) error {
+	return pending("the RK45 solver and grid posterior (ode.go, grid.go)")
+}
 func sectionBLR(*oscRun) error      { return pending("Bayesian linear regression (bayes.go)") }
 func sectionVI(*oscRun) error       { return pending("scalar variational inference (vi.go)") }
 func sectionBNN(*oscRun) error      { return pending("Bayes-by-Backprop networks (bbb.go)") }
