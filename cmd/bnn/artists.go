@@ -58,6 +58,12 @@ func (a *lineArtist) draw(w *svgWriter, t transform) {
 		attr{"stroke-linejoin", "round"}, attr{"stroke-linecap", "round"})
 }
 
+func (a *lineArtist) points(fn func(x, y float64)) {
+	for i := range min(len(a.x), len(a.y)) {
+		fn(a.x[i], a.y[i])
+	}
+}
+
 func (a *lineArtist) legend() (style, string) { return a.st, "line" }
 
 // opacityAttr is the opacity attribute value, empty when fully opaque.
@@ -124,6 +130,14 @@ func (a *bandArtist) draw(w *svgWriter, t transform) {
 		attr{"stroke", "none"})
 }
 
+func (a *bandArtist) points(fn func(x, y float64)) {
+	for i := range a.n() {
+		fn(a.x[i], a.lo[i])
+		fn(a.x[i], a.hi[i])
+		fn(a.x[i], (a.lo[i]+a.hi[i])/2)
+	}
+}
+
 func (a *bandArtist) legend() (style, string) { return a.st, "patch" }
 
 // scatterArtist draws a circle (or a cross when cross is set) at each point.
@@ -179,6 +193,12 @@ func (a *scatterArtist) draw(w *svgWriter, t transform) {
 			attr{"fill", a.st.color}, attr{"fill-opacity", opacityAttr(a.st)})
 	}
 	w.close("g")
+}
+
+func (a *scatterArtist) points(fn func(x, y float64)) {
+	for i := range min(len(a.x), len(a.y)) {
+		fn(a.x[i], a.y[i])
+	}
 }
 
 func (a *scatterArtist) legend() (style, string) {
@@ -308,6 +328,16 @@ func (a *barsArtist) draw(w *svgWriter, t transform) {
 	}
 	w.elem("path", attr{"class", "bars"}, attr{"d", d.String()}, attr{"fill", a.st.color}, attr{"fill-opacity", num2(a.st.alpha())},
 		attr{"stroke", "white"}, attr{"stroke-width", "0.8"})
+}
+
+func (a *barsArtist) points(fn func(x, y float64)) {
+	for i := range a.h {
+		if i+1 < len(a.edges) {
+			for k := 0; k <= 4; k++ {
+				fn(a.edges[i]+(a.edges[i+1]-a.edges[i])*float64(k)/4, a.h[i])
+			}
+		}
+	}
 }
 
 func (a *barsArtist) legend() (style, string) { return a.st, "patch" }

@@ -31,9 +31,13 @@ func (p *panel) drawLegend(w *svgWriter, t transform) {
 	const pad, swatch, rowH = 6.0, 24.0, fontLegend + 6
 	boxW := pad + swatch + 6 + width + pad
 	boxH := pad + float64(len(entries))*rowH + pad - 4
+	pos := p.legendPos
+	if pos == "best" {
+		pos = p.bestCorner(t, boxW, boxH)
+	}
 	x := t.left + t.w - boxW - 6
 	y := t.top + 6
-	switch p.legendPos {
+	switch pos {
 	case "upper left":
 		x = t.left + 6
 	case "lower left":
@@ -70,4 +74,47 @@ func (p *panel) drawLegend(w *svgWriter, t transform) {
 // num2 formats an opacity with at most three decimals.
 func num2(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
+}
+
+// corners are the legend positions "best" chooses from, in order of preference.
+var corners = []string{"upper right", "upper left", "lower right", "lower left"}
+
+// pointer is implemented by artists whose data points the legend should
+// avoid covering.
+type pointer interface {
+	points(fn func(x, y float64))
+}
+
+// bestCorner returns the corner where a boxW×boxH legend covers the fewest
+// data points (the first in corners on ties).
+func (p *panel) bestCorner(t transform, boxW, boxH float64) string {
+	counts := make([]int, len(corners))
+	for _, it := range p.items {
+		pt, ok := it.(pointer)
+		if !ok {
+			continue
+		}
+		pt.points(func(x, y float64) {
+			if !finite(x, y) {
+				return
+			}
+			px, py := t.px(x), t.py(y)
+			right := px >= t.left+t.w-boxW-12
+			left := px <= t.left+boxW+12
+			upper := py <= t.top+boxH+12
+			lower := py >= t.top+t.h-boxH-12
+			for k, c := range []bool{upper && right, upper && left, lower && right, lower && left} {
+				if c {
+					counts[k]++
+				}
+			}
+		})
+	}
+	best := 0
+	for k := range counts {
+		if counts[k] < counts[best] {
+			best = k
+		}
+	}
+	return corners[best]
 }

@@ -31,7 +31,7 @@ type figure struct {
 func newFigure(width, height float64, rows, cols int) *figure {
 	f := &figure{width: width, height: height, rows: rows, cols: cols}
 	for i := 0; i < rows*cols; i++ {
-		f.panels = append(f.panels, &panel{grid: true, legendPos: "upper right"})
+		f.panels = append(f.panels, &panel{grid: true, legendPos: "best"})
 	}
 	return f
 }
@@ -63,7 +63,7 @@ type panel struct {
 	xset, yset            bool
 	tight                 bool // no margins around the data (images, contours)
 	grid                  bool
-	legendPos             string // "upper right", "upper left", "lower right", "lower left" or "none"
+	legendPos             string // "best" (default), "upper right", "upper left", "lower right", "lower left" or "none"
 	xticks                []float64
 	items                 []artist
 	cbar                  *colorbar
