@@ -221,7 +221,11 @@ func (s *ODESolver) solve(f ODEFunc, lin odeLinear2, t0 float64, y0, ts, out []f
 		}
 		h := tNew - t
 		for next < len(ts) && dir*(ts[next]-tNew) <= 0 {
-			s.denseTo(out[next*n:(next+1)*n], (ts[next]-t)/h, h)
+			row := out[next*n : (next+1)*n]
+			s.denseTo(row, (ts[next]-t)/h, h)
+			if i := firstNonFinite(row); i >= 0 {
+				return st, fmt.Errorf("bnn: ode: solution component %d overflowed to %g at t = %g: %w", i, row[i], ts[next], ErrNonFinite)
+			}
 			next++
 		}
 		s.y, s.yNew = s.yNew, s.y
