@@ -72,7 +72,7 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 	case !(opts.TailMass >= 0 && opts.TailMass < 1):
 		return nil, fmt.Errorf("bnn: grid predictive: tail mass %g not in [0, 1): %w", opts.TailMass, ErrInvalidParameter)
 	}
-	if i := firstNonFinite(ts); i >= 0 {
+	if i := odeFirstNonFinite(ts); i >= 0 {
 		return nil, fmt.Errorf("bnn: grid predictive: time %d is %g: %w", i, ts[i], ErrNonFinite)
 	}
 	cells, w := g.predictiveCells(opts.TailMass)
@@ -164,7 +164,7 @@ func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() T
 				failed.Store(true)
 				return
 			}
-			if i := firstNonFinite(row); i >= 0 {
+			if i := odeFirstNonFinite(row); i >= 0 {
 				errs[c] = fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
 					cells[c], theta, row[i], ts[i], ErrNonFinite)
 				failed.Store(true)
@@ -187,7 +187,7 @@ func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() T
 		if err := tr(row, theta, ts); err != nil {
 			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: %w", cells[c], theta, err)
 		}
-		if i := firstNonFinite(row); i >= 0 {
+		if i := odeFirstNonFinite(row); i >= 0 {
 			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
 				cells[c], theta, row[i], ts[i], ErrNonFinite)
 		}

@@ -386,7 +386,7 @@ func FuzzSolve(f *testing.F) {
 			}
 			t.Fatalf("untyped error %v", err)
 		}
-		if i := firstNonFinite(out); i >= 0 {
+		if i := odeFirstNonFinite(out); i >= 0 {
 			t.Fatalf("out[%d] is %g", i, out[i])
 		}
 	})
