@@ -84,10 +84,10 @@ func (s *ODESolver) step(f ODEFunc, lin odeLinear2, t, tf, dir, hAbs float64, st
 			st.Accepted++
 			factor := dpMaxFactor
 			if errNorm > 1e-6 { // below, 0.9·err^(−1/5) > 14 is clamped anyway
-				factor = math.Min(dpMaxFactor, dpSafety*invFifthRoot(errNorm))
+				factor = min(dpMaxFactor, dpSafety*invFifthRoot(errNorm))
 			}
 			if rejected {
-				factor = math.Min(1, factor)
+				factor = min(1, factor)
 			}
 			return tNew, hAbs * factor, nil
 		}
@@ -100,7 +100,7 @@ func (s *ODESolver) step(f ODEFunc, lin odeLinear2, t, tf, dir, hAbs float64, st
 		} else if errNorm > 1e4 { // above, 0.9·err^(−1/5) < 0.15 is clamped anyway
 			hAbs *= dpMinFactor
 		} else {
-			hAbs *= math.Max(dpMinFactor, dpSafety*invFifthRoot(errNorm))
+			hAbs *= max(dpMinFactor, dpSafety*invFifthRoot(errNorm))
 		}
 		rejected = true
 	}
@@ -144,7 +144,7 @@ func (s *ODESolver) attempt(f ODEFunc, t, tNew, h float64) float64 {
 	sum := 0.0
 	for i := range yn {
 		e := h * (dpE0*k0[i] + dpE2*k2[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i])
-		r := e / (atol[i] + rtol*math.Max(math.Abs(y[i]), math.Abs(yn[i])))
+		r := e / (atol[i] + rtol*max(math.Abs(y[i]), math.Abs(yn[i])))
 		sum += r * r
 	}
 	return math.Sqrt(sum / float64(n))
@@ -181,8 +181,8 @@ func (s *ODESolver) attemptLinear2(c1, c2, h float64) float64 {
 
 	ex := h * (dpE0*a0 + dpE2*a2 + dpE3*a3 + dpE4*a4 + dpE5*a5 + dpE6*a6)
 	ev := h * (dpE0*b0 + dpE2*b2 + dpE3*b3 + dpE4*b4 + dpE5*b5 + dpE6*b6)
-	rx := ex / (s.atol[0] + s.rtol*math.Max(math.Abs(x), math.Abs(xn)))
-	rv := ev / (s.atol[1] + s.rtol*math.Max(math.Abs(v), math.Abs(vn)))
+	rx := ex / (s.atol[0] + s.rtol*max(math.Abs(x), math.Abs(xn)))
+	rv := ev / (s.atol[1] + s.rtol*max(math.Abs(v), math.Abs(vn)))
 	return math.Sqrt((rx*rx + rv*rv) / 2)
 }
 
