@@ -103,8 +103,8 @@ func checkDesignData(phi *Dense, t []float64) error {
 	if len(t) != phi.rows {
 		return fmt.Errorf("bnn: bayesian linear regression: %d targets for %d rows: %w", len(t), phi.rows, ErrShape)
 	}
-	if err := phi.CheckFinite(); err != nil {
-		return fmt.Errorf("bnn: bayesian linear regression: design matrix %w", err)
+	if err := phi.checkFinite("bnn: bayesian linear regression: design matrix"); err != nil {
+		return err
 	}
 	for i, v := range t {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -155,8 +155,8 @@ func (m *BayesLinear) PredictTo(mean, variance []float64, phi *Dense) error {
 	if phi.cols != p || len(mean) != phi.rows || (variance != nil && len(variance) != phi.rows) {
 		return fmt.Errorf("bnn: bayesian linear regression predict: %d×%d design matrix for %d weights into %d means, %d variances: %w", phi.rows, phi.cols, p, len(mean), len(variance), ErrShape)
 	}
-	if err := phi.CheckFinite(); err != nil {
-		return fmt.Errorf("bnn: bayesian linear regression predict: design matrix %w", err)
+	if err := phi.checkFinite("bnn: bayesian linear regression predict: design matrix"); err != nil {
+		return err
 	}
 	var z []float64
 	if variance != nil {

@@ -275,6 +275,10 @@ func TestLU(t *testing.T) {
 		if d := maxAbsDiff(ax, b); d > 1e-10 {
 			t.Errorf("n=%d residual %g", n, d)
 		}
+		inPlace := append([]float64(nil), b...)
+		if err := f.SolveVecTo(inPlace, inPlace); err != nil || maxAbsDiff(inPlace, x) != 0 {
+			t.Errorf("n=%d: in-place solve differs (%v)", n, err)
+		}
 		inv, _ := NewDense(n, n, nil)
 		if err := f.InverseTo(inv); err != nil {
 			t.Fatal(err)
