@@ -170,3 +170,22 @@ func TestGridPredictiveErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGridPredictiveSeed is the posterior predictive of the seed's
+// refined grid at 300 times on [0, 8] s (about 2,900 mixture cells).
+func BenchmarkGridPredictiveSeed(b *testing.B) {
+	x, _ := loadSeedGrid(b)
+	d := SeedOscillatorData(x)
+	m, _ := d.GridModel()
+	g, _, err := RefineGridPosterior(SeedOscillatorGrid(), m, GridRefineOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := odeLinspace(0, 8, 300)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Predictive(ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
