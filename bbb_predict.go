@@ -152,7 +152,7 @@ func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64
 	for li, l := range m.Layers {
 		nW := l.In * l.Out
 		z := cur[:n*l.Out]
-		sgemm(false, false, n, l.Out, l.In, 1, a, l.In, p.w[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		bbbMul(n, l.Out, l.In, a, p.w[l.off:l.off+nW], z)
 		act := m.Activation
 		if li == last {
 			act = Identity

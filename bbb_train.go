@@ -517,7 +517,7 @@ func (t *bbbTrainer) forwardSampled(s *bbbSample) {
 	for li, l := range t.m.Layers {
 		z := s.acts[li][:nb*l.Out]
 		nW := l.In * l.Out
-		sgemm(false, false, nb, l.Out, l.In, 1, a, l.In, s.w[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		bbbMul(nb, l.Out, l.In, a, s.w[l.off:l.off+nW], z)
 		act := t.m.Activation
 		if li == last {
 			act = Identity
@@ -540,7 +540,7 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 			a = s.acts[li-1]
 		}
 		a = a[:nb*l.In]
-		sgemm(true, false, l.In, l.Out, nb, 1, a, l.In, dl, l.Out, 0, s.gmu[l.off:l.off+nW], l.Out)
+		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
 		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
 		if li > 0 {
 			// dp = dl·Wᵀ through an explicit transpose of W (In·Out copies
@@ -548,7 +548,7 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 			wt := s.wt[:nW]
 			bbbTranspose(wt, s.w[l.off:l.off+nW], l.In, l.Out)
 			dp := spare[:nb*l.In]
-			sgemm(false, false, nb, l.In, l.Out, 1, dl, l.Out, wt, l.In, 0, dp, l.In)
+			bbbMul(nb, l.In, l.Out, dl, wt, dp)
 			t.m.Activation.backward(dp, a)
 			d, spare = spare, d
 		}
@@ -634,9 +634,9 @@ func (t *bbbTrainer) forwardLRT(s *bbbSample, g *gaussRNG) {
 		for i, v := range a {
 			a2[i] = v * v
 		}
-		sgemm(false, false, nb, l.Out, l.In, 1, a, l.In, mu[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		bbbMul(nb, l.Out, l.In, a, mu[l.off:l.off+nW], z)
 		addBias(z, mu[l.off+nW:l.off+nW+l.Out], l.Out)
-		sgemm(false, false, nb, l.Out, l.In, 1, a2, l.In, t.sigma2[l.off:l.off+nW], l.Out, 0, sd, l.Out)
+		bbbMul(nb, l.Out, l.In, a2, t.sigma2[l.off:l.off+nW], sd)
 		addBias(sd, t.sigma2[l.off+nW:l.off+nW+l.Out], l.Out)
 		g.fill(eps)
 		for i, v := range sd {
@@ -668,7 +668,7 @@ func (t *bbbTrainer) backwardLRT(s *bbbSample) {
 			a = s.acts[li-1]
 		}
 		a = a[:nb*l.In]
-		sgemm(true, false, l.In, l.Out, nb, 1, a, l.In, dl, l.Out, 0, s.gmu[l.off:l.off+nW], l.Out)
+		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
 		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
 		dv := s.d3[:nb*l.Out]
 		eps, sd := s.lrtEps[li][:nb*l.Out], s.lrtSD[li][:nb*l.Out]
@@ -680,7 +680,7 @@ func (t *bbbTrainer) backwardLRT(s *bbbSample) {
 			a2[i] = v * v
 		}
 		gs := s.gsig[l.off : l.off+nW+l.Out]
-		sgemm(true, false, l.In, l.Out, nb, 1, a2, l.In, dv, l.Out, 0, gs[:nW], l.Out)
+		bbbMulTA(l.In, l.Out, nb, a2, dv, gs[:nW])
 		bbbColSums(gs[nW:], dv)
 		for i := range gs {
 			gs[i] *= 2 * t.sigma[l.off+i]
