@@ -10,7 +10,7 @@ func TestSoftplusSigmoid32(t *testing.T) {
 	for r := -80.0; r <= 60; r += 0.01 {
 		rho := float32(r)
 		s, ds := softplusSigmoid32(rho)
-		ls := bbbLog32(s)
+		ls := float32(math.Log(float64(s)))
 		x := float64(rho)
 		want := math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 		wantD := 1 / (1 + math.Exp(-x))
