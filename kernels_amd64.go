@@ -43,23 +43,23 @@ func gemmTile(path int) (mr, nr int) {
 }
 
 // gemmMicro runs path's micro-kernel (see sgemmKern6x16AVX2).
-func gemmMicro(path, k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
+func gemmMicro(path, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
 	if path == pathAVX512 {
-		sgemmKern8x32AVX512(k, a, lda, b, ldb, c, ldc, alpha, beta)
+		sgemmKern8x32AVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 	} else {
-		sgemmKern6x16AVX2(k, a, lda, b, ldb, c, ldc, alpha, beta)
+		sgemmKern6x16AVX2(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 	}
 }
 
 // sgemmKern6x16AVX2 computes a 6×16 tile of C from k ≥ 1 steps, where step
-// p reads the 6 floats a[p·lda : p·lda+6] (a column strip of op(A)) and the
-// 16 floats b[p·ldb : p·ldb+16] (a row strip of op(B)):
+// p reads the 6 elements a[i·rsa + p·csa] of an mr-row strip of op(A) and
+// the 16 floats b[p·ldb : p·ldb+16] of a row strip of op(B):
 //
 //	for i := 0; i < 6; i++ {
 //		for j := 0; j < 16; j++ {
 //			var acc float32
 //			for p := 0; p < k; p++ {
-//				acc = fma(a[p*lda+i], b[p*ldb+j], acc)
+//				acc = fma(a[i*rsa+p*csa], b[p*ldb+j], acc)
 //			}
 //			if beta == 0 {
 //				c[i*ldc+j] = alpha * acc
@@ -70,12 +70,12 @@ func gemmMicro(path, k int, a *float32, lda int, b *float32, ldb int, c *float32
 //	}
 //
 //go:noescape
-func sgemmKern6x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // sgemmKern8x32AVX512 is sgemmKern6x16AVX2 for an 8×32 tile with AVX-512F.
 //
 //go:noescape
-func sgemmKern8x32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+func sgemmKern8x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // sdotAVX2 returns Σ x[i]·y[i] over len(x) (a multiple of 8), accumulating
 // in 32 lanes (lane i%32 gets fma(x[i], y[i], lane)) summed at the end:
@@ -114,6 +114,33 @@ func tanhGradAVX2(dz, y []float32)
 //
 //go:noescape
 func reparamAVX2(w, mu, sigma, eps []float32)
+
+// fmaPeakAVX512 runs n iterations of 12 independent 16-lane FMAs (384 flops
+// each) on registers, to measure the machine's FMA peak:
+//
+//	for ; n > 0; n-- { for r := range acc { acc[r] = fma(x, y, acc[r]) } }
+//
+//go:noescape
+func fmaPeakAVX512(n int)
+
+// fmaPeakAVX2 is fmaPeakAVX512 with 8-lane FMAs (192 flops an iteration).
+//
+//go:noescape
+func fmaPeakAVX2(n int)
+
+// fmaPeak runs the FMA peak loop of path for about iters iterations and
+// returns the flops it performed.
+func fmaPeak(path, iters int) float64 {
+	switch path {
+	case pathAVX512:
+		fmaPeakAVX512(iters)
+		return 384 * float64(iters)
+	case pathAVX2:
+		fmaPeakAVX2(iters)
+		return 192 * float64(iters)
+	}
+	return fmaPeakGeneric(iters)
+}
 
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

@@ -5,10 +5,10 @@
 // Float32 kernels for amd64: AVX2+FMA and AVX-512F. The Go declarations, the
 // dispatch and the equivalent Go loops are in kernels_amd64.go.
 
-// AVX2ROW(off, bc, acc0, acc1) broadcasts A element (SI)+off into bc and
+// AVX2ROW(addr, bc, acc0, acc1) broadcasts the A element at addr into bc and
 // accumulates it times the B vectors Y12, Y13 into acc0, acc1.
-#define AVX2ROW(off, bc, acc0, acc1) \
-	VBROADCASTSS off(SI), bc \
+#define AVX2ROW(addr, bc, acc0, acc1) \
+	VBROADCASTSS addr, bc \
 	VFMADD231PS  Y12, bc, acc0 \
 	VFMADD231PS  Y13, bc, acc1
 
@@ -26,14 +26,18 @@
 	VMOVUPS acc1, 32(DI) \
 	ADDQ    R9, DI
 
-// func sgemmKern6x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-64
+// func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
+	MOVQ rsa+16(FP), R8
 	SHLQ $2, R8
-	MOVQ b+24(FP), DX
-	MOVQ ldb+32(FP), R9
+	MOVQ csa+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	MOVQ b+32(FP), DX
+	MOVQ ldb+40(FP), R9
 	SHLQ $2, R9
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -51,21 +55,22 @@ TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-64
 avx2gemmloop:
 	VMOVUPS (DX), Y12
 	VMOVUPS 32(DX), Y13
-	AVX2ROW(0, Y14, Y0, Y1)
-	AVX2ROW(4, Y15, Y2, Y3)
-	AVX2ROW(8, Y14, Y4, Y5)
-	AVX2ROW(12, Y15, Y6, Y7)
-	AVX2ROW(16, Y14, Y8, Y9)
-	AVX2ROW(20, Y15, Y10, Y11)
-	ADDQ    R8, SI
+	AVX2ROW((SI), Y14, Y0, Y1)
+	AVX2ROW((SI)(R8*1), Y15, Y2, Y3)
+	AVX2ROW((SI)(R8*2), Y14, Y4, Y5)
+	AVX2ROW((SI)(R11*1), Y15, Y6, Y7)
+	AVX2ROW((R12), Y14, Y8, Y9)
+	AVX2ROW((R12)(R8*1), Y15, Y10, Y11)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
 	ADDQ    R9, DX
 	DECQ    CX
 	JNZ     avx2gemmloop
 
-	MOVQ         c+40(FP), DI
-	MOVQ         ldc+48(FP), R9
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
 	SHLQ         $2, R9
-	VBROADCASTSS alpha+56(FP), Y14
+	VBROADCASTSS alpha+64(FP), Y14
 	VMULPS Y14, Y0, Y0
 	VMULPS Y14, Y1, Y1
 	VMULPS Y14, Y2, Y2
@@ -78,10 +83,10 @@ avx2gemmloop:
 	VMULPS Y14, Y9, Y9
 	VMULPS Y14, Y10, Y10
 	VMULPS Y14, Y11, Y11
-	MOVL         beta+60(FP), AX
+	MOVL         beta+68(FP), AX
 	ANDL         $0x7fffffff, AX
 	JZ           avx2gemmoverwrite
-	VBROADCASTSS beta+60(FP), Y15
+	VBROADCASTSS beta+68(FP), Y15
 	AVX2STOREBETA(Y0, Y1)
 	AVX2STOREBETA(Y2, Y3)
 	AVX2STOREBETA(Y4, Y5)
@@ -101,10 +106,10 @@ avx2gemmoverwrite:
 	VZEROUPPER
 	RET
 
-// Z512ROW(off, bc, acc0, acc1) broadcasts A element (SI)+off into bc and
+// Z512ROW(addr, bc, acc0, acc1) broadcasts the A element at addr into bc and
 // accumulates it times the B vectors Z16, Z17 into acc0, acc1.
-#define Z512ROW(off, bc, acc0, acc1) \
-	VBROADCASTSS off(SI), bc \
+#define Z512ROW(addr, bc, acc0, acc1) \
+	VBROADCASTSS addr, bc \
 	VFMADD231PS  Z16, bc, acc0 \
 	VFMADD231PS  Z17, bc, acc1
 
@@ -120,14 +125,18 @@ avx2gemmoverwrite:
 	VMOVUPS acc1, 64(DI) \
 	ADDQ    R9, DI
 
-// func sgemmKern8x32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-64
+// func sgemmKern8x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
+	MOVQ rsa+16(FP), R8
 	SHLQ $2, R8
-	MOVQ b+24(FP), DX
-	MOVQ ldb+32(FP), R9
+	MOVQ csa+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	MOVQ b+32(FP), DX
+	MOVQ ldb+40(FP), R9
 	SHLQ $2, R9
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -149,23 +158,24 @@ TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-64
 z512gemmloop:
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
-	Z512ROW(0, Z18, Z0, Z1)
-	Z512ROW(4, Z19, Z2, Z3)
-	Z512ROW(8, Z20, Z4, Z5)
-	Z512ROW(12, Z21, Z6, Z7)
-	Z512ROW(16, Z22, Z8, Z9)
-	Z512ROW(20, Z23, Z10, Z11)
-	Z512ROW(24, Z24, Z12, Z13)
-	Z512ROW(28, Z25, Z14, Z15)
-	ADDQ    R8, SI
+	Z512ROW((SI), Z18, Z0, Z1)
+	Z512ROW((SI)(R8*1), Z19, Z2, Z3)
+	Z512ROW((SI)(R8*2), Z20, Z4, Z5)
+	Z512ROW((SI)(R11*1), Z21, Z6, Z7)
+	Z512ROW((R12), Z22, Z8, Z9)
+	Z512ROW((R12)(R8*1), Z23, Z10, Z11)
+	Z512ROW((R12)(R8*2), Z24, Z12, Z13)
+	Z512ROW((R12)(R11*1), Z25, Z14, Z15)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
 	ADDQ    R9, DX
 	DECQ    CX
 	JNZ     z512gemmloop
 
-	MOVQ         c+40(FP), DI
-	MOVQ         ldc+48(FP), R9
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
 	SHLQ         $2, R9
-	VBROADCASTSS alpha+56(FP), Z30
+	VBROADCASTSS alpha+64(FP), Z30
 	VMULPS Z30, Z0, Z0
 	VMULPS Z30, Z1, Z1
 	VMULPS Z30, Z2, Z2
@@ -182,10 +192,10 @@ z512gemmloop:
 	VMULPS Z30, Z13, Z13
 	VMULPS Z30, Z14, Z14
 	VMULPS Z30, Z15, Z15
-	MOVL         beta+60(FP), AX
+	MOVL         beta+68(FP), AX
 	ANDL         $0x7fffffff, AX
 	JZ           z512gemmoverwrite
-	VBROADCASTSS beta+60(FP), Z31
+	VBROADCASTSS beta+68(FP), Z31
 	Z512STOREBETA(Z0, Z1)
 	Z512STOREBETA(Z2, Z3)
 	Z512STOREBETA(Z4, Z5)
@@ -645,5 +655,77 @@ reparamloop:
 	JNZ     reparamloop
 
 reparamdone:
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX512(n int)
+TEXT ·fmaPeakAVX512(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+z512peakloop:
+	VFMADD231PS Z30, Z31, Z0
+	VFMADD231PS Z30, Z31, Z1
+	VFMADD231PS Z30, Z31, Z2
+	VFMADD231PS Z30, Z31, Z3
+	VFMADD231PS Z30, Z31, Z4
+	VFMADD231PS Z30, Z31, Z5
+	VFMADD231PS Z30, Z31, Z6
+	VFMADD231PS Z30, Z31, Z7
+	VFMADD231PS Z30, Z31, Z8
+	VFMADD231PS Z30, Z31, Z9
+	VFMADD231PS Z30, Z31, Z10
+	VFMADD231PS Z30, Z31, Z11
+	DECQ CX
+	JNZ  z512peakloop
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX2(n int)
+TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+avx2peakloop:
+	VFMADD231PS Y14, Y15, Y0
+	VFMADD231PS Y14, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VFMADD231PS Y14, Y15, Y3
+	VFMADD231PS Y14, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VFMADD231PS Y14, Y15, Y6
+	VFMADD231PS Y14, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VFMADD231PS Y14, Y15, Y9
+	VFMADD231PS Y14, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	DECQ CX
+	JNZ  avx2peakloop
 	VZEROUPPER
 	RET
