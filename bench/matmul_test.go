@@ -44,7 +44,6 @@ func randMat(r *rand.Rand, n int) []float32 {
 // and reports GFLOP/s; compare the bnn/… and gonum/… lines of the same shape.
 // bnn runs on the calling goroutine; gonum splits large products (256³ and
 // 512×64×64 here) over its own goroutines, which only helps it.
-
 func BenchmarkMatMul(b *testing.B) {
 	for _, s := range matmulShapes {
 		r := rand.New(rand.NewPCG(1, 2))
