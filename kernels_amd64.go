@@ -142,6 +142,37 @@ func fmaPeak(path, iters int) float64 {
 	return fmaPeakGeneric(iters)
 }
 
+// packT8AVX2 transposes blocks consecutive 8×8 blocks of src (row stride
+// lds) into dst (row stride ldd):
+//
+//	for p := 0; p < 8*blocks; p++ {
+//		for j := 0; j < 8; j++ {
+//			dst[p*ldd+j] = src[j*lds+p]
+//		}
+//	}
+//
+//go:noescape
+func packT8AVX2(dst *float32, ldd int, src *float32, lds int, blocks int)
+
+// packBT is packBRows (the packing of op(B) = Bᵀ) with its full 8×8 blocks
+// transposed by packT8AVX2.
+func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
+	if cols < nr || kc < 8 {
+		packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
+		return
+	}
+	k8 := kc &^ 7
+	for j := 0; j < cols; j += 8 {
+		packT8AVX2(&dst[j], nr, &b[(j0+j)*ldb+p0], ldb, k8/8)
+	}
+	for j := range cols {
+		src := b[(j0+j)*ldb+p0+k8 : (j0+j)*ldb+p0+kc]
+		for p, v := range src {
+			dst[(k8+p)*nr+j] = v
+		}
+	}
+}
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

@@ -729,3 +729,71 @@ avx2peakloop:
 	JNZ  avx2peakloop
 	VZEROUPPER
 	RET
+
+// func packT8AVX2(dst *float32, ldd int, src *float32, lds int, blocks int)
+TEXT ·packT8AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R9
+	SHLQ $2, R9
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+32(FP), CX
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	LEAQ (R9)(R9*2), R13
+	LEAQ (DI)(R9*4), R14
+	TESTQ CX, CX
+	JZ   packtdone
+
+packtloop:
+	VMOVUPS     (SI), Y0
+	VMOVUPS     (SI)(R8*1), Y1
+	VMOVUPS     (SI)(R8*2), Y2
+	VMOVUPS     (SI)(R11*1), Y3
+	VMOVUPS     (R12), Y4
+	VMOVUPS     (R12)(R8*1), Y5
+	VMOVUPS     (R12)(R8*2), Y6
+	VMOVUPS     (R12)(R11*1), Y7
+	VUNPCKLPS   Y1, Y0, Y8
+	VUNPCKHPS   Y1, Y0, Y9
+	VUNPCKLPS   Y3, Y2, Y10
+	VUNPCKHPS   Y3, Y2, Y11
+	VUNPCKLPS   Y5, Y4, Y12
+	VUNPCKHPS   Y5, Y4, Y13
+	VUNPCKLPS   Y7, Y6, Y14
+	VUNPCKHPS   Y7, Y6, Y15
+	VSHUFPS     $0x44, Y10, Y8, Y0
+	VSHUFPS     $0xEE, Y10, Y8, Y1
+	VSHUFPS     $0x44, Y11, Y9, Y2
+	VSHUFPS     $0xEE, Y11, Y9, Y3
+	VSHUFPS     $0x44, Y14, Y12, Y4
+	VSHUFPS     $0xEE, Y14, Y12, Y5
+	VSHUFPS     $0x44, Y15, Y13, Y6
+	VSHUFPS     $0xEE, Y15, Y13, Y7
+	VPERM2F128  $0x20, Y4, Y0, Y8
+	VPERM2F128  $0x20, Y5, Y1, Y9
+	VPERM2F128  $0x20, Y6, Y2, Y10
+	VPERM2F128  $0x20, Y7, Y3, Y11
+	VPERM2F128  $0x31, Y4, Y0, Y12
+	VPERM2F128  $0x31, Y5, Y1, Y13
+	VPERM2F128  $0x31, Y6, Y2, Y14
+	VPERM2F128  $0x31, Y7, Y3, Y15
+	VMOVUPS     Y8, (DI)
+	VMOVUPS     Y9, (DI)(R9*1)
+	VMOVUPS     Y10, (DI)(R9*2)
+	VMOVUPS     Y11, (DI)(R13*1)
+	VMOVUPS     Y12, (R14)
+	VMOVUPS     Y13, (R14)(R9*1)
+	VMOVUPS     Y14, (R14)(R9*2)
+	VMOVUPS     Y15, (R14)(R13*1)
+	ADDQ        $32, SI
+	ADDQ        $32, R12
+	LEAQ        (DI)(R9*8), DI
+	LEAQ        (R14)(R9*8), R14
+	DECQ        CX
+	JNZ         packtloop
+
+packtdone:
+	VZEROUPPER
+	RET

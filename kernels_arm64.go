@@ -99,6 +99,11 @@ func tanhGradNEON(dz, y []float32)
 //go:noescape
 func reparamNEON(w, mu, sigma, eps []float32)
 
+// packBT packs op(B) = Bᵀ (see packBRows).
+func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
+	packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
+}
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

@@ -97,7 +97,7 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 			bs := nr
 			switch {
 			case transB:
-				packBRows(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
+				packBT(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
 				bp = &s.b[0]
 			case nrr < nr:
 				packBCols(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)

@@ -429,7 +429,7 @@ func TestKernelPathName(t *testing.T) {
 	}
 }
 
-// FuzzSgemm compares the current path with the generic twin on shapes and
+// FuzzSgemm compares every available path with the generic twin on shapes and
 // dyadic values taken from the fuzz input, and checks that Sgemm rejects
 // inconsistent arguments with ErrShape instead of panicking.
 func FuzzSgemm(f *testing.F) {
@@ -452,7 +452,7 @@ func FuzzSgemm(f *testing.F) {
 			if len(data) == 0 {
 				return 1
 			}
-			return float32(int8(data[i%len(data)]+byte(i/len(data)))) / 8
+			return float32(int(data[i%len(data)]+byte(i/len(data)))%17-8) / 4 // dyadic, sums exact
 		}
 		mk := func(rows, cols, ld, seed int) []float32 {
 			s := make([]float32, max(0, (rows-1)*ld+cols))
@@ -463,20 +463,25 @@ func FuzzSgemm(f *testing.F) {
 		}
 		a, b := mk(ar, ac, lda, 0), mk(br, bc, ldb, 1)
 		c0 := mk(m, n, ldc, 2)
-		alpha, beta := val(3)/2, float32(flags>>2&3)/2
-		got := append([]float32(nil), c0...)
+		alpha, beta := float32(int(flags>>4&3)-1)/2, float32(flags>>2&3)/2
 		want := append([]float32(nil), c0...)
-		if err := Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc); err != nil {
-			t.Fatalf("valid shape rejected: %v", err)
-		}
-		defer setKernelPath(pathGeneric)()
-		sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-		for i := range got {
-			if got[i] != want[i] && !sameFloat32(got[i], want[i]) {
-				t.Fatalf("C[%d] = %g, generic %g", i, got[i], want[i])
+		sgemmGeneric(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+		for _, p := range availableKernelPaths() {
+			restore := setKernelPath(p)
+			got := append([]float32(nil), c0...)
+			err := Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
+			restore()
+			if err != nil {
+				t.Fatalf("valid shape rejected: %v", err)
+			}
+			for i := range got {
+				if got[i] != want[i] && !sameFloat32(got[i], want[i]) {
+					t.Fatalf("%s: C[%d] = %g, generic %g", kernelPathNames[p], i, got[i], want[i])
+				}
 			}
 		}
-		if len(a) > 0 {
+		got := c0
+		if ar > 0 && ac > 0 {
 			if err := Sgemm(tA, tB, m, n, k, alpha, a[:len(a)-1], lda, b, ldb, beta, got, ldc); !errors.Is(err, ErrShape) {
 				t.Fatalf("short A: err = %v", err)
 			}
