@@ -1,0 +1,140 @@
+package bnn
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// MCDropout is Monte-Carlo dropout (Gal & Ghahramani, 2016): a network
+// trained with dropout whose dropout stays on at prediction, averaged over
+// Samples stochastic passes. The predictive variance is the population
+// variance of the pass means (epistemic) plus the mean noise variance of the
+// passes (aleatoric: learned with LossGaussian; with LossMSE the fixed
+// TrainConfig.NoiseStd or else the mean squared training residual of the
+// network with dropout off). Predictions are deterministic: the masks of the
+// chunk of rows starting at row r come from a PCG seeded with (Seed, r), so a
+// row's prediction depends on Seed, Samples and its position in x. It is safe
+// for concurrent use as long as Samples and Seed are not changed meanwhile.
+type MCDropout struct {
+	net *Network
+	// Samples is the number of stochastic passes T (≥ 1).
+	Samples int
+	// Seed seeds the dropout masks drawn at prediction.
+	Seed uint64
+}
+
+// TrainMCDropout trains one network with cfg (cfg.Dropout must be in (0, 1))
+// and returns it as an MC-dropout model taking samples passes per
+// prediction, seeded from cfg.Seed. Errors are those of Train, or
+// ErrInvalidParameter if cfg.Dropout is 0 or samples < 1.
+func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, samples int) (*MCDropout, error) {
+	if cfg.Dropout == 0 {
+		return nil, fmt.Errorf("bnn: mc dropout: dropout probability is 0: %w", ErrInvalidParameter)
+	}
+	if samples < 1 {
+		return nil, fmt.Errorf("bnn: mc dropout: %d samples: %w", samples, ErrInvalidParameter)
+	}
+	net, err := Train(ctx, x, dim, y, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &MCDropout{net: net, Samples: samples, Seed: nnMemberSeed(cfg.Seed, -1)}, nil
+}
+
+// Network returns the trained network (its own PredictTo has dropout off).
+func (d *MCDropout) Network() *Network { return d.net }
+
+// InputDim returns the number of features per row.
+func (d *MCDropout) InputDim() int { return d.net.InputDim() }
+
+// PredictTo writes the MC-dropout predictive mean and total standard
+// deviation of each row of x (row-major, InputDim columns) into mean and
+// std, in target units. It returns ErrShape for inconsistent lengths,
+// ErrNonFinite naming the row and ErrInvalidParameter if Samples < 1.
+func (d *MCDropout) PredictTo(mean, std, x []float64) error {
+	return d.predict(mean, std, nil, x)
+}
+
+// PredictVarTo is PredictTo split into the mean, the epistemic variance
+// and the aleatoric variance (see MCDropout), in target units.
+func (d *MCDropout) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
+	return d.predict(mean, epistemic, aleatoric, x)
+}
+
+func (d *MCDropout) predict(mean, epi, ale, x []float64) error {
+	dim := d.InputDim()
+	n, err := checkPredictArgs(dim, mean, epi, x)
+	if err == nil && ale != nil && len(ale) != n {
+		err = fmt.Errorf("bnn: predict: %d aleatoric variances for %d rows: %w", len(ale), n, ErrShape)
+	}
+	if err == nil && d.Samples < 1 {
+		err = fmt.Errorf("bnn: mc dropout: %d samples: %w", d.Samples, ErrInvalidParameter)
+	}
+	if err != nil {
+		return err
+	}
+	net := d.net
+	w := net.getWork()
+	defer net.pool.Put(w)
+	sc := &net.scale
+	var mu, v, noise [nnPredictChunk]float64
+	T := float64(d.Samples)
+	for s := 0; s < n; s += nnPredictChunk {
+		c := min(s+nnPredictChunk, n) - s
+		sc.inputs(w.xs, x[s*dim:(s+c)*dim])
+		w.wk.rng.Seed(d.Seed, uint64(s))
+		m, ev := mean[s:s+c], epi[s:s+c]
+		clear(m)
+		clear(ev)
+		clear(noise[:c])
+		for t := range d.Samples {
+			net.heads(mu[:], v[:], w.wk, w.xs, c, true)
+			tt := float64(t + 1)
+			for i := range c {
+				delta := mu[i] - m[i]
+				m[i] += delta / tt
+				ev[i] += delta * (mu[i] - m[i])
+				noise[i] += v[i]
+			}
+		}
+		for i := range c {
+			m[i] = sc.yMean + sc.yScale*m[i]
+			epiVar := ev[i] / T * sc.yScale * sc.yScale
+			aleVar := noise[i] / T * sc.yScale * sc.yScale
+			if ale != nil {
+				ev[i], ale[s+i] = epiVar, aleVar
+			} else {
+				ev[i] = math.Sqrt(epiVar + aleVar)
+			}
+		}
+	}
+	return nil
+}
+
+func (d *MCDropout) modelKind() string { return modelKindDropout }
+
+// appendModelPayload writes the network payload, Samples and Seed.
+func (d *MCDropout) appendModelPayload(w *modelWriter) {
+	d.net.appendModelPayload(w)
+	w.u64(uint64(d.Samples))
+	w.u64(d.Seed)
+}
+
+// nnMaxSamples bounds a decoded MC sample count.
+const nnMaxSamples = 1 << 30
+
+func decodeMCDropout(r *modelReader) (Regressor, error) {
+	net, err := decodeNetwork(r)
+	if err != nil {
+		return nil, err
+	}
+	samples, seed := r.u64(), r.u64()
+	if r.err != nil {
+		return nil, r.err
+	}
+	if samples < 1 || samples > nnMaxSamples {
+		return nil, fmt.Errorf("%d samples: %w", samples, ErrCorruptModel)
+	}
+	return &MCDropout{net: net, Samples: int(samples), Seed: seed}, nil
+}

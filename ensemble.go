@@ -1,0 +1,202 @@
+package bnn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+)
+
+// Ensemble is a deep ensemble (Lakshminarayanan et al., 2017): M networks
+// trained independently from different initialisations. Its predictive
+// distribution is the equal-weight mixture of the members' Gaussians,
+// reported by PredictTo as its mean and standard deviation. An Ensemble is
+// safe for concurrent use.
+type Ensemble struct {
+	members []*Network
+	pool    sync.Pool
+}
+
+// nnMemberSeed derives member k's seed from the ensemble seed (SplitMix64
+// finaliser of seed + (k+1)·golden ratio), so members are independent and
+// the result does not depend on scheduling.
+func nnMemberSeed(seed uint64, k int) uint64 {
+	z := seed + uint64(k+1)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// TrainEnsemble trains members networks with the settings in cfg, member k
+// with the seed derived from (cfg.Seed, k), each on its own goroutine.
+// The trained weights depend only on the data, cfg and members, never on
+// GOMAXPROCS or scheduling. Errors are those of Train (the first failing
+// member's), or ErrInvalidParameter if members < 1.
+func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, members int) (*Ensemble, error) {
+	if members < 1 {
+		return nil, fmt.Errorf("bnn: ensemble: %d members: %w", members, ErrInvalidParameter)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	n, err := checkRegressionData(x, dim, y)
+	if err != nil {
+		return nil, err
+	}
+	sc := fitNNScaler(x, dim, y, cfg.Scaling)
+	xs, ys := make([]float32, len(x)), make([]float32, n)
+	sc.inputs(xs, x)
+	sc.targets(ys, y)
+
+	var progress func(int, float64)
+	if cfg.Progress != nil {
+		var mu sync.Mutex
+		progress = func(epoch int, loss float64) {
+			mu.Lock()
+			defer mu.Unlock()
+			cfg.Progress(epoch, loss)
+		}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	nets := make([]*Network, members)
+	errs := make([]error, members)
+	// One goroutine per member: the scheduler time-slices them, so M members
+	// on P cores finish together after M/P member-times (a pool of P workers
+	// would need ⌈M/P⌉).
+	var wg sync.WaitGroup
+	for k := range members {
+		wg.Go(func() {
+			mc := cfg
+			mc.Seed = nnMemberSeed(cfg.Seed, k)
+			nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
+			if errs[k] != nil {
+				errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
+				cancel(errs[k])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && context.Cause(ctx) == err {
+			return nil, err
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Ensemble{members: nets}, nil
+}
+
+// Members returns the ensemble's networks (not a copy).
+func (e *Ensemble) Members() []*Network { return e.members }
+
+// InputDim returns the number of features per row.
+func (e *Ensemble) InputDim() int { return e.members[0].InputDim() }
+
+// ensembleWork is a prediction workspace shared by all members (they have the same shape).
+type ensembleWork struct {
+	nnPredictWork
+	mu, v [nnPredictChunk]float64
+}
+
+// PredictTo writes the mixture's predictive mean and total standard
+// deviation (member spread plus mean noise) of each row of x (row-major,
+// InputDim columns) into mean and std, in target units. It returns
+// ErrShape for inconsistent lengths and ErrNonFinite naming the row.
+func (e *Ensemble) PredictTo(mean, std, x []float64) error {
+	return e.predict(mean, std, nil, x)
+}
+
+// PredictVarTo is PredictTo split into components: the mixture mean, the
+// epistemic variance (the population variance of the member means) and the
+// aleatoric variance (the mean of the member noise variances), all in
+// target units; their sum is the predictive variance.
+func (e *Ensemble) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
+	return e.predict(mean, epistemic, aleatoric, x)
+}
+
+// predict writes means and, when ale is nil, the total std into epi;
+// otherwise the epistemic and aleatoric variances into epi and ale.
+func (e *Ensemble) predict(mean, epi, ale, x []float64) error {
+	d := e.InputDim()
+	n, err := checkPredictArgs(d, mean, epi, x)
+	if err == nil && ale != nil && len(ale) != n {
+		err = fmt.Errorf("bnn: predict: %d aleatoric variances for %d rows: %w", len(ale), n, ErrShape)
+	}
+	if err != nil {
+		return err
+	}
+	w, ok := e.pool.Get().(*ensembleWork)
+	if !ok {
+		w = &ensembleWork{nnPredictWork: *e.members[0].getWork()}
+	}
+	defer e.pool.Put(w)
+	sc := &e.members[0].scale
+	M := float64(len(e.members))
+	for s := 0; s < n; s += nnPredictChunk {
+		c := min(s+nnPredictChunk, n) - s
+		sc.inputs(w.xs, x[s*d:(s+c)*d])
+		m, ev := mean[s:s+c], epi[s:s+c]
+		// Welford over members: m holds the running mean, ev the running
+		// sum of squared deviations, noise the running sum of noise variances.
+		var noise [nnPredictChunk]float64
+		clear(m)
+		clear(ev)
+		for k, net := range e.members {
+			net.heads(w.mu[:], w.v[:], w.wk, w.xs, c, false)
+			kk := float64(k + 1)
+			for i := range c {
+				delta := w.mu[i] - m[i]
+				m[i] += delta / kk
+				ev[i] += delta * (w.mu[i] - m[i])
+				noise[i] += w.v[i]
+			}
+		}
+		for i := range c {
+			mean[s+i] = sc.yMean + sc.yScale*m[i]
+			epiVar := ev[i] / M * sc.yScale * sc.yScale
+			aleVar := noise[i] / M * sc.yScale * sc.yScale
+			if ale != nil {
+				ev[i], ale[s+i] = epiVar, aleVar
+			} else {
+				ev[i] = math.Sqrt(epiVar + aleVar)
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Ensemble) modelKind() string { return modelKindEnsemble }
+
+// appendModelPayload writes the member count and each member's network payload.
+func (e *Ensemble) appendModelPayload(w *modelWriter) {
+	w.u32(uint32(len(e.members)))
+	for _, m := range e.members {
+		m.appendModelPayload(w)
+	}
+}
+
+func decodeEnsemble(r *modelReader) (Regressor, error) {
+	n := int(r.u32())
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n < 1 || !r.fits(n, 1) {
+		return nil, fmt.Errorf("%d members: %w", n, ErrCorruptModel)
+	}
+	e := &Ensemble{members: make([]*Network, n)}
+	for k := range e.members {
+		net, err := decodeNetwork(r)
+		if err != nil {
+			return nil, fmt.Errorf("member %d: %w", k, err)
+		}
+		if k > 0 && !net.sameShape(e.members[0]) {
+			return nil, fmt.Errorf("member %d differs in shape or scaling from member 0: %w", k, ErrCorruptModel)
+		}
+		e.members[k] = net
+	}
+	return e, nil
+}

@@ -1,0 +1,326 @@
+package bnn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// MLPConfig describes a multilayer perceptron: Inputs features, dense hidden
+// layers of the given widths each followed by Activation and (when Dropout > 0)
+// inverted dropout, and a linear output layer of Outputs units.
+type MLPConfig struct {
+	Inputs     int
+	Hidden     []int
+	Outputs    int
+	Activation Activation
+	// Dropout is the probability of zeroing each hidden unit's output during
+	// training and Monte-Carlo prediction; kept units are scaled by 1/(1−p)
+	// (PyTorch's nn.Dropout). It must lie in [0, 1).
+	Dropout float64
+}
+
+func (c MLPConfig) validate() error {
+	if c.Inputs <= 0 {
+		return fmt.Errorf("bnn: mlp: %d inputs: %w", c.Inputs, ErrInvalidParameter)
+	}
+	if c.Outputs <= 0 {
+		return fmt.Errorf("bnn: mlp: %d outputs: %w", c.Outputs, ErrInvalidParameter)
+	}
+	for i, h := range c.Hidden {
+		if h <= 0 {
+			return fmt.Errorf("bnn: mlp: hidden layer %d has width %d: %w", i, h, ErrInvalidParameter)
+		}
+	}
+	if !c.Activation.valid() {
+		return fmt.Errorf("bnn: mlp: %v: %w", c.Activation, ErrInvalidParameter)
+	}
+	if !(c.Dropout >= 0 && c.Dropout < 1) {
+		return fmt.Errorf("bnn: mlp: dropout probability %v outside [0, 1): %w", c.Dropout, ErrInvalidParameter)
+	}
+	return nil
+}
+
+// MLP is a float32 multilayer perceptron. All weights and biases live in one
+// flat slice (Params), layer by layer: the weights of layer l as a row-major
+// fan_in×fan_out matrix, then its biases, so an Optimizer can update the
+// whole network in one Step.
+type MLP struct {
+	sizes   []int // layer widths: sizes[0] inputs, …, sizes[L] outputs
+	act     Activation
+	dropout float32
+	params  []float32
+	w, b    [][]float32 // per-layer views into params
+}
+
+// NewMLP returns a network with PyTorch's default nn.Linear initialisation:
+// every weight and bias of a layer with fan-in k drawn from U(−1/√k, 1/√k)
+// using rng. It returns ErrInvalidParameter for non-positive widths, an
+// unknown activation or a dropout probability outside [0, 1).
+func NewMLP(cfg MLPConfig, rng *rand.Rand) (*MLP, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	m := newMLPShape(cfg)
+	for l := range m.w {
+		bound := float32(1 / math.Sqrt(float64(m.sizes[l])))
+		for i := range m.w[l] {
+			m.w[l][i] = bound * (2*rng.Float32() - 1)
+		}
+		for i := range m.b[l] {
+			m.b[l][i] = bound * (2*rng.Float32() - 1)
+		}
+	}
+	return m, nil
+}
+
+// newMLPShape allocates a zero network for a validated configuration.
+func newMLPShape(cfg MLPConfig) *MLP {
+	sizes := make([]int, 0, len(cfg.Hidden)+2)
+	sizes = append(sizes, cfg.Inputs)
+	sizes = append(sizes, cfg.Hidden...)
+	sizes = append(sizes, cfg.Outputs)
+	m := &MLP{sizes: sizes, act: cfg.Activation, dropout: float32(cfg.Dropout)}
+	m.params = make([]float32, mlpParamCount(sizes))
+	m.w, m.b = mlpViews(sizes, m.params)
+	return m
+}
+
+func mlpParamCount(sizes []int) int {
+	n := 0
+	for l := 0; l+1 < len(sizes); l++ {
+		n += sizes[l]*sizes[l+1] + sizes[l+1]
+	}
+	return n
+}
+
+// mlpViews cuts flat (laid out as in MLP.Params) into per-layer weight and bias views.
+func mlpViews(sizes []int, flat []float32) (w, b [][]float32) {
+	layers := len(sizes) - 1
+	w, b = make([][]float32, layers), make([][]float32, layers)
+	off := 0
+	for l := range layers {
+		nw := sizes[l] * sizes[l+1]
+		w[l] = flat[off : off+nw : off+nw]
+		off += nw
+		b[l] = flat[off : off+sizes[l+1] : off+sizes[l+1]]
+		off += sizes[l+1]
+	}
+	return w, b
+}
+
+// Params returns the network's parameters as one flat slice (not a copy).
+func (m *MLP) Params() []float32 { return m.params }
+
+// NumParams returns the number of weights and biases.
+func (m *MLP) NumParams() int { return len(m.params) }
+
+// Config returns the configuration the network was built from.
+func (m *MLP) Config() MLPConfig {
+	return MLPConfig{
+		Inputs:     m.sizes[0],
+		Hidden:     append([]int(nil), m.sizes[1:len(m.sizes)-1]...),
+		Outputs:    m.sizes[len(m.sizes)-1],
+		Activation: m.act,
+		Dropout:    float64(m.dropout),
+	}
+}
+
+func (m *MLP) clone() *MLP {
+	c := newMLPShape(m.Config())
+	copy(c.params, m.params)
+	return c
+}
+
+// mlpWork holds every buffer one forward/backward pass needs for up to cap
+// rows, so that passes allocate nothing. y[l], h[l], mask[l] and delta[l]
+// belong to hidden layer l (1 ≤ l < L): y is the activation output, h the
+// same after dropout (aliasing y when dropout is off), mask the dropout
+// multipliers and delta the gradient with respect to h, then to the
+// pre-activation. out and dout hold the output layer and its gradient.
+type mlpWork struct {
+	cap      int
+	x        []float32 // the input of the last forward pass
+	y, h     [][]float32
+	mask     [][]float32
+	delta    [][]float32
+	out      []float32
+	dout     []float32
+	grad     []float32
+	gw, gb   [][]float32
+	rng      *rand.PCG // dropout masks
+	dropping bool      // whether the last forward pass applied dropout
+}
+
+func newMLPWork(m *MLP, capRows int, rng *rand.PCG) *mlpWork {
+	L := len(m.sizes) - 1
+	wk := &mlpWork{cap: capRows, rng: rng}
+	wk.y = make([][]float32, L)
+	wk.h = make([][]float32, L)
+	wk.mask = make([][]float32, L)
+	wk.delta = make([][]float32, L)
+	for l := 1; l < L; l++ {
+		wk.y[l] = make([]float32, capRows*m.sizes[l])
+		wk.h[l] = wk.y[l]
+		if m.dropout > 0 {
+			wk.h[l] = make([]float32, capRows*m.sizes[l])
+			wk.mask[l] = make([]float32, capRows*m.sizes[l])
+		}
+		wk.delta[l] = make([]float32, capRows*m.sizes[l])
+	}
+	wk.out = make([]float32, capRows*m.sizes[L])
+	wk.dout = make([]float32, capRows*m.sizes[L])
+	wk.grad = make([]float32, len(m.params))
+	wk.gw, wk.gb = mlpViews(m.sizes, wk.grad)
+	return wk
+}
+
+// forward evaluates the network on the n rows of x (n ≤ wk.cap) and returns
+// the n×outputs result (a view into wk). With dropout set and a positive
+// dropout probability, fresh masks are drawn from wk.rng.
+func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
+	L := len(m.sizes) - 1
+	wk.x = x
+	wk.dropping = dropout && m.dropout > 0
+	in := x
+	for l := range L {
+		fin, fout := m.sizes[l], m.sizes[l+1]
+		var z []float32
+		if l == L-1 {
+			z = wk.out[:n*fout]
+		} else {
+			z = wk.y[l+1][:n*fout]
+		}
+		denseForward(z, in, m.w[l], n, fin, fout)
+		if l == L-1 {
+			addBias(z, m.b[l], fout)
+			return z
+		}
+		m.act.biasForward(z, m.b[l])
+		if wk.dropping {
+			h := wk.h[l+1][:n*fout]
+			dropoutMask(h, wk.mask[l+1][:n*fout], z, m.dropout, wk.rng)
+			z = h
+		}
+		in = z
+	}
+	panic("unreachable")
+}
+
+// dropoutMask draws inverted-dropout multipliers (0 with probability p, else
+// 1/(1−p)) into mask and writes h = y·mask. Each element compares 32 random
+// bits with p·2³², without branches (the keep/drop outcome is unpredictable).
+func dropoutMask(h, mask, y []float32, p float32, rng *rand.PCG) {
+	thr := uint64(math.Min(float64(p)*(1<<32), math.MaxUint32))
+	scaleBits := math.Float32bits(1 / (1 - p))
+	mask = mask[:len(y)]
+	h = h[:len(y)]
+	i := 0
+	for ; i+1 < len(y); i += 2 {
+		u := rng.Uint64()
+		// keep is all ones when the 32-bit draw is ≥ thr, else zero.
+		k0 := uint32((thr - 1 - u&0xffffffff) >> 32)
+		k1 := uint32((thr - 1 - u>>32) >> 32)
+		m0 := math.Float32frombits(scaleBits & k0)
+		m1 := math.Float32frombits(scaleBits & k1)
+		mask[i], mask[i+1] = m0, m1
+		h[i], h[i+1] = y[i]*m0, y[i+1]*m1
+	}
+	if i < len(y) {
+		k0 := uint32((thr - 1 - rng.Uint64()&0xffffffff) >> 32)
+		m0 := math.Float32frombits(scaleBits & k0)
+		mask[i], h[i] = m0, y[i]*m0
+	}
+}
+
+// backward back-propagates the output gradient in wk.dout (n×outputs, for
+// the last forward pass over n rows) and overwrites wk.grad with the
+// gradient of the loss with respect to Params.
+func (m *MLP) backward(wk *mlpWork, n int) {
+	L := len(m.sizes) - 1
+	dz := wk.dout[:n*m.sizes[L]]
+	for l := L - 1; l >= 0; l-- {
+		fin, fout := m.sizes[l], m.sizes[l+1]
+		in := wk.x
+		if l > 0 {
+			in = wk.h[l][:n*fin]
+		}
+		denseWeightGrad(wk.gw[l], wk.gb[l], in, dz, n, fin, fout)
+		if l == 0 {
+			return
+		}
+		dh := wk.delta[l][:n*fin]
+		denseInputGrad(dh, dz, m.w[l], n, fin, fout)
+		if wk.dropping {
+			mulInPlace(dh, wk.mask[l][:n*fin])
+		}
+		m.act.backward(dh, wk.y[l][:n*fin])
+		dz = dh
+	}
+}
+
+func mulInPlace(a, b []float32) {
+	b = b[:len(a)]
+	for i := range a {
+		a[i] *= b[i]
+	}
+}
+
+// denseForward computes z = in·w for n rows (in n×fin, w fin×fout). The
+// one-input and one-output layers of small regression nets skip the
+// general matrix product and its packing.
+func denseForward(z, in, w []float32, n, fin, fout int) {
+	switch {
+	case fin == 1:
+		w = w[:fout]
+		for r, xr := range in[:n] {
+			zr := z[r*fout : (r+1)*fout]
+			for j, wj := range w {
+				zr[j] = xr * wj
+			}
+		}
+	case fout == 1:
+		for r := range z[:n] {
+			z[r] = sdot(in[r*fin:(r+1)*fin], w)
+		}
+	default:
+		sgemm(false, false, n, fout, fin, 1, in, fin, w, fout, 0, z, fout)
+	}
+}
+
+// denseWeightGrad overwrites gw = inᵀ·dz and gb = column sums of dz for n rows.
+func denseWeightGrad(gw, gb, in, dz []float32, n, fin, fout int) {
+	clear(gb)
+	for r := range n {
+		saxpy(1, dz[r*fout:(r+1)*fout], gb)
+	}
+	switch {
+	case fin == 1:
+		clear(gw)
+		for r, xr := range in[:n] {
+			saxpy(xr, dz[r*fout:(r+1)*fout], gw)
+		}
+	case fout == 1:
+		clear(gw)
+		for r, d := range dz[:n] {
+			saxpy(d, in[r*fin:(r+1)*fin], gw)
+		}
+	default:
+		sgemm(true, false, fin, fout, n, 1, in, fin, dz, fout, 0, gw, fout)
+	}
+}
+
+// denseInputGrad overwrites dh = dz·wᵀ for n rows.
+func denseInputGrad(dh, dz, w []float32, n, fin, fout int) {
+	if fout == 1 {
+		w = w[:fin]
+		for r, d := range dz[:n] {
+			hr := dh[r*fin : (r+1)*fin]
+			for i, wi := range w {
+				hr[i] = d * wi
+			}
+		}
+		return
+	}
+	sgemm(false, true, n, fin, fout, 1, dz, fout, w, fout, 0, dh, fin)
+}

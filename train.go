@@ -1,0 +1,436 @@
+package bnn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+)
+
+// Loss selects the training objective of Train.
+type Loss uint8
+
+const (
+	// LossMSE is the mean squared error of the mean head (PyTorch's F.mse_loss).
+	LossMSE Loss = iota
+	// LossGaussian is the mean Gaussian negative log-likelihood
+	// ½(s + (y−μ)²e^{−s} + log 2π) of a mean head μ and a log-variance s:
+	// a learned function of the input with Heteroscedastic, else one learned
+	// constant (homoscedastic noise).
+	LossGaussian
+)
+
+// OptimizerKind selects the optimiser Train uses.
+type OptimizerKind uint8
+
+const (
+	// OptimAdam is Adam with bias correction (the default).
+	OptimAdam OptimizerKind = iota
+	// OptimSGD is stochastic gradient descent with optional momentum.
+	OptimSGD
+)
+
+// TrainConfig holds the settings of Train, TrainEnsemble and TrainMCDropout.
+// The zero value is not usable: LearningRate and Epochs must be set.
+type TrainConfig struct {
+	// Hidden are the hidden-layer widths (nil means none: a linear model).
+	Hidden []int
+	// Activation follows every hidden layer.
+	Activation Activation
+	// Dropout is the inverted-dropout probability after each hidden layer, in [0, 1).
+	Dropout float64
+	// Loss is the objective; Heteroscedastic (LossGaussian only) adds a
+	// log-variance output head so that the noise depends on the input.
+	Loss            Loss
+	Heteroscedastic bool
+	// Optimizer, LearningRate (> 0), Momentum (SGD only, ≥ 0) and
+	// WeightDecay (L2 added to the gradient, ≥ 0) configure the updates.
+	Optimizer    OptimizerKind
+	LearningRate float64
+	Momentum     float64
+	WeightDecay  float64
+	// Epochs (≥ 1) is the number of passes over the data; BatchSize is the
+	// mini-batch size (0, or ≥ the number of rows, means full batch).
+	// Mini-batches follow a fresh permutation each epoch drawn from Seed.
+	Epochs    int
+	BatchSize int
+	// Scaling selects input and target standardisation.
+	Scaling Scaling
+	// NoiseStd (LossMSE only, target units, ≥ 0) is the observation noise
+	// standard deviation added to predictions; 0 means the root mean squared
+	// training residual of the fitted network (dropout off).
+	NoiseStd float64
+	// Seed determines the initialisation, the batch order and the dropout masks.
+	Seed uint64
+	// Progress, if set, is called after every epoch with the epoch (from 1)
+	// and the mean training loss over that epoch, in standardised target
+	// units. TrainEnsemble calls it from the member goroutines, one call at a time.
+	Progress func(epoch int, loss float64)
+}
+
+func (c *TrainConfig) validate() error {
+	if !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0) || float32(c.LearningRate) == 0 {
+		return fmt.Errorf("bnn: train: learning rate %v must be positive and finite: %w", c.LearningRate, ErrInvalidParameter)
+	}
+	if c.Epochs < 1 {
+		return fmt.Errorf("bnn: train: %d epochs: %w", c.Epochs, ErrInvalidParameter)
+	}
+	if c.BatchSize < 0 {
+		return fmt.Errorf("bnn: train: batch size %d: %w", c.BatchSize, ErrInvalidParameter)
+	}
+	if !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0) {
+		return fmt.Errorf("bnn: train: weight decay %v: %w", c.WeightDecay, ErrInvalidParameter)
+	}
+	if !(c.Momentum >= 0) || math.IsInf(c.Momentum, 0) {
+		return fmt.Errorf("bnn: train: momentum %v: %w", c.Momentum, ErrInvalidParameter)
+	}
+	if !(c.NoiseStd >= 0) || math.IsInf(c.NoiseStd, 0) {
+		return fmt.Errorf("bnn: train: noise std %v: %w", c.NoiseStd, ErrInvalidParameter)
+	}
+	if c.Loss > LossGaussian || c.Optimizer > OptimSGD || c.Scaling > ScaleNone {
+		return fmt.Errorf("bnn: train: unknown loss, optimiser or scaling: %w", ErrInvalidParameter)
+	}
+	if c.Heteroscedastic && c.Loss != LossGaussian {
+		return fmt.Errorf("bnn: train: heteroscedastic noise needs LossGaussian: %w", ErrInvalidParameter)
+	}
+	return c.mlpConfig(1).validate()
+}
+
+func (c *TrainConfig) mlpConfig(dim int) MLPConfig {
+	out := 1
+	if c.Loss == LossGaussian {
+		out = 2
+	}
+	return MLPConfig{Inputs: dim, Hidden: c.Hidden, Outputs: out, Activation: c.Activation, Dropout: c.Dropout}
+}
+
+// Streams of the PCG generators derived from a seed.
+const (
+	nnStreamInit    = 0x6e6e2d696e6974 // "nn-init"
+	nnStreamShuffle = 0x6e6e2d73687566 // "nn-shuf"
+	nnStreamDropout = 0x6e6e2d64726f70 // "nn-drop"
+)
+
+// nnTrainer owns everything one training run touches per step.
+type nnTrainer struct {
+	m      *MLP
+	wk     *mlpWork
+	opt    Optimizer
+	loss   Loss
+	homosc bool // LossGaussian without Heteroscedastic: the log-variance head ignores its input
+}
+
+func newNNTrainer(m *MLP, cfg *TrainConfig, capRows int) (*nnTrainer, error) {
+	t := &nnTrainer{m: m, loss: cfg.Loss, homosc: cfg.Loss == LossGaussian && !cfg.Heteroscedastic}
+	t.wk = newMLPWork(m, capRows, rand.NewPCG(cfg.Seed, nnStreamDropout))
+	switch cfg.Optimizer {
+	case OptimSGD:
+		o, err := NewSGD(m.NumParams(), float32(cfg.LearningRate))
+		if err != nil {
+			return nil, err
+		}
+		o.Momentum, o.WeightDecay = float32(cfg.Momentum), float32(cfg.WeightDecay)
+		t.opt = o
+	default:
+		o, err := NewAdam(m.NumParams(), float32(cfg.LearningRate))
+		if err != nil {
+			return nil, err
+		}
+		o.WeightDecay = float32(cfg.WeightDecay)
+		t.opt = o
+	}
+	if t.homosc {
+		t.zeroLogVarWeights(m.params)
+	}
+	return t, nil
+}
+
+// zeroLogVarWeights zeroes the output-layer weights into the log-variance
+// unit (column 1 of the last weight matrix, laid out like Params in v).
+func (t *nnTrainer) zeroLogVarWeights(v []float32) {
+	L := len(t.m.sizes) - 1
+	w, _ := mlpViews(t.m.sizes, v)
+	last := w[L-1]
+	for i := 1; i < len(last); i += 2 {
+		last[i] = 0
+	}
+}
+
+// step runs one forward/backward pass on n rows and one optimiser update,
+// returning the loss before the update.
+func (t *nnTrainer) step(x, y []float32, n int) float64 {
+	out := t.m.forward(t.wk, x, n, true)
+	dout := t.wk.dout[:len(out)]
+	var loss float64
+	if t.loss == LossGaussian {
+		loss = gaussianNLLGrad(dout, out, y[:n])
+	} else {
+		loss = mseGrad(dout, out, y[:n])
+	}
+	t.m.backward(t.wk, n)
+	if t.homosc {
+		last := t.wk.gw[len(t.wk.gw)-1]
+		for i := 1; i < len(last); i += 2 {
+			last[i] = 0
+		}
+	}
+	t.opt.Step(t.m.params, t.wk.grad)
+	return loss
+}
+
+// mseGrad returns mean((out−y)²) and writes its gradient with respect to out into dout.
+func mseGrad(dout, out, y []float32) float64 {
+	n := len(y)
+	out, dout = out[:n], dout[:n]
+	c := 2 / float32(n)
+	var s float64
+	for i, v := range y {
+		r := out[i] - v
+		s += float64(r * r)
+		dout[i] = c * r
+	}
+	return s / float64(n)
+}
+
+// gaussianNLLGrad returns the mean Gaussian negative log-likelihood of y
+// under (μ, log σ²) = (out[2i], out[2i+1]) and writes its gradient into dout.
+func gaussianNLLGrad(dout, out, y []float32) float64 {
+	n := len(y)
+	out, dout = out[:2*n], dout[:2*n]
+	inv := 1 / float32(n)
+	var s float64
+	for i, v := range y {
+		mu, lv := out[2*i], out[2*i+1]
+		r := mu - v
+		prec := float32(math.Exp(float64(-lv)))
+		rp := r * prec
+		s += float64(lv) + float64(r*rp)
+		dout[2*i] = inv * rp
+		dout[2*i+1] = inv * 0.5 * (1 - r*rp)
+	}
+	return 0.5*s/float64(n) + 0.5*math.Log(2*math.Pi)
+}
+
+// run trains for cfg.Epochs epochs on n standardised rows of x (dim columns) and y.
+func (t *nnTrainer) run(ctx context.Context, cfg *TrainConfig, x, y []float32, n, dim int, progress func(int, float64)) error {
+	bs := cfg.BatchSize
+	if bs == 0 || bs > n {
+		bs = n
+	}
+	var perm []int
+	var xb, yb []float32
+	var shuffle *rand.Rand
+	if bs < n {
+		perm = make([]int, n)
+		for i := range perm {
+			perm[i] = i
+		}
+		xb, yb = make([]float32, bs*dim), make([]float32, bs)
+		shuffle = rand.New(rand.NewPCG(cfg.Seed, nnStreamShuffle))
+	}
+	done := ctx.Done()
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		select {
+		case <-done:
+			return fmt.Errorf("bnn: train: stopped before epoch %d: %w", epoch, context.Cause(ctx))
+		default:
+		}
+		var loss float64
+		if bs == n {
+			loss = t.step(x, y, n)
+		} else {
+			shuffle.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+			for s := 0; s < n; s += bs {
+				e := min(s+bs, n)
+				for r, i := range perm[s:e] {
+					copy(xb[r*dim:(r+1)*dim], x[i*dim:(i+1)*dim])
+					yb[r] = y[i]
+				}
+				loss += t.step(xb, yb, e-s) * float64(e-s)
+			}
+			loss /= float64(n)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return fmt.Errorf("bnn: train: loss is %v at epoch %d: %w", loss, epoch, ErrDiverged)
+		}
+		if progress != nil {
+			progress(epoch, loss)
+		}
+	}
+	return nil
+}
+
+// Train fits one network to the rows of x (row-major, dim columns) and the
+// targets y with the settings in cfg and returns it. It returns ErrShape,
+// ErrEmpty or ErrNonFinite (naming the row) for bad data, ErrInvalidParameter
+// for bad settings, ErrDiverged (naming the epoch) if the loss becomes NaN or
+// ±Inf, and the context's error if ctx is cancelled.
+func Train(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig) (*Network, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	n, err := checkRegressionData(x, dim, y)
+	if err != nil {
+		return nil, err
+	}
+	sc := fitNNScaler(x, dim, y, cfg.Scaling)
+	xs, ys := make([]float32, len(x)), make([]float32, n)
+	sc.inputs(xs, x)
+	sc.targets(ys, y)
+	return trainNetwork(ctx, &cfg, sc, xs, ys, n, dim, cfg.Progress)
+}
+
+// trainNetwork trains one network on standardised data.
+func trainNetwork(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Network, error) {
+	m, err := NewMLP(cfg.mlpConfig(dim), rand.New(rand.NewPCG(cfg.Seed, nnStreamInit)))
+	if err != nil {
+		return nil, err
+	}
+	capRows := n
+	if cfg.BatchSize > 0 && cfg.BatchSize < n {
+		capRows = cfg.BatchSize
+	}
+	t, err := newNNTrainer(m, cfg, capRows)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.run(ctx, cfg, xs, ys, n, dim, progress); err != nil {
+		return nil, err
+	}
+	net := &Network{mlp: m, scale: sc, loss: cfg.Loss}
+	if cfg.Loss == LossMSE {
+		if cfg.NoiseStd > 0 {
+			net.noiseVar = (cfg.NoiseStd / sc.yScale) * (cfg.NoiseStd / sc.yScale)
+		} else {
+			net.noiseVar = net.residualVariance(xs, ys, n)
+		}
+	}
+	return net, nil
+}
+
+// Network is one trained MLP with its standardisation and noise model. As a
+// Regressor it predicts deterministically (dropout off): the mean head and
+// the noise standard deviation — learned (LossGaussian) or estimated
+// (LossMSE, see TrainConfig.NoiseStd). A Network is safe for concurrent use.
+type Network struct {
+	mlp      *MLP
+	scale    nnScaler
+	loss     Loss
+	noiseVar float64 // LossMSE: noise variance in standardised target units
+	pool     sync.Pool
+}
+
+// nnPredictChunk is the number of rows a prediction workspace holds.
+const nnPredictChunk = 256
+
+// nnPredictWork is a prediction workspace: a network workspace and the
+// standardised inputs of one chunk.
+type nnPredictWork struct {
+	wk *mlpWork
+	xs []float32
+}
+
+func (net *Network) getWork() *nnPredictWork {
+	if w, ok := net.pool.Get().(*nnPredictWork); ok {
+		return w
+	}
+	return &nnPredictWork{
+		wk: newMLPWork(net.mlp, nnPredictChunk, rand.NewPCG(0, nnStreamDropout)),
+		xs: make([]float32, nnPredictChunk*net.mlp.sizes[0]),
+	}
+}
+
+// InputDim returns the number of features per row.
+func (net *Network) InputDim() int { return net.mlp.sizes[0] }
+
+// MLP returns the underlying network (standardised units; not a copy).
+func (net *Network) MLP() *MLP { return net.mlp }
+
+// heads evaluates the n standardised rows of xs and writes the standardised
+// mean and noise variance of each into mu and v.
+func (net *Network) heads(mu, v []float64, wk *mlpWork, xs []float32, n int, dropout bool) {
+	out := net.mlp.forward(wk, xs, n, dropout)
+	if net.loss == LossGaussian {
+		for i := range n {
+			mu[i] = float64(out[2*i])
+			v[i] = math.Exp(float64(out[2*i+1]))
+		}
+		return
+	}
+	for i := range n {
+		mu[i] = float64(out[i])
+		v[i] = net.noiseVar
+	}
+}
+
+// residualVariance is the mean squared training residual of the
+// deterministic network on n standardised rows.
+func (net *Network) residualVariance(xs, ys []float32, n int) float64 {
+	w := net.getWork()
+	defer net.pool.Put(w)
+	d := net.mlp.sizes[0]
+	var mu, v [nnPredictChunk]float64
+	var ss float64
+	for s := 0; s < n; s += nnPredictChunk {
+		e := min(s+nnPredictChunk, n)
+		net.heads(mu[:], v[:], w.wk, xs[s*d:e*d], e-s, false)
+		for i := s; i < e; i++ {
+			r := mu[i-s] - float64(ys[i])
+			ss += r * r
+		}
+	}
+	return ss / float64(n)
+}
+
+// checkPredictArgs validates PredictTo's arguments and returns the row count.
+func checkPredictArgs(dim int, mean, std, x []float64) (int, error) {
+	if len(x)%dim != 0 || len(mean) != len(x)/dim || len(std) != len(mean) {
+		return 0, fmt.Errorf("bnn: predict: %d features of %d columns for %d means and %d stds: %w",
+			len(x), dim, len(mean), len(std), ErrShape)
+	}
+	return len(mean), checkFiniteRows(x, dim)
+}
+
+// PredictTo writes the predictive mean and noise standard deviation of each
+// row of x (row-major, InputDim columns) into mean and std, in target units.
+// It returns ErrShape for inconsistent lengths and ErrNonFinite naming the row.
+func (net *Network) PredictTo(mean, std, x []float64) error {
+	d := net.InputDim()
+	n, err := checkPredictArgs(d, mean, std, x)
+	if err != nil {
+		return err
+	}
+	w := net.getWork()
+	defer net.pool.Put(w)
+	for s := 0; s < n; s += nnPredictChunk {
+		e := min(s+nnPredictChunk, n)
+		net.scale.inputs(w.xs, x[s*d:e*d])
+		net.heads(mean[s:e], std[s:e], w.wk, w.xs, e-s, false)
+		for i := s; i < e; i++ {
+			mean[i] = net.scale.yMean + net.scale.yScale*mean[i]
+			std[i] = net.scale.yScale * math.Sqrt(std[i])
+		}
+	}
+	return nil
+}
+
+// sameShape reports whether two networks have identical layers, loss and scaling.
+func (net *Network) sameShape(o *Network) bool {
+	return slices.Equal(net.mlp.sizes, o.mlp.sizes) && net.mlp.act == o.mlp.act &&
+		net.mlp.dropout == o.mlp.dropout && net.loss == o.loss &&
+		slices.Equal(net.scale.inMean, o.scale.inMean) && slices.Equal(net.scale.inScale, o.scale.inScale) &&
+		net.scale.yMean == o.scale.yMean && net.scale.yScale == o.scale.yScale
+}
+
+// String returns the loss's name ("mse", "gaussian").
+func (l Loss) String() string {
+	switch l {
+	case LossMSE:
+		return "mse"
+	case LossGaussian:
+		return "gaussian"
+	}
+	return fmt.Sprintf("Loss(%d)", uint8(l))
+}
