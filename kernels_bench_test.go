@@ -95,3 +95,30 @@ func BenchmarkBiasTanh(b *testing.B) {
 	}
 	b.SetBytes(int64(4 * len(z)))
 }
+
+// BenchmarkMatMulPaths times 60×64·64×64 and 64×64·64×64 on every kernel path
+// this machine supports, for comparing the paths in one run.
+func BenchmarkMatMulPaths(b *testing.B) {
+	for _, p := range availableKernelPaths() {
+		for _, s := range [][3]int{{60, 64, 64}, {64, 64, 64}} {
+			m, k, n := s[0], s[1], s[2]
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", kernelPathNames[p], m, k, n), func(b *testing.B) {
+				defer setKernelPath(p)()
+				a := make([]float32, m*k)
+				bm := make([]float32, k*n)
+				c := make([]float32, m*n)
+				for i := range a {
+					a[i] = float32(i%7) - 3
+				}
+				for i := range bm {
+					bm[i] = float32(i%5) - 2
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					sgemm(false, false, m, n, k, 1, a, k, bm, n, 0, c, n)
+				}
+				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
