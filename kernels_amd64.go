@@ -3,12 +3,12 @@
 package bnn
 
 // amd64 dispatch: AVX-512F (8×32 matrix-multiply tile) or AVX2+FMA (6×16
-// tile), chosen at start-up from CPUID and XCR0 (cpu_amd64.go). The
-// elementwise passes use the AVX2 kernels on both paths: they are memory
-// bound, and on AVX-512 machines the 256-bit forms run as fast. Each assembly
-// kernel handles len rounded down to a multiple of 8; the Go wrappers finish
-// the tail with the generic twin, which performs the same operations in the
-// same order (no fused multiply-adds), so the results agree bit for bit.
+// tile), chosen at start-up from CPUID and XCR0 (cpu_amd64.go). The AVX-512
+// elementwise kernels cover the whole slice, masking the tail with K1; the
+// AVX2 ones handle len rounded down to a multiple of 8 and the Go wrappers
+// finish the tail with the generic twin. Both perform the generic twin's
+// operations in the same order (no fused multiply-adds), so the results
+// agree bit for bit. The dot product uses the AVX2 kernel on both paths.
 
 var x86 = detectX86()
 
@@ -173,6 +173,36 @@ func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
 	}
 }
 
+// saxpyAVX512: for i := range x { y[i] += alpha * x[i] }.
+//
+//go:noescape
+func saxpyAVX512(alpha float32, x, y []float32)
+
+// sscalAVX512: for i := range x { x[i] *= alpha }.
+//
+//go:noescape
+func sscalAVX512(alpha float32, x []float32)
+
+// vaddAVX512: for i := range z { z[i] += b[i] }.
+//
+//go:noescape
+func vaddAVX512(z, b []float32)
+
+// vaddTanhAVX512: for i := range z { z[i] = tanh32(z[i] + b[i]) }.
+//
+//go:noescape
+func vaddTanhAVX512(z, b []float32)
+
+// tanhGradAVX512: for i := range dz { dz[i] *= 1 - y[i]*y[i] }.
+//
+//go:noescape
+func tanhGradAVX512(dz, y []float32)
+
+// reparamAVX512: for i := range w { w[i] = mu[i] + sigma[i]*eps[i] }.
+//
+//go:noescape
+func reparamAVX512(w, mu, sigma, eps []float32)
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
@@ -183,18 +213,30 @@ func sdotArch(x, y []float32) float32 {
 }
 
 func saxpyArch(alpha float32, x, y []float32) {
+	if kernelPath == pathAVX512 {
+		saxpyAVX512(alpha, x, y)
+		return
+	}
 	v := len(x) &^ 7
 	saxpyAVX2(alpha, x[:v], y[:v])
 	saxpyGeneric(alpha, x[v:], y[v:])
 }
 
 func sscalArch(alpha float32, x []float32) {
+	if kernelPath == pathAVX512 {
+		sscalAVX512(alpha, x)
+		return
+	}
 	v := len(x) &^ 7
 	sscalAVX2(alpha, x[:v])
 	sscalGeneric(alpha, x[v:])
 }
 
 func vaddArch(z, bias []float32) {
+	if kernelPath == pathAVX512 {
+		vaddAVX512(z, bias)
+		return
+	}
 	v := len(z) &^ 7
 	vaddAVX2(z[:v], bias[:v])
 	for i := v; i < len(z); i++ {
@@ -203,6 +245,10 @@ func vaddArch(z, bias []float32) {
 }
 
 func vaddTanhArch(z, bias []float32) {
+	if kernelPath == pathAVX512 {
+		vaddTanhAVX512(z, bias)
+		return
+	}
 	v := len(z) &^ 7
 	vaddTanhAVX2(z[:v], bias[:v])
 	for i := v; i < len(z); i++ {
@@ -211,12 +257,20 @@ func vaddTanhArch(z, bias []float32) {
 }
 
 func tanhGradArch(dz, y []float32) {
+	if kernelPath == pathAVX512 {
+		tanhGradAVX512(dz, y)
+		return
+	}
 	v := len(dz) &^ 7
 	tanhGradAVX2(dz[:v], y[:v])
 	tanhGradGeneric(dz[v:], y[v:])
 }
 
 func reparamArch(w, mu, sigma, eps []float32) {
+	if kernelPath == pathAVX512 {
+		reparamAVX512(w, mu, sigma, eps)
+		return
+	}
 	v := len(w) &^ 7
 	reparamAVX2(w[:v], mu[:v], sigma[:v], eps[:v])
 	reparamGeneric(w[v:], mu[v:], sigma[v:], eps[v:])

@@ -797,3 +797,229 @@ packtloop:
 packtdone:
 	VZEROUPPER
 	RET
+
+// The AVX-512 elementwise kernels below run over the whole slice: full
+// 16-lane blocks with K1 all ones, then one block with K1 masking the tail,
+// whose masked-out lanes are neither read nor written.
+//
+// Z512MASK(done) sets K1 for the next block of the CX elements left, or jumps
+// to done when none are left. It clobbers AX.
+#define Z512MASK(done) \
+	MOVL  $0xffff, AX \
+	CMPQ  CX, $16 \
+	JGE   6(PC) \
+	TESTQ CX, CX \
+	JLE   done \
+	SHLL  CX, AX \
+	NOTL  AX \
+	ANDL  $0xffff, AX \
+	KMOVW AX, K1
+
+// func saxpyAVX512(alpha float32, x, y []float32)
+TEXT ·saxpyAVX512(SB), NOSPLIT, $0-56
+	VBROADCASTSS alpha+0(FP), Z0
+	MOVQ x_base+8(FP), SI
+	MOVQ x_len+16(FP), CX
+	MOVQ y_base+32(FP), DI
+
+saxpyavx512loop:
+	Z512MASK(saxpyavx512done)
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DI), K1, Z2
+	VMULPS Z1, Z0, Z1
+	VADDPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  saxpyavx512loop
+
+saxpyavx512done:
+	VZEROUPPER
+	RET
+
+// func sscalAVX512(alpha float32, x []float32)
+TEXT ·sscalAVX512(SB), NOSPLIT, $0-32
+	VBROADCASTSS alpha+0(FP), Z0
+	MOVQ x_base+8(FP), DI
+	MOVQ x_len+16(FP), CX
+
+sscalavx512loop:
+	Z512MASK(sscalavx512done)
+	VMOVUPS.Z (DI), K1, Z1
+	VMULPS Z1, Z0, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  sscalavx512loop
+
+sscalavx512done:
+	VZEROUPPER
+	RET
+
+// func vaddAVX512(z, b []float32)
+TEXT ·vaddAVX512(SB), NOSPLIT, $0-48
+	MOVQ z_base+0(FP), DI
+	MOVQ z_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+
+vaddavx512loop:
+	Z512MASK(vaddavx512done)
+	VMOVUPS.Z (DI), K1, Z1
+	VMOVUPS.Z (SI), K1, Z2
+	VADDPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  vaddavx512loop
+
+vaddavx512done:
+	VZEROUPPER
+	RET
+
+// func tanhGradAVX512(dz, y []float32)
+TEXT ·tanhGradAVX512(SB), NOSPLIT, $0-48
+	MOVQ dz_base+0(FP), DI
+	MOVQ dz_len+8(FP), CX
+	MOVQ y_base+24(FP), SI
+	VBROADCASTSS tanhone<>(SB), Z0
+
+tanhgradavx512loop:
+	Z512MASK(tanhgradavx512done)
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DI), K1, Z2
+	VMULPS Z1, Z1, Z1
+	VSUBPS Z1, Z0, Z1
+	VMULPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  tanhgradavx512loop
+
+tanhgradavx512done:
+	VZEROUPPER
+	RET
+
+// func reparamAVX512(w, mu, sigma, eps []float32)
+TEXT ·reparamAVX512(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), DI
+	MOVQ w_len+8(FP), CX
+	MOVQ mu_base+24(FP), SI
+	MOVQ sigma_base+48(FP), DX
+	MOVQ eps_base+72(FP), BX
+
+reparamavx512loop:
+	Z512MASK(reparamavx512done)
+	VMOVUPS.Z (DX), K1, Z1
+	VMOVUPS.Z (BX), K1, Z2
+	VMOVUPS.Z (SI), K1, Z3
+	VMULPS Z2, Z1, Z1
+	VADDPS Z3, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP  reparamavx512loop
+
+reparamavx512done:
+	VZEROUPPER
+	RET
+
+// vaddTanhAVX512 keeps the tanh32 constants in Z10–Z31 and computes with
+// Z0–Z9, operation for operation as TANH8.
+// func vaddTanhAVX512(z, b []float32)
+TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ z_base+0(FP), DI
+	MOVQ z_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+	VBROADCASTSS tanhabs<>(SB), Z10
+	VBROADCASTSS tanhsign<>(SB), Z11
+	VBROADCASTSS tanhsmall<>(SB), Z12
+	VBROADCASTSS tanhclamp<>(SB), Z13
+	VBROADCASTSS tanhlog2e<>(SB), Z14
+	VBROADCASTSS tanhhalf<>(SB), Z15
+	VBROADCASTSS tanhln2hi<>(SB), Z16
+	VBROADCASTSS tanhln2lo<>(SB), Z17
+	VBROADCASTSS tanhc3<>(SB), Z18
+	VBROADCASTSS tanhc5<>(SB), Z19
+	VBROADCASTSS tanhc7<>(SB), Z20
+	VBROADCASTSS tanhc9<>(SB), Z21
+	VBROADCASTSS tanhc11<>(SB), Z22
+	VBROADCASTSS tanhc13<>(SB), Z23
+	VBROADCASTSS expc3<>(SB), Z24
+	VBROADCASTSS expc4<>(SB), Z25
+	VBROADCASTSS expc5<>(SB), Z26
+	VBROADCASTSS expc6<>(SB), Z27
+	VBROADCASTSS expc7<>(SB), Z28
+	VBROADCASTSS tanhone<>(SB), Z29
+	VBROADCASTSS tanhtwo<>(SB), Z30
+	VBROADCASTSS tanhbias<>(SB), Z31
+
+vaddtanhavx512loop:
+	Z512MASK(vaddtanhavx512done)
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z9
+	VADDPS Z9, Z0, Z0
+	VPANDD Z10, Z0, Z1
+	VPANDD Z11, Z0, Z2
+	VMULPS Z1, Z1, Z3
+	VMULPS Z23, Z3, Z4
+	VADDPS Z22, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z21, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z20, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z19, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z18, Z4, Z4
+	VMULPS Z4, Z3, Z4
+	VMULPS Z4, Z1, Z4
+	VADDPS Z4, Z1, Z4
+	VMINPS Z1, Z13, Z5
+	VADDPS Z5, Z5, Z5
+	VMULPS Z14, Z5, Z7
+	VADDPS Z15, Z7, Z7
+	VCVTTPS2DQ Z7, Z6
+	VCVTDQ2PS Z6, Z7
+	VMULPS Z16, Z7, Z8
+	VSUBPS Z8, Z5, Z5
+	VMULPS Z17, Z7, Z8
+	VSUBPS Z8, Z5, Z5
+	VMULPS Z28, Z5, Z8
+	VADDPS Z27, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z26, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z25, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z24, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z15, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z29, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z29, Z8, Z8
+	VPADDD Z31, Z6, Z6
+	VPSLLD $23, Z6, Z6
+	VMULPS Z6, Z8, Z8
+	VADDPS Z29, Z8, Z8
+	VDIVPS Z8, Z30, Z8
+	VSUBPS Z8, Z29, Z8
+	VCMPPS $1, Z12, Z1, K2
+	VBLENDMPS Z4, Z8, K2, Z8
+	VPORD Z2, Z8, Z8
+	VMOVUPS Z8, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  vaddtanhavx512loop
+
+vaddtanhavx512done:
+	VZEROUPPER
+	RET
+
