@@ -12,8 +12,10 @@
 	VFMADD231PS  Y12, bc, acc0 \
 	VFMADD231PS  Y13, bc, acc1
 
-// AVX2STORE(acc0, acc1) writes row acc0|acc1 (already scaled by alpha) to
-// (DI), adding beta·C first when BETAC is set, then advances DI by ldc.
+// AVX2STOREBETA(acc0, acc1) adds beta·C (beta in Y15) to the row acc0|acc1
+// (already scaled by alpha), stores it at (DI) and advances DI by ldc (R9);
+// AVX2STORE stores without reading C. Z512STOREBETA and Z512STORE are the
+// same for a 32-wide row with beta in Z31.
 #define AVX2STOREBETA(acc0, acc1) \
 	VFMADD231PS (DI), Y15, acc0 \
 	VFMADD231PS 32(DI), Y15, acc1 \
@@ -26,6 +28,11 @@
 	VMOVUPS acc1, 32(DI) \
 	ADDQ    R9, DI
 
+// The micro-kernels keep the tile in registers (AVX2: Y0–Y11, AVX-512:
+// Z0–Z15), load one row strip of op(B) and broadcast the mr elements of
+// op(A) per k-step: SI and R12 = SI + 4·rsa walk the strip of A (rows at
+// SI, SI+rsa, SI+2rsa, SI+3rsa, R12, …) by csa a step, DX walks B by ldb.
+//
 // func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
