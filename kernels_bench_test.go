@@ -122,3 +122,20 @@ func BenchmarkMatMulPaths(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPeakFMAPaths reports the FMA peak of every kernel path this
+// machine supports (on AMD Zen 4, AVX-512 and AVX2 peaks are equal: its
+// 512-bit FMAs issue as two 256-bit halves).
+func BenchmarkPeakFMAPaths(b *testing.B) {
+	for _, p := range availableKernelPaths() {
+		b.Run(kernelPathNames[p], func(b *testing.B) {
+			b.ReportAllocs()
+			const iters = 1 << 16
+			var flops float64
+			for b.Loop() {
+				flops += fmaPeak(p, iters)
+			}
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
