@@ -13,10 +13,13 @@ import "sync"
 // transposed. Transposed B and the partial strips at the edges (zero-padded)
 // are packed into a scratch buffer; edge tiles are computed into a scratch
 // tile and merged. k is split into gemmKC blocks so a B strip (gemmKC×nr
-// floats) stays in L1 while every A strip of the block streams past it.
+// floats) stays in L1 while the A strips stream past it, and m into gemmMC
+// blocks so those A strips (gemmMC×gemmKC floats) stay in L2 across the B
+// strips.
 
 const (
 	gemmKC    = 256
+	gemmMC    = 240 // a multiple of every mr
 	gemmMRMax = 8
 	gemmNRMax = 32
 )
@@ -91,44 +94,47 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 				packARows(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
 			}
 		}
-		for j0 := 0; j0 < n; j0 += nr {
-			nrr := min(nr, n-j0)
-			var bp *float32
-			bs := nr
-			switch {
-			case transB:
-				packBT(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
-				bp = &s.b[0]
-			case nrr < nr:
-				packBCols(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
-				bp = &s.b[0]
-			default:
-				bp, bs = &b[p0*ldb+j0], ldb
-			}
-			for i0 := 0; i0 < m; i0 += mr {
-				mrr := min(mr, m-i0)
-				var ap *float32
-				ars, acs := rsa, csa
-				if mrr == mr {
-					ap = &a[i0*rsa+p0*csa]
-				} else {
-					ap, ars, acs = &s.a[0], 1, mr
+		for ic := 0; ic < m; ic += gemmMC {
+			mEnd := min(m, ic+gemmMC)
+			for j0 := 0; j0 < n; j0 += nr {
+				nrr := min(nr, n-j0)
+				var bp *float32
+				bs := nr
+				switch {
+				case transB:
+					packBT(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
+					bp = &s.b[0]
+				case nrr < nr:
+					packBCols(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
+					bp = &s.b[0]
+				default:
+					bp, bs = &b[p0*ldb+j0], ldb
 				}
-				if mrr == mr && nrr == nr {
-					gemmMicro(path, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet)
-					continue
-				}
-				gemmMicro(path, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0)
-				for i := range mrr {
-					ci := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+nrr]
-					ti := s.tile[i*nr : i*nr+nrr]
-					if bet == 0 {
-						for j := range ci {
-							ci[j] = alpha * ti[j]
-						}
+				for i0 := ic; i0 < mEnd; i0 += mr {
+					mrr := min(mr, mEnd-i0)
+					var ap *float32
+					ars, acs := rsa, csa
+					if mrr == mr {
+						ap = &a[i0*rsa+p0*csa]
 					} else {
-						for j := range ci {
-							ci[j] = alpha*ti[j] + bet*ci[j]
+						ap, ars, acs = &s.a[0], 1, mr
+					}
+					if mrr == mr && nrr == nr {
+						gemmMicro(path, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet)
+						continue
+					}
+					gemmMicro(path, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0)
+					for i := range mrr {
+						ci := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+nrr]
+						ti := s.tile[i*nr : i*nr+nrr]
+						if bet == 0 {
+							for j := range ci {
+								ci[j] = alpha * ti[j]
+							}
+						} else {
+							for j := range ci {
+								ci[j] = alpha*ti[j] + bet*ci[j]
+							}
 						}
 					}
 				}

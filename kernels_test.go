@@ -148,6 +148,24 @@ func TestKernelSgemmShapes(t *testing.T) {
 	})
 }
 
+// TestKernelSgemmLarge covers several m blocks (gemmMC) and k blocks
+// (gemmKC), with a partial last block of each.
+func TestKernelSgemmLarge(t *testing.T) {
+	shapes := [][3]int{{241, 33, 70}, {500, 64, 64}, {483, 65, 257}}
+	if testing.Short() {
+		shapes = shapes[:1]
+	}
+	forEachKernelPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		for i, s := range shapes {
+			for tr := range 4 {
+				runGemmCase(t, r, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2],
+					alpha: 0.5, beta: []float32{0, 1, -0.5}[(i+tr)%3], pad: tr % 2, off: i})
+			}
+		}
+	})
+}
+
 // TestKernelSgemmSpecials checks that NaN and ±Inf in A or B reach exactly
 // the elements of C the generic code makes non-finite.
 func TestKernelSgemmSpecials(t *testing.T) {
