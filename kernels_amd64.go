@@ -42,12 +42,20 @@ func gemmTile(path int) (mr, nr int) {
 	return 6, 16
 }
 
-// gemmMicro runs path's micro-kernel (see sgemmKern6x16AVX2).
-func gemmMicro(path, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
-	if path == pathAVX512 {
-		sgemmKern8x32AVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
-	} else {
+// gemmMasked reports whether path's micro-kernel can compute a tile with
+// fewer than nr columns in place (AVX-512 masks the loads and stores).
+func gemmMasked(path int) bool { return path == pathAVX512 }
+
+// gemmMicro runs path's micro-kernel (see sgemmKern6x16AVX2) on a tile with
+// cols columns; cols < nr only where gemmMasked(path).
+func gemmMicro(path, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, cols int) {
+	switch {
+	case path != pathAVX512:
 		sgemmKern6x16AVX2(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+	case cols < 32:
+		sgemmKern8x32MaskAVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, 1<<cols-1)
+	default:
+		sgemmKern8x32AVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 	}
 }
 
@@ -76,6 +84,15 @@ func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *
 //
 //go:noescape
 func sgemmKern8x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// sgemmKern8x32MaskAVX512 is sgemmKern8x32AVX512 for a tile whose column j
+// exists only if bit j of mask is set; other columns of B and C are not
+// accessed:
+//
+//	for j := 0; j < 32; j++ { if mask>>j&1 == 1 { /* column j as in sgemmKern6x16AVX2 */ } }
+//
+//go:noescape
+func sgemmKern8x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 // sdotAVX2 returns Σ x[i]·y[i] over len(x) (a multiple of 8), accumulating
 // in 32 lanes (lane i%32 gets fma(x[i], y[i], lane)) summed at the end:

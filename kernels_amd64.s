@@ -1030,3 +1030,121 @@ vaddtanhavx512done:
 	VZEROUPPER
 	RET
 
+
+// Z512MSTOREBETA and Z512MSTORE are Z512STOREBETA and Z512STORE for a row
+// whose columns are masked by K1 (first 16) and K2 (last 16).
+#define Z512MSTOREBETA(acc0, acc1) \
+	VMOVUPS.Z   (DI), K1, Z28 \
+	VMOVUPS.Z   64(DI), K2, Z29 \
+	VFMADD231PS Z28, Z31, acc0 \
+	VFMADD231PS Z29, Z31, acc1 \
+	VMOVUPS     acc0, K1, (DI) \
+	VMOVUPS     acc1, K2, 64(DI) \
+	ADDQ        R9, DI
+
+#define Z512MSTORE(acc0, acc1) \
+	VMOVUPS acc0, K1, (DI) \
+	VMOVUPS acc1, K2, 64(DI) \
+	ADDQ    R9, DI
+
+// sgemmKern8x32MaskAVX512 is sgemmKern8x32AVX512 for the column strip at the
+// right edge: bit j of mask says whether column j exists. Columns that do
+// not are neither read from B nor read or written in C.
+//
+// func sgemmKern8x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+TEXT ·sgemmKern8x32MaskAVX512(SB), NOSPLIT, $0-76
+	MOVL  mask+72(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+	MOVQ  k+0(FP), CX
+	MOVQ  a+8(FP), SI
+	MOVQ  rsa+16(FP), R8
+	SHLQ  $2, R8
+	MOVQ  csa+24(FP), R10
+	SHLQ  $2, R10
+	LEAQ  (R8)(R8*2), R11
+	LEAQ  (SI)(R8*4), R12
+	MOVQ  b+32(FP), DX
+	MOVQ  ldb+40(FP), R9
+	SHLQ  $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+z512mgemmloop:
+	VMOVUPS.Z (DX), K1, Z16
+	VMOVUPS.Z 64(DX), K2, Z17
+	Z512ROW((SI), Z18, Z0, Z1)
+	Z512ROW((SI)(R8*1), Z19, Z2, Z3)
+	Z512ROW((SI)(R8*2), Z20, Z4, Z5)
+	Z512ROW((SI)(R11*1), Z21, Z6, Z7)
+	Z512ROW((R12), Z22, Z8, Z9)
+	Z512ROW((R12)(R8*1), Z23, Z10, Z11)
+	Z512ROW((R12)(R8*2), Z24, Z12, Z13)
+	Z512ROW((R12)(R11*1), Z25, Z14, Z15)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
+	ADDQ    R9, DX
+	DECQ    CX
+	JNZ     z512mgemmloop
+
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+64(FP), Z30
+	VMULPS Z30, Z0, Z0
+	VMULPS Z30, Z1, Z1
+	VMULPS Z30, Z2, Z2
+	VMULPS Z30, Z3, Z3
+	VMULPS Z30, Z4, Z4
+	VMULPS Z30, Z5, Z5
+	VMULPS Z30, Z6, Z6
+	VMULPS Z30, Z7, Z7
+	VMULPS Z30, Z8, Z8
+	VMULPS Z30, Z9, Z9
+	VMULPS Z30, Z10, Z10
+	VMULPS Z30, Z11, Z11
+	VMULPS Z30, Z12, Z12
+	VMULPS Z30, Z13, Z13
+	VMULPS Z30, Z14, Z14
+	VMULPS Z30, Z15, Z15
+	MOVL         beta+68(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           z512mgemmoverwrite
+	VBROADCASTSS beta+68(FP), Z31
+	Z512MSTOREBETA(Z0, Z1)
+	Z512MSTOREBETA(Z2, Z3)
+	Z512MSTOREBETA(Z4, Z5)
+	Z512MSTOREBETA(Z6, Z7)
+	Z512MSTOREBETA(Z8, Z9)
+	Z512MSTOREBETA(Z10, Z11)
+	Z512MSTOREBETA(Z12, Z13)
+	Z512MSTOREBETA(Z14, Z15)
+	VZEROUPPER
+	RET
+
+z512mgemmoverwrite:
+	Z512MSTORE(Z0, Z1)
+	Z512MSTORE(Z2, Z3)
+	Z512MSTORE(Z4, Z5)
+	Z512MSTORE(Z6, Z7)
+	Z512MSTORE(Z8, Z9)
+	Z512MSTORE(Z10, Z11)
+	Z512MSTORE(Z12, Z13)
+	Z512MSTORE(Z14, Z15)
+	VZEROUPPER
+	RET

@@ -11,7 +11,8 @@ import "sync"
 // therefore read in place whether A is transposed (rsa = 1, csa = lda) or not
 // (rsa = lda, csa = 1), and so are row strips of op(B) when B is not
 // transposed. Transposed B and the partial strips at the edges (zero-padded)
-// are packed into a scratch buffer; edge tiles are computed into a scratch
+// are packed into a scratch buffer, except for partial column strips on
+// paths with masked loads and stores (gemmMasked), which read B in place; edge tiles are computed into a scratch
 // tile and merged. k is split into gemmKC blocks so a B strip (gemmKC×nr
 // floats) stays in L1 while the A strips stream past it, and m into gemmMC
 // blocks so those A strips (gemmMC×gemmKC floats) stay in L2 across the B
@@ -74,6 +75,7 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	}
 	path := kernelPath
 	mr, nr := gemmTile(path)
+	masked := gemmMasked(path)
 	s := getGemmScratch()
 	defer putGemmScratch(s)
 	rsa, csa := lda, 1
@@ -104,7 +106,7 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 				case transB:
 					packBT(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
 					bp = &s.b[0]
-				case nrr < nr:
+				case nrr < nr && !masked:
 					packBCols(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
 					bp = &s.b[0]
 				default:
@@ -119,11 +121,11 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 					} else {
 						ap, ars, acs = &s.a[0], 1, mr
 					}
-					if mrr == mr && nrr == nr {
-						gemmMicro(path, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet)
+					if mrr == mr && (nrr == nr || masked) {
+						gemmMicro(path, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet, nrr)
 						continue
 					}
-					gemmMicro(path, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0)
+					gemmMicro(path, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0, nrr)
 					for i := range mrr {
 						ci := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+nrr]
 						ti := s.tile[i*nr : i*nr+nrr]
