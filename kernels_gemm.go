@@ -11,12 +11,13 @@ import "sync"
 // therefore read in place whether A is transposed (rsa = 1, csa = lda) or not
 // (rsa = lda, csa = 1), and so are row strips of op(B) when B is not
 // transposed. Transposed B and the partial strips at the edges (zero-padded)
-// are packed into a scratch buffer, except for partial column strips on
-// paths with masked loads and stores (gemmMasked), which read B in place; edge tiles are computed into a scratch
-// tile and merged. k is split into gemmKC blocks so a B strip (gemmKC×nr
-// floats) stays in L1 while the A strips stream past it, and m into gemmMC
-// blocks so those A strips (gemmMC×gemmKC floats) stay in L2 across the B
-// strips.
+// are packed into a scratch buffer, except partial column strips on paths
+// with masked loads and stores (gemmMasked), which are read in place. Tiles
+// with fewer than mr rows (or, unmasked, nr columns) are computed into a
+// scratch tile and merged into C. k is split into gemmKC blocks so a B strip
+// (gemmKC×nr floats) stays in L1 while the A strips stream past it, and m
+// into gemmMC blocks so those A strips (gemmMC×gemmKC floats) stay in L2
+// across the B strips.
 
 const (
 	gemmKC    = 256
@@ -41,6 +42,8 @@ var gemmScratchFree struct {
 	list []*gemmScratch
 }
 
+// getGemmScratch takes a scratch buffer from the free list, allocating one
+// only if the list is empty; putGemmScratch returns it.
 func getGemmScratch() *gemmScratch {
 	f := &gemmScratchFree
 	f.Lock()
@@ -60,6 +63,8 @@ func putGemmScratch(s *gemmScratch) {
 	f.Unlock()
 }
 
+// sgemmBlocked is sgemm (kernels.go) on the assembly path kernelPath, for
+// m, n, k ≥ 1.
 func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if n == 1 && !transA && (transB || ldb == 1) {
 		// A matrix-vector product: one dot product per row of C.
