@@ -34,24 +34,34 @@ func availableKernelPaths() []int {
 	return paths
 }
 
-// gemmTile returns the micro-kernel's tile (mr rows × nr columns) on path.
-func gemmTile(path int) (mr, nr int) {
-	if path == pathAVX512 {
-		return 8, 32
+// gemmTile returns the micro-kernel's tile (mr rows × nr columns) on path
+// for an m-row product. AVX-512 has 8×32 and 6×32 kernels and takes the one
+// that leaves fewer rows to the partial last strip (the seed's batch of 60
+// is ten 6-row strips).
+func gemmTile(path, m int) (mr, nr int) {
+	if path != pathAVX512 {
+		return 6, 16
 	}
-	return 6, 16
+	if (6-m%6)%6 < (8-m%8)%8 {
+		return 6, 32
+	}
+	return 8, 32
 }
 
 // gemmMasked reports whether path's micro-kernel can compute a tile with
 // fewer than nr columns in place (AVX-512 masks the loads and stores).
 func gemmMasked(path int) bool { return path == pathAVX512 }
 
-// gemmMicro runs path's micro-kernel (see sgemmKern6x16AVX2) on a tile with
-// cols columns; cols < nr only where gemmMasked(path).
-func gemmMicro(path, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, cols int) {
+// gemmMicro runs path's mr-row micro-kernel (see sgemmKern6x16AVX2) on a
+// tile with cols columns; cols < nr only where gemmMasked(path).
+func gemmMicro(path, mr, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, cols int) {
 	switch {
 	case path != pathAVX512:
 		sgemmKern6x16AVX2(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+	case mr == 6 && cols < 32:
+		sgemmKern6x32MaskAVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, 1<<cols-1)
+	case mr == 6:
+		sgemmKern6x32AVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 	case cols < 32:
 		sgemmKern8x32MaskAVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, 1<<cols-1)
 	default:
@@ -84,6 +94,16 @@ func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *
 //
 //go:noescape
 func sgemmKern8x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// sgemmKern6x32AVX512 is sgemmKern8x32AVX512 for a 6×32 tile.
+//
+//go:noescape
+func sgemmKern6x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// sgemmKern6x32MaskAVX512 is sgemmKern8x32MaskAVX512 for a 6×32 tile.
+//
+//go:noescape
+func sgemmKern6x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 // sgemmKern8x32MaskAVX512 is sgemmKern8x32AVX512 for a tile whose column j
 // exists only if bit j of mask is set; other columns of B and C are not

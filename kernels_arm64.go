@@ -15,14 +15,14 @@ func bestKernelPath() int { return pathNEON }
 func availableKernelPaths() []int { return []int{pathGeneric, pathNEON} }
 
 // gemmTile returns the micro-kernel's tile (mr rows × nr columns).
-func gemmTile(int) (mr, nr int) { return 8, 8 }
+func gemmTile(_, _ int) (mr, nr int) { return 8, 8 }
 
 // gemmMasked reports false: the NEON micro-kernel always computes full
 // tiles, so partial strips are packed.
 func gemmMasked(int) bool { return false }
 
 // gemmMicro runs the NEON micro-kernel (see sgemmKern8x8NEON) on a full tile.
-func gemmMicro(_, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, _ int) {
+func gemmMicro(_, _, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, _ int) {
 	sgemmKern8x8NEON(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 }
 

@@ -79,7 +79,7 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 		return
 	}
 	path := kernelPath
-	mr, nr := gemmTile(path)
+	mr, nr := gemmTile(path, m)
 	masked := gemmMasked(path)
 	s := getGemmScratch()
 	defer putGemmScratch(s)
@@ -127,10 +127,10 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 						ap, ars, acs = &s.a[0], 1, mr
 					}
 					if mrr == mr && (nrr == nr || masked) {
-						gemmMicro(path, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet, nrr)
+						gemmMicro(path, mr, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet, nrr)
 						continue
 					}
-					gemmMicro(path, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0, nrr)
+					gemmMicro(path, mr, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0, nrr)
 					for i := range mrr {
 						ci := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+nrr]
 						ti := s.tile[i*nr : i*nr+nrr]
