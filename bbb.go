@@ -1,0 +1,175 @@
+package bnn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// BayesianLinear is a fully connected layer with a mean-field Gaussian
+// posterior over each weight and bias: w ~ N(μ, σ²) with σ = softplus(ρ) =
+// log(1 + eᵖ), as in Bayes by Backprop (Blundell et al. 2015). Its slices are
+// views into the owning BayesianMLP's parameter vector.
+type BayesianLinear struct {
+	In, Out int
+	// WeightMu and WeightRho are In×Out, row-major: element i·Out+j links input i to output j.
+	WeightMu, WeightRho []float32
+	// BiasMu and BiasRho have length Out.
+	BiasMu, BiasRho []float32
+	off             int // offset of this layer's weights in the flat weight vector (biases follow)
+}
+
+// BayesianMLP is a Bayes-by-Backprop multilayer perceptron with one output:
+// Bayesian layers, the hidden ones followed by Activation, and a Gaussian
+// observation noise of std NoiseStd. It implements Regressor: PredictTo draws
+// PredictSamples weight samples from streams derived from Seed.
+type BayesianMLP struct {
+	Layers     []BayesianLinear
+	Activation Activation
+	Prior      Prior
+	// NoiseStd is the observation noise std in target units (learned by Train when asked).
+	NoiseStd float64
+	// Seed and PredictSamples fix PredictTo's Monte-Carlo draws (defaults: the construction seed, 300).
+	Seed           uint64
+	PredictSamples int
+
+	params []float32 // [μ of every weight and bias | ρ of every weight and bias]
+	nw     int       // number of weights and biases
+}
+
+// BNNConfig describes a Bayesian MLP before training. SeedBNNConfig returns the seed notebook's.
+type BNNConfig struct {
+	Inputs     int        // features per input row
+	Hidden     []int      // widths of the hidden layers
+	Activation Activation // nonlinearity after each hidden layer
+	Prior      Prior      // prior over every weight and bias
+	Rho0       float64    // initial ρ of every σ = softplus(ρ) (seed: −3, σ ≈ 0.0486)
+	InitScale  float64    // weight means start as InitScale·N(0, 1) (seed: 0.1); bias means start at 0
+	NoiseStd   float64    // observation noise std in target units (seed: 0.05)
+	Seed       uint64     // seed of the initialisation and of PredictTo's draws
+}
+
+// SeedBNNConfig returns the seed notebook's network: one input, two hidden
+// tanh layers of 64, prior N(0, 1), ρ₀ = −3, weight means 0.1·N(0, 1), noise 0.05.
+func SeedBNNConfig() BNNConfig {
+	prior, _ := GaussianPrior(1)
+	return BNNConfig{Inputs: 1, Hidden: []int{64, 64}, Activation: Tanh, Prior: prior, Rho0: -3, InitScale: 0.1, NoiseStd: 0.05}
+}
+
+// bbbSoftplus64 returns log(1 + eˣ) without overflow or cancellation.
+func bbbSoftplus64(x float64) float64 { return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
+
+// bbbSigmoid64 returns 1/(1 + e⁻ˣ), the derivative of bbbSoftplus64.
+func bbbSigmoid64(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// NewBayesianMLP builds a Bayesian MLP from cfg. It returns ErrInvalidParameter
+// for a non-positive input count or hidden width, an invalid activation or
+// prior (scale ≤ 0), a non-finite ρ₀ or one so low that σ = softplus(ρ₀)
+// underflows float32, a negative or non-finite InitScale, or a noise std that
+// is not positive and finite.
+func NewBayesianMLP(cfg BNNConfig) (*BayesianMLP, error) {
+	if cfg.Inputs <= 0 {
+		return nil, fmt.Errorf("bnn: bayesian mlp: %d inputs: %w", cfg.Inputs, ErrInvalidParameter)
+	}
+	for i, h := range cfg.Hidden {
+		if h <= 0 {
+			return nil, fmt.Errorf("bnn: bayesian mlp: hidden layer %d has width %d: %w", i, h, ErrInvalidParameter)
+		}
+	}
+	if !cfg.Activation.valid() {
+		return nil, fmt.Errorf("bnn: bayesian mlp: %v: %w", cfg.Activation, ErrInvalidParameter)
+	}
+	if err := cfg.Prior.validate(); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(cfg.Rho0) || math.IsInf(cfg.Rho0, 0) {
+		return nil, fmt.Errorf("bnn: bayesian mlp: ρ₀ = %g: %w", cfg.Rho0, ErrInvalidParameter)
+	}
+	if s := float32(bbbSoftplus64(cfg.Rho0)); s < math.SmallestNonzeroFloat32*(1<<23) {
+		return nil, fmt.Errorf("bnn: bayesian mlp: ρ₀ = %g gives σ = %g, which underflows float32: %w", cfg.Rho0, s, ErrInvalidParameter)
+	}
+	if !(cfg.InitScale >= 0) || math.IsInf(cfg.InitScale, 1) {
+		return nil, fmt.Errorf("bnn: bayesian mlp: init scale %g: %w", cfg.InitScale, ErrInvalidParameter)
+	}
+	if !(cfg.NoiseStd > 0) || math.IsInf(cfg.NoiseStd, 1) {
+		return nil, fmt.Errorf("bnn: bayesian mlp: noise std %g must be positive and finite: %w", cfg.NoiseStd, ErrInvalidParameter)
+	}
+	widths := append(append([]int{cfg.Inputs}, cfg.Hidden...), 1)
+	m := &BayesianMLP{Activation: cfg.Activation, Prior: cfg.Prior, NoiseStd: cfg.NoiseStd, Seed: cfg.Seed, PredictSamples: 300}
+	m.setShape(widths)
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6262622d696e6974))
+	rho := float32(cfg.Rho0)
+	for _, l := range m.Layers {
+		for i := range l.WeightMu {
+			l.WeightMu[i] = float32(cfg.InitScale * rng.NormFloat64())
+		}
+		for i := range l.WeightRho {
+			l.WeightRho[i] = rho
+		}
+		for i := range l.BiasRho {
+			l.BiasRho[i] = rho
+		}
+	}
+	return m, nil
+}
+
+// setShape allocates the parameter vector for the given layer widths
+// (inputs, hidden…, 1) and points the layers into it.
+func (m *BayesianMLP) setShape(widths []int) {
+	nw := 0
+	for i := 1; i < len(widths); i++ {
+		nw += widths[i-1]*widths[i] + widths[i]
+	}
+	m.nw = nw
+	m.params = make([]float32, 2*nw, 2*nw+1) // the spare slot holds log NoiseStd while it is learned
+	mu, rho := m.params[:nw], m.params[nw:]
+	m.Layers = make([]BayesianLinear, len(widths)-1)
+	off := 0
+	for i := range m.Layers {
+		in, out := widths[i], widths[i+1]
+		nW := in * out
+		m.Layers[i] = BayesianLinear{
+			In: in, Out: out, off: off,
+			WeightMu: mu[off : off+nW : off+nW], WeightRho: rho[off : off+nW : off+nW],
+			BiasMu: mu[off+nW : off+nW+out : off+nW+out], BiasRho: rho[off+nW : off+nW+out : off+nW+out],
+		}
+		off += nW + out
+	}
+}
+
+// InputDim returns the number of features per input row.
+func (m *BayesianMLP) InputDim() int { return m.Layers[0].In }
+
+// NumWeights returns the number of weights and biases (each has a μ and a ρ).
+func (m *BayesianMLP) NumWeights() int { return m.nw }
+
+// maxWidth returns the widest layer output.
+func (m *BayesianMLP) maxWidth() int {
+	w := m.Layers[0].In
+	for _, l := range m.Layers {
+		w = max(w, l.Out)
+	}
+	return w
+}
+
+// KL returns the closed-form KL divergence (nats) from the Gaussian prior to
+// the current posterior, Σ log(s/σ) + (σ² + μ²)/(2s²) − ½. It returns
+// ErrInvalidParameter for a scale-mixture prior, which has no closed form.
+func (m *BayesianMLP) KL() (float64, error) {
+	if !m.Prior.IsGaussian() {
+		return 0, fmt.Errorf("bnn: kl: no closed form for the prior %v: %w", m.Prior, ErrInvalidParameter)
+	}
+	s := m.Prior.scale
+	var kl float64
+	for i, mu := range m.params[:m.nw] {
+		sig := bbbSoftplus64(float64(m.params[m.nw+i]))
+		kl += math.Log(s/sig) + (sig*sig+float64(mu)*float64(mu))/(2*s*s) - 0.5
+	}
+	return kl, nil
+}

@@ -1,0 +1,38 @@
+package bnn
+
+import "testing"
+
+// BenchmarkBBBSeedEpoch times one epoch (one full-batch step, 6 samples) of
+// the seed's BNN on the seed's 60 points.
+func BenchmarkBBBSeedEpoch(b *testing.B) {
+	x, y, _, _, _ := bbbSeedData(b)
+	m, err := NewBayesianMLP(SeedBNNConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, err := newBBBTrainer(m, x, y, SeedBBBConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tr.close()
+	b.ReportAllocs()
+	for b.Loop() {
+		tr.epoch()
+	}
+}
+
+// BenchmarkBBBSeedPredict times 300 predictive draws on the seed's 300-point grid.
+func BenchmarkBBBSeedPredict(b *testing.B) {
+	_, _, te, _, _ := bbbSeedData(b)
+	m, err := NewBayesianMLP(SeedBNNConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	mean, epi, tot := make([]float64, 300), make([]float64, 300), make([]float64, 300)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.PredictiveTo(mean, epi, tot, te, 300, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package bnn
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// The BayesianMLP's parameter payload, for the model-file container. Layout
+// (little-endian): version u8 = 1, activation u8, prior kind u8 (0 Gaussian,
+// 1 scale mixture), prior f64×3 (scale, 0, 0 or π, σ₁, σ₂), noise std f64,
+// seed u64, predictive samples u32, layer count+1 u32, widths u32 each
+// (inputs, hidden…, 1), then μ and ρ of every weight and bias as f32.
+
+const bbbPayloadVersion = 1
+
+// encodeBBBPayload returns m's payload.
+func (m *BayesianMLP) encodeBBBPayload() []byte {
+	b := make([]byte, 0, 64+4*len(m.Layers)+8*m.nw)
+	b = append(b, bbbPayloadVersion, byte(m.Activation))
+	p := m.Prior
+	if p.mixture {
+		b = append(b, 1)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.pi))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.s1))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.s2))
+	} else {
+		b = append(b, 0)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.scale))
+		b = binary.LittleEndian.AppendUint64(b, 0)
+		b = binary.LittleEndian.AppendUint64(b, 0)
+	}
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.NoiseStd))
+	b = binary.LittleEndian.AppendUint64(b, m.Seed)
+	b = binary.LittleEndian.AppendUint32(b, uint32(m.PredictSamples))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.Layers)+1))
+	b = binary.LittleEndian.AppendUint32(b, uint32(m.Layers[0].In))
+	for _, l := range m.Layers {
+		b = binary.LittleEndian.AppendUint32(b, uint32(l.Out))
+	}
+	for _, v := range m.params[:2*m.nw] {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	return b
+}
+
+// decodeBBBPayload rebuilds a BayesianMLP from encodeBBBPayload's bytes. It
+// returns ErrModelVersion for another payload version and ErrCorruptModel for
+// truncated, oversized or inconsistent bytes or invalid values.
+func decodeBBBPayload(b []byte) (*BayesianMLP, error) {
+	corrupt := func(what string) error { return fmt.Errorf("bnn: bnn payload: %s: %w", what, ErrCorruptModel) }
+	const head = 3 + 8*5 + 4 + 4
+	if len(b) < head {
+		return nil, corrupt(fmt.Sprintf("%d bytes", len(b)))
+	}
+	if b[0] != bbbPayloadVersion {
+		return nil, fmt.Errorf("bnn: bnn payload: version %d: %w", b[0], ErrModelVersion)
+	}
+	le := binary.LittleEndian
+	f64 := func(off int) float64 { return math.Float64frombits(le.Uint64(b[off:])) }
+	m := &BayesianMLP{Activation: Activation(b[1])}
+	if !m.Activation.valid() {
+		return nil, corrupt("activation")
+	}
+	var err error
+	switch b[2] {
+	case 0:
+		m.Prior, err = GaussianPrior(f64(3))
+	case 1:
+		m.Prior, err = ScaleMixturePrior(f64(3), f64(11), f64(19))
+	default:
+		err = ErrInvalidParameter
+	}
+	if err != nil {
+		return nil, corrupt("prior")
+	}
+	m.NoiseStd = f64(27)
+	if !(m.NoiseStd > 0) || math.IsInf(m.NoiseStd, 1) {
+		return nil, corrupt("noise std")
+	}
+	m.Seed = le.Uint64(b[35:])
+	ps := le.Uint32(b[43:])
+	nwidth := le.Uint32(b[47:])
+	if ps < 1 || ps > 1<<24 || nwidth < 2 || nwidth > 1<<10 || uint64(len(b)) < head+4*uint64(nwidth) {
+		return nil, corrupt("header")
+	}
+	m.PredictSamples = int(ps)
+	widths := make([]int, nwidth)
+	nw := uint64(0)
+	for i := range widths {
+		w := le.Uint32(b[head+4*i:])
+		if w < 1 || w > 1<<20 {
+			return nil, corrupt(fmt.Sprintf("width %d is %d", i, w))
+		}
+		widths[i] = int(w)
+		if i > 0 {
+			nw += uint64(widths[i-1])*uint64(w) + uint64(w)
+		}
+	}
+	if widths[len(widths)-1] != 1 {
+		return nil, corrupt("output width")
+	}
+	off := head + 4*int(nwidth)
+	if uint64(len(b)-off) != 8*nw {
+		return nil, corrupt(fmt.Sprintf("%d parameter bytes for %d weights", len(b)-off, nw))
+	}
+	m.setShape(widths)
+	for i := range m.params {
+		v := math.Float32frombits(le.Uint32(b[off+4*i:]))
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, corrupt(fmt.Sprintf("parameter %d is %v", i, v))
+		}
+		m.params[i] = v
+	}
+	return m, nil
+}

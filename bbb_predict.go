@@ -1,0 +1,165 @@
+package bnn
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// bbbPredictSalt separates the predictive draws' streams from training's.
+const bbbPredictSalt = 0x7072656469637421
+
+// PredictiveTo writes, for each row of x (row-major, n·InputDim() values), the
+// predictive mean, the epistemic std (the unbiased spread of the network
+// output over samples weight draws; 0 for one draw) and the total std
+// √(epistemic² + NoiseStd²) into mean, epiStd and totStd (each of length n;
+// epiStd and totStd may be nil). Draw s uses a random stream derived from
+// (seed, s), and the draws run in parallel, so the result is the same at any
+// GOMAXPROCS. It returns ErrShape for inconsistent lengths, ErrEmpty for no
+// rows, ErrNonFinite naming the row for NaN/±Inf features and
+// ErrInvalidParameter for samples < 1.
+func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples int, seed uint64) error {
+	n := len(mean)
+	if (epiStd != nil && len(epiStd) != n) || (totStd != nil && len(totStd) != n) {
+		return fmt.Errorf("bnn: bnn predictive: %d means, %d epistemic and %d total stds: %w", n, len(epiStd), len(totStd), ErrShape)
+	}
+	out, err := m.sampleOutputs(x, n, samples, seed)
+	if err != nil {
+		return err
+	}
+	noise2 := m.NoiseStd * m.NoiseStd
+	for i := range n {
+		var s float64
+		for k := range samples {
+			s += float64(out[k*n+i])
+		}
+		mu := s / float64(samples)
+		var v float64
+		for k := range samples {
+			d := float64(out[k*n+i]) - mu
+			v += d * d
+		}
+		if samples > 1 {
+			v /= float64(samples - 1)
+		}
+		mean[i] = mu
+		if epiStd != nil {
+			epiStd[i] = math.Sqrt(v)
+		}
+		if totStd != nil {
+			totStd[i] = math.Sqrt(v + noise2)
+		}
+	}
+	return nil
+}
+
+// PredictTo implements Regressor: the predictive mean and total std from
+// PredictSamples draws seeded by Seed. It returns the errors of PredictiveTo.
+func (m *BayesianMLP) PredictTo(mean, std, x []float64) error {
+	if len(std) != len(mean) {
+		return fmt.Errorf("bnn: bnn predict: %d means and %d stds: %w", len(mean), len(std), ErrShape)
+	}
+	return m.PredictiveTo(mean, nil, std, x, m.PredictSamples, m.Seed)
+}
+
+// SampleFunctionsTo writes samples whole noise-free function draws at the
+// rows of x into dst (row-major samples×n: draw s at dst[s·n : (s+1)·n]), each
+// from one weight sample, e.g. trajectories of a surrogate over a time grid.
+// Draw s is the same as PredictiveTo's draw s for the same seed. It returns
+// ErrShape if len(dst) is not a multiple of the row count, and the errors of
+// PredictiveTo.
+func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint64) error {
+	in := m.InputDim()
+	n := len(x) / in
+	if samples < 1 || n == 0 || len(dst) != samples*n {
+		if samples < 1 {
+			return fmt.Errorf("bnn: bnn samples: %d samples: %w", samples, ErrInvalidParameter)
+		}
+		return fmt.Errorf("bnn: bnn samples: %d values for %d draws of %d rows: %w", len(dst), samples, n, ErrShape)
+	}
+	out, err := m.sampleOutputs(x, n, samples, seed)
+	if err != nil {
+		return err
+	}
+	for i, v := range out {
+		dst[i] = float64(v)
+	}
+	return nil
+}
+
+// sampleOutputs checks x (n rows) and returns the network outputs of samples
+// weight draws, row-major samples×n.
+func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([]float32, error) {
+	in := m.InputDim()
+	if samples < 1 {
+		return nil, fmt.Errorf("bnn: bnn predictive: %d samples: %w", samples, ErrInvalidParameter)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("bnn: bnn predictive: no rows: %w", ErrEmpty)
+	}
+	if len(x) != n*in {
+		return nil, fmt.Errorf("bnn: bnn predictive: %d feature values for %d rows of %d: %w", len(x), n, in, ErrShape)
+	}
+	x32 := make([]float32, len(x))
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(float64(float32(v)), 0) {
+			return nil, fmt.Errorf("bnn: bnn predictive: feature %d of row %d is %g: %w", i%in, i/in, v, ErrNonFinite)
+		}
+		x32[i] = float32(v)
+	}
+	nw := m.nw
+	sigma := make([]float32, nw)
+	for i, r := range m.params[nw : 2*nw] {
+		sigma[i], _, _ = softplusSigmoid32(r)
+	}
+	out := make([]float32, samples*n)
+	workers := min(runtime.GOMAXPROCS(0), samples)
+	var wg sync.WaitGroup
+	for wk := range workers {
+		wg.Go(func() {
+			p := m.newBBBPredictor(n)
+			for s := wk; s < samples; s += workers {
+				p.draw(m, sigma, x32, out[s*n:(s+1)*n], seed, s)
+			}
+		})
+	}
+	wg.Wait()
+	return out, nil
+}
+
+// bbbPredictor is one goroutine's scratch for predictive draws.
+type bbbPredictor struct {
+	eps, w []float32
+	a, b   []float32 // n × maxWidth ping-pong activations
+}
+
+func (m *BayesianMLP) newBBBPredictor(n int) *bbbPredictor {
+	mw := m.maxWidth()
+	return &bbbPredictor{eps: make([]float32, m.nw), w: make([]float32, m.nw), a: make([]float32, n*mw), b: make([]float32, n*mw)}
+}
+
+// draw samples weights from stream s of seed and writes the network output at
+// the n rows of x to dst. It allocates nothing.
+func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
+	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
+	g.fill(p.eps)
+	reparam(p.w, m.params[:m.nw], sigma, p.eps)
+	n := len(dst)
+	a := x
+	cur, next := p.a, p.b
+	last := len(m.Layers) - 1
+	for li, l := range m.Layers {
+		nW := l.In * l.Out
+		z := cur[:n*l.Out]
+		sgemm(false, false, n, l.Out, l.In, 1, a, l.In, p.w[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		act := m.Activation
+		if li == last {
+			act = Identity
+		}
+		act.biasForward(z, p.w[l.off+nW:l.off+nW+l.Out])
+		a = z
+		cur, next = next, cur
+	}
+	copy(dst, a)
+}

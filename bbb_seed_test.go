@@ -1,0 +1,89 @@
+package bnn
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+	"time"
+)
+
+// bbbSeedData returns the seed's normalised training inputs and noisy targets
+// (testdata/seed_torch_cpu.json), and the 300-point evaluation grid on 0–8 s
+// (normalised the same way) with the closed-form noise-free truth.
+func bbbSeedData(t testing.TB) (x, y, te, truth, tGrid []float64) {
+	raw, err := os.ReadFile("testdata/seed_torch_cpu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Data struct {
+			XTrain []float64 `json:"x_train"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	y = ref.Data.XTrain
+	norm := func(t float64) float64 { return 2*t/6 - 1 }
+	for i := range y {
+		x = append(x, norm(6*float64(i)/59))
+	}
+	const zeta, wn = 0.08, 1.1
+	wd := wn * math.Sqrt(1-zeta*zeta)
+	for i := range 300 {
+		tt := 8 * float64(i) / 299
+		tGrid = append(tGrid, tt)
+		te = append(te, norm(tt))
+		truth = append(truth, math.Exp(-zeta*wn*tt)*(math.Cos(wd*tt)+zeta*wn/wd*math.Sin(wd*tt)))
+	}
+	return x, y, te, truth, tGrid
+}
+
+// bbbSeedMetrics mirrors the seed's metrics(): RMSE of the predictive mean
+// against the truth, mean epistemic std, and 2σ coverage of the truth by the
+// epistemic band, on 0–6 s (interpolation) and 6–8 s (extrapolation).
+func bbbSeedMetrics(mean, epi, truth, tGrid []float64) (interp, extrap Metrics) {
+	var mi, si, yi, me, se, ye []float64
+	for i, tt := range tGrid {
+		if tt <= 6 {
+			mi, si, yi = append(mi, mean[i]), append(si, epi[i]), append(yi, truth[i])
+		} else {
+			me, se, ye = append(me, mean[i]), append(se, epi[i]), append(ye, truth[i])
+		}
+	}
+	interp, _ = Evaluate(mi, si, yi)
+	extrap, _ = Evaluate(me, se, ye)
+	return interp, extrap
+}
+
+func TestBBBSeedTargets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("3,500 epochs of the seed's BNN")
+	}
+	x, y, te, truth, tGrid := bbbSeedData(t)
+	m, err := NewBayesianMLP(SeedBNNConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	hist, err := m.Train(x, y, SeedBBBConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := time.Since(start)
+	mean, epi, tot := make([]float64, 300), make([]float64, 300), make([]float64, 300)
+	start = time.Now()
+	if err := m.PredictiveTo(mean, epi, tot, te, 300, 1); err != nil {
+		t.Fatal(err)
+	}
+	pred := time.Since(start)
+	in, ex := bbbSeedMetrics(mean, epi, truth, tGrid)
+	t.Logf("train %v, predict 300×300 %v; loss every 500: %.1f %.1f %.1f %.1f %.1f %.1f %.1f", train, pred,
+		hist[499], hist[999], hist[1499], hist[1999], hist[2499], hist[2999], hist[3499])
+	t.Logf("interp: rmse %.4f mean std %.4f coverage %.3f", in.RMSE, in.MeanStd, in.Coverage2Sigma)
+	t.Logf("extrap: rmse %.4f mean std %.4f coverage %.3f", ex.RMSE, ex.MeanStd, ex.Coverage2Sigma)
+	if in.RMSE > 0.050 || in.Coverage2Sigma < 0.95 {
+		t.Errorf("interpolation rmse %.4f (want ≤ 0.050), coverage %.3f (want ≥ 0.95)", in.RMSE, in.Coverage2Sigma)
+	}
+}

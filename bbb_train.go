@@ -1,0 +1,592 @@
+package bnn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+)
+
+// KLEstimator selects how Train estimates KL(q ‖ p).
+type KLEstimator uint8
+
+const (
+	// KLMonteCarlo is the seed's estimate log q(w) − log p(w) at the sampled
+	// weights (works with any prior).
+	KLMonteCarlo KLEstimator = iota
+	// KLClosedForm is the exact Gaussian-to-Gaussian KL (Gaussian prior only).
+	KLClosedForm
+)
+
+// KLWeighting selects the share πᵢ of the KL term charged to minibatch i of M.
+type KLWeighting uint8
+
+const (
+	// KLUniform charges πᵢ = 1/M to every minibatch.
+	KLUniform KLWeighting = iota
+	// KLBlundell charges πᵢ = 2^(M−i)/(2^M − 1) (Blundell et al. 2015): early
+	// minibatches of an epoch carry most of the KL.
+	KLBlundell
+)
+
+// BBBConfig sets how Train fits a BayesianMLP by Bayes by Backprop.
+// SeedBBBConfig returns the seed notebook's settings.
+type BBBConfig struct {
+	Epochs       int         // passes over the data
+	LR           float64     // Adam learning rate
+	Samples      int         // K Monte-Carlo weight samples per step
+	BatchSize    int         // rows per minibatch; 0 (or ≥ n) for full batch
+	KL           KLEstimator // Monte-Carlo (seed) or closed form
+	KLWeighting  KLWeighting // share of the KL per minibatch
+	LocalReparam bool        // sample pre-activations instead of weights (needs KLClosedForm)
+	LearnNoise   bool        // also fit log NoiseStd by maximum likelihood
+	Seed         uint64      // seed of the Monte-Carlo draws and the minibatch order
+	Workers      int         // goroutines (0: GOMAXPROCS); results do not depend on it
+}
+
+// SeedBBBConfig returns the seed's training: full batch, 6 samples per step,
+// Adam at 5e-3 for 3,500 epochs, Monte-Carlo KL, known noise.
+func SeedBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LR: 5e-3, Samples: 6} }
+
+// Train fits the posterior to the rows of x (row-major, n·InputDim() values)
+// and targets y (n values) by minimising, per minibatch i, the negative ELBO
+// πᵢ·KL(q‖p) − E_q[log p(y|x,w)], estimated with K reparameterised samples and
+// stepped by Adam. For full-batch training with the Monte-Carlo KL this is the
+// seed's loss (lq − lp − ll)/K. It returns the loss summed over each epoch's
+// minibatches. Errors: ErrEmpty for no rows, ErrShape for inconsistent
+// lengths, ErrNonFinite naming the row for NaN/±Inf data, ErrInvalidParameter
+// for bad settings (epochs < 1, lr ≤ 0, zero samples, negative batch size,
+// local reparameterisation or closed-form KL with an unsuitable prior), and
+// ErrDiverged if the loss becomes NaN or ±Inf.
+func (m *BayesianMLP) Train(x, y []float64, cfg BBBConfig) ([]float64, error) {
+	t, err := newBBBTrainer(m, x, y, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	hist := make([]float64, cfg.Epochs)
+	for e := range hist {
+		loss := t.epoch()
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return hist[:e], fmt.Errorf("bnn: bayes by backprop: loss %g at epoch %d: %w", loss, e+1, ErrDiverged)
+		}
+		hist[e] = loss
+	}
+	t.finish()
+	return hist, nil
+}
+
+// bbbTrainer holds everything one training run reuses step after step, so a
+// step allocates nothing.
+type bbbTrainer struct {
+	m      *BayesianMLP
+	cfg    BBBConfig
+	widths []int
+	n      int       // rows
+	x, y   []float32 // all data, row-major
+	xb, yb []float32 // current minibatch
+	nb     int       // rows in the current minibatch
+	perm   []int
+	rng    *rand.Rand // minibatch order
+
+	pv          []float32 // parameters optimised: m.params, plus log noise when learned
+	grads       []float32
+	sigma       []float32 // σ = softplus(ρ) per weight
+	sigma2      []float32 // σ² (local reparameterisation)
+	dsig        []float32 // dσ/dρ = sigmoid(ρ)
+	zeros       []float32 // zero bias for activations applied after the bias was added
+	sumLogSigma float64
+	klWeight    float32
+	noise       float64
+	step        uint64
+	opt         *Adam
+	samples     []bbbSample
+
+	jobs chan int
+	done chan struct{}
+}
+
+// bbbSample is one Monte-Carlo sample's scratch and results.
+type bbbSample struct {
+	eps, w     []float32   // weight noise and sampled weights
+	wt         []float32   // one layer's sampled weights, transposed
+	gmu, gsig  []float32   // this sample's ∂loss/∂μ and ∂loss/∂σ (before the 1/K average)
+	acts       [][]float32 // each layer's output (nb × width)
+	lrtEps     [][]float32 // local reparameterisation: pre-activation noise per layer
+	lrtSD      [][]float32 // and the pre-activation std per layer
+	d0, d1, d2 []float32   // nb × maxWidth scratch
+	d3         []float32   // nb × maxWidth scratch (local reparameterisation)
+	kl, nll    float64
+	dLogNoise  float64
+}
+
+func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, error) {
+	in := m.InputDim()
+	n := len(y)
+	if n == 0 {
+		return nil, fmt.Errorf("bnn: bayes by backprop: no training rows: %w", ErrEmpty)
+	}
+	if len(x) != n*in {
+		return nil, fmt.Errorf("bnn: bayes by backprop: %d feature values for %d rows of %d: %w", len(x), n, in, ErrShape)
+	}
+	if cfg.Epochs < 1 {
+		return nil, fmt.Errorf("bnn: bayes by backprop: %d epochs: %w", cfg.Epochs, ErrInvalidParameter)
+	}
+	if !(cfg.LR > 0) || float32(cfg.LR) == 0 || math.IsInf(float64(float32(cfg.LR)), 1) {
+		return nil, fmt.Errorf("bnn: bayes by backprop: learning rate %g must be positive and finite: %w", cfg.LR, ErrInvalidParameter)
+	}
+	if cfg.Samples < 1 {
+		return nil, fmt.Errorf("bnn: bayes by backprop: %d Monte-Carlo samples: %w", cfg.Samples, ErrInvalidParameter)
+	}
+	if cfg.BatchSize < 0 || cfg.Workers < 0 || cfg.KL > KLClosedForm || cfg.KLWeighting > KLBlundell {
+		return nil, fmt.Errorf("bnn: bayes by backprop: batch size %d, workers %d, KL %d, weighting %d: %w",
+			cfg.BatchSize, cfg.Workers, cfg.KL, cfg.KLWeighting, ErrInvalidParameter)
+	}
+	if cfg.KL == KLClosedForm && !m.Prior.IsGaussian() {
+		return nil, fmt.Errorf("bnn: bayes by backprop: no closed-form KL for the prior %v: %w", m.Prior, ErrInvalidParameter)
+	}
+	if cfg.LocalReparam && cfg.KL != KLClosedForm {
+		return nil, fmt.Errorf("bnn: bayes by backprop: local reparameterisation samples no weights, so it needs KLClosedForm: %w", ErrInvalidParameter)
+	}
+	if !(m.NoiseStd > 0) || math.IsInf(m.NoiseStd, 1) {
+		return nil, fmt.Errorf("bnn: bayes by backprop: noise std %g: %w", m.NoiseStd, ErrInvalidParameter)
+	}
+	t := &bbbTrainer{m: m, cfg: cfg, n: n, x: make([]float32, len(x)), y: make([]float32, n)}
+	for r := range n {
+		for j := range in {
+			v := x[r*in+j]
+			if math.IsNaN(v) || math.IsInf(float64(float32(v)), 0) {
+				return nil, fmt.Errorf("bnn: bayes by backprop: feature %d of row %d is %g: %w", j, r, v, ErrNonFinite)
+			}
+			t.x[r*in+j] = float32(v)
+		}
+		if math.IsNaN(y[r]) || math.IsInf(float64(float32(y[r])), 0) {
+			return nil, fmt.Errorf("bnn: bayes by backprop: target of row %d is %g: %w", r, y[r], ErrNonFinite)
+		}
+		t.y[r] = float32(y[r])
+	}
+	bs := n
+	if cfg.BatchSize > 0 && cfg.BatchSize < n {
+		bs = cfg.BatchSize
+	}
+	t.widths = []int{in}
+	for _, l := range m.Layers {
+		t.widths = append(t.widths, l.Out)
+	}
+	nw, mw := m.nw, m.maxWidth()
+	t.pv = m.params[:2*nw]
+	t.noise = m.NoiseStd
+	if cfg.LearnNoise {
+		t.pv = m.params[:2*nw+1] // setShape leaves one spare slot for log NoiseStd
+		t.pv[2*nw] = float32(math.Log(m.NoiseStd))
+	}
+	opt, err := NewAdam(len(t.pv), float32(cfg.LR))
+	if err != nil {
+		return nil, err
+	}
+	t.opt = opt
+	t.grads = make([]float32, len(t.pv))
+	t.sigma, t.sigma2, t.dsig = make([]float32, nw), make([]float32, nw), make([]float32, nw)
+	t.zeros = make([]float32, mw)
+	t.xb, t.yb = make([]float32, bs*in), make([]float32, bs)
+	t.perm = make([]int, n)
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	t.rng = rand.New(rand.NewPCG(cfg.Seed, 0x62617463686573))
+	t.samples = make([]bbbSample, cfg.Samples)
+	for k := range t.samples {
+		s := &t.samples[k]
+		s.eps, s.w, s.gmu, s.gsig = make([]float32, nw), make([]float32, nw), make([]float32, nw), make([]float32, nw)
+		s.wt = make([]float32, nw)
+		s.d0, s.d1, s.d2 = make([]float32, bs*mw), make([]float32, bs*mw), make([]float32, bs*mw)
+		for _, l := range m.Layers {
+			s.acts = append(s.acts, make([]float32, bs*l.Out))
+			if cfg.LocalReparam {
+				s.lrtEps = append(s.lrtEps, make([]float32, bs*l.Out))
+				s.lrtSD = append(s.lrtSD, make([]float32, bs*l.Out))
+				s.d3 = make([]float32, bs*mw)
+			}
+		}
+	}
+	workers := cfg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, cfg.Samples)
+	if workers > 1 {
+		t.jobs, t.done = make(chan int, cfg.Samples), make(chan struct{}, cfg.Samples)
+		for range workers {
+			go func() {
+				for k := range t.jobs {
+					t.runSample(k)
+					t.done <- struct{}{}
+				}
+			}()
+		}
+	}
+	return t, nil
+}
+
+// close stops the workers.
+func (t *bbbTrainer) close() {
+	if t.jobs != nil {
+		close(t.jobs)
+		t.jobs = nil
+	}
+}
+
+// finish writes the learned noise back into the model.
+func (t *bbbTrainer) finish() {
+	if t.cfg.LearnNoise {
+		t.m.NoiseStd = math.Exp(float64(t.pv[len(t.pv)-1]))
+	}
+}
+
+// epoch runs one pass over the data and returns the summed minibatch losses.
+func (t *bbbTrainer) epoch() float64 {
+	bs := len(t.yb)
+	M := (t.n + bs - 1) / bs
+	if M > 1 {
+		for i := len(t.perm) - 1; i > 0; i-- {
+			j := t.rng.IntN(i + 1)
+			t.perm[i], t.perm[j] = t.perm[j], t.perm[i]
+		}
+	}
+	var total float64
+	for b := range M {
+		t.loadBatch(t.perm[b*bs:min((b+1)*bs, t.n)], b, M)
+		total += t.lossGrad()
+		t.opt.Step(t.pv, t.grads)
+		t.step++
+	}
+	return total
+}
+
+// loadBatch copies the given rows into the minibatch buffers and sets the KL
+// share of minibatch b (0-based) of M.
+func (t *bbbTrainer) loadBatch(rows []int, b, M int) {
+	in := t.widths[0]
+	t.nb = len(rows)
+	for i, r := range rows {
+		copy(t.xb[i*in:(i+1)*in], t.x[r*in:(r+1)*in])
+		t.yb[i] = t.y[r]
+	}
+	w := 1 / float64(M)
+	if t.cfg.KLWeighting == KLBlundell {
+		w = math.Ldexp(1, -(b+1)) / (1 - math.Ldexp(1, -M))
+	}
+	t.klWeight = float32(w)
+}
+
+// lossGrad evaluates the current minibatch's loss (the K-sample average of
+// πᵢ·KL + NLL) and leaves its gradient in t.grads.
+func (t *bbbTrainer) lossGrad() float64 {
+	nw := t.m.nw
+	rho := t.pv[nw : 2*nw]
+	var sumLog float64
+	for i, r := range rho {
+		s, ds, ls := softplusSigmoid32(r)
+		t.sigma[i], t.dsig[i] = s, ds
+		sumLog += float64(ls)
+	}
+	t.sumLogSigma = sumLog
+	if t.cfg.LocalReparam {
+		for i, s := range t.sigma {
+			t.sigma2[i] = s * s
+		}
+	}
+	if t.cfg.LearnNoise {
+		t.noise = math.Exp(float64(t.pv[2*nw]))
+	}
+	K := len(t.samples)
+	if t.jobs != nil {
+		for k := range K {
+			t.jobs <- k
+		}
+		for range K {
+			<-t.done
+		}
+	} else {
+		for k := range K {
+			t.runSample(k)
+		}
+	}
+	return t.reduce()
+}
+
+// reduce averages the samples' gradients in sample order (so the result does
+// not depend on which goroutine ran which sample), adds the KL terms that do
+// not depend on the sample, and chains σ to ρ.
+func (t *bbbTrainer) reduce() float64 {
+	nw := t.m.nw
+	K := len(t.samples)
+	invK := 1 / float32(K)
+	pi := t.klWeight
+	mu := t.pv[:nw]
+	closed := t.cfg.KL == KLClosedForm
+	var invS2 float32
+	if closed {
+		invS2 = float32(1 / (t.m.Prior.scale * t.m.Prior.scale))
+	}
+	var sumSq float64
+	for i := range nw {
+		var gm, gs float32
+		for k := range t.samples {
+			gm += t.samples[k].gmu[i]
+			gs += t.samples[k].gsig[i]
+		}
+		gm *= invK
+		gs *= invK
+		sig := t.sigma[i]
+		if closed {
+			gm += pi * mu[i] * invS2
+			gs += pi * (sig*invS2 - 1/sig)
+			sumSq += float64(sig*sig + mu[i]*mu[i])
+		} else {
+			gs -= pi / sig // d log q/dσ at fixed ε
+		}
+		t.grads[i] = gm
+		t.grads[nw+i] = gs * t.dsig[i]
+	}
+	var loss, dNoise float64
+	for k := range t.samples {
+		s := &t.samples[k]
+		loss += float64(pi)*s.kl + s.nll
+		dNoise += s.dLogNoise
+	}
+	loss /= float64(K)
+	if closed {
+		s := t.m.Prior.scale
+		loss += float64(pi) * (float64(nw)*math.Log(s) - t.sumLogSigma + sumSq/(2*s*s) - 0.5*float64(nw))
+	}
+	if t.cfg.LearnNoise {
+		t.grads[2*nw] = float32(dNoise / float64(K))
+	}
+	return loss
+}
+
+// runSample draws Monte-Carlo sample k of the current step, runs the network
+// forward and backward, and leaves ∂loss/∂μ and ∂loss/∂σ in the sample.
+func (t *bbbTrainer) runSample(k int) {
+	s := &t.samples[k]
+	g := newGaussRNG(t.cfg.Seed, t.step*uint64(len(t.samples))+uint64(k))
+	nb := t.nb
+	if t.cfg.LocalReparam {
+		t.forwardLRT(s, &g)
+	} else {
+		g.fill(s.eps)
+		reparam(s.w, t.pv[:t.m.nw], t.sigma, s.eps)
+		t.forwardSampled(s)
+	}
+	out := s.acts[len(s.acts)-1][:nb]
+	invVar := 1 / (t.noise * t.noise)
+	d := s.d0[:nb]
+	var sse float64
+	for i, f := range out {
+		r := float64(f - t.yb[i])
+		sse += r * r
+		d[i] = float32(r * invVar)
+	}
+	s.nll = 0.5*sse*invVar + float64(nb)*(math.Log(t.noise)+bbbHalfLog2Pi)
+	s.dLogNoise = float64(nb) - sse*invVar
+	if t.cfg.LocalReparam {
+		t.backwardLRT(s)
+		s.kl = 0
+		return
+	}
+	t.backwardSampled(s)
+	t.klSampled(s)
+}
+
+const bbbHalfLog2Pi = 0.9189385332046727 // ½ log 2π
+
+// forwardSampled runs the minibatch through the network with weights s.w.
+func (t *bbbTrainer) forwardSampled(s *bbbSample) {
+	nb := t.nb
+	a := t.xb[:nb*t.widths[0]]
+	last := len(t.m.Layers) - 1
+	for li, l := range t.m.Layers {
+		z := s.acts[li][:nb*l.Out]
+		nW := l.In * l.Out
+		sgemm(false, false, nb, l.Out, l.In, 1, a, l.In, s.w[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		act := t.m.Activation
+		if li == last {
+			act = Identity
+		}
+		act.biasForward(z, s.w[l.off+nW:l.off+nW+l.Out])
+		a = z
+	}
+}
+
+// backwardSampled back-propagates s.d0 (∂NLL/∂output) and leaves ∂NLL/∂w in s.gmu.
+func (t *bbbTrainer) backwardSampled(s *bbbSample) {
+	nb := t.nb
+	d, spare := s.d0, s.d1
+	for li := len(t.m.Layers) - 1; li >= 0; li-- {
+		l := t.m.Layers[li]
+		nW := l.In * l.Out
+		dl := d[:nb*l.Out]
+		a := t.xb
+		if li > 0 {
+			a = s.acts[li-1]
+		}
+		a = a[:nb*l.In]
+		sgemm(true, false, l.In, l.Out, nb, 1, a, l.In, dl, l.Out, 0, s.gmu[l.off:l.off+nW], l.Out)
+		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
+		if li > 0 {
+			// dp = dl·Wᵀ through an explicit transpose of W (In·Out copies
+			// against nb·In·Out multiply-adds), so the product is untransposed.
+			wt := s.wt[:nW]
+			bbbTranspose(wt, s.w[l.off:l.off+nW], l.In, l.Out)
+			dp := spare[:nb*l.In]
+			sgemm(false, false, nb, l.In, l.Out, 1, dl, l.Out, wt, l.In, 0, dp, l.In)
+			t.m.Activation.backward(dp, a)
+			d, spare = spare, d
+		}
+	}
+}
+
+// bbbTranspose writes the cols×rows transpose of the row-major rows×cols matrix src to dst.
+func bbbTranspose(dst, src []float32, rows, cols int) {
+	for i := range rows {
+		row := src[i*cols : (i+1)*cols]
+		for j, v := range row {
+			dst[j*rows+i] = v
+		}
+	}
+}
+
+// bbbColSums writes the column sums of the row-major matrix d (len(dst) columns) to dst.
+func bbbColSums(dst, d []float32) {
+	clear(dst)
+	for r := 0; r+len(dst) <= len(d); r += len(dst) {
+		saxpy(1, d[r:r+len(dst)], dst)
+	}
+}
+
+// klSampled turns ∂NLL/∂w (in s.gmu) into the sample's ∂loss/∂μ and
+// ∂loss/∂σ and, for the Monte-Carlo KL, adds −πᵢ·∂log p/∂w and records
+// log q − log p. With w = μ + σε: ∂/∂μ = ∂/∂w and ∂/∂σ = ε·∂/∂w; log q at
+// the sampled w is −log σ − ε²/2 − ½log 2π, whose total derivatives (through w
+// as well) are 0 for μ and −1/σ for σ; that last term is added in reduce.
+func (t *bbbTrainer) klSampled(s *bbbSample) {
+	nw := t.m.nw
+	gmu, gsig, eps, w := s.gmu[:nw], s.gsig[:nw], s.eps[:nw], s.w[:nw]
+	if t.cfg.KL == KLClosedForm {
+		for i, e := range eps {
+			gsig[i] = gmu[i] * e
+		}
+		s.kl = 0
+		return
+	}
+	pi := t.klWeight
+	var sumE2, lp float64
+	if p := t.m.Prior; p.IsGaussian() {
+		c := pi / float32(p.scale*p.scale)
+		var sumW2 float32
+		var sumE2f float32
+		for i, e := range eps {
+			wi := w[i]
+			h := gmu[i] + c*wi
+			gmu[i] = h
+			gsig[i] = h * e
+			sumW2 += wi * wi
+			sumE2f += e * e
+		}
+		sumE2 = float64(sumE2f)
+		lp = -float64(sumW2)/(2*p.scale*p.scale) - float64(nw)*(math.Log(p.scale)+bbbHalfLog2Pi)
+	} else {
+		for i, e := range eps {
+			l, gr := p.logDensityGrad(float64(w[i]))
+			h := gmu[i] - pi*float32(gr)
+			gmu[i] = h
+			gsig[i] = h * e
+			sumE2 += float64(e * e)
+			lp += l
+		}
+	}
+	lq := -t.sumLogSigma - 0.5*sumE2 - float64(nw)*bbbHalfLog2Pi
+	s.kl = lq - lp
+}
+
+// forwardLRT runs the minibatch forward with local reparameterisation: each
+// pre-activation is drawn from N(a·μ_W + μ_b, a²·σ_W² + σ_b²).
+func (t *bbbTrainer) forwardLRT(s *bbbSample, g *gaussRNG) {
+	nb := t.nb
+	mu := t.pv[:t.m.nw]
+	a := t.xb[:nb*t.widths[0]]
+	last := len(t.m.Layers) - 1
+	for li, l := range t.m.Layers {
+		nW := l.In * l.Out
+		z := s.acts[li][:nb*l.Out]
+		sd := s.lrtSD[li][:nb*l.Out]
+		eps := s.lrtEps[li][:nb*l.Out]
+		a2 := s.d2[:nb*l.In]
+		for i, v := range a {
+			a2[i] = v * v
+		}
+		sgemm(false, false, nb, l.Out, l.In, 1, a, l.In, mu[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		addBias(z, mu[l.off+nW:l.off+nW+l.Out], l.Out)
+		sgemm(false, false, nb, l.Out, l.In, 1, a2, l.In, t.sigma2[l.off:l.off+nW], l.Out, 0, sd, l.Out)
+		addBias(sd, t.sigma2[l.off+nW:l.off+nW+l.Out], l.Out)
+		g.fill(eps)
+		for i, v := range sd {
+			sv := float32(math.Sqrt(float64(v)))
+			sd[i] = sv
+			z[i] += sv * eps[i]
+		}
+		if li != last {
+			t.m.Activation.biasForward(z, t.zeros[:l.Out])
+		}
+		a = z
+	}
+}
+
+// backwardLRT back-propagates s.d0 through the locally reparameterised
+// network, leaving ∂NLL/∂μ in s.gmu and ∂NLL/∂σ in s.gsig. With
+// z = m + √v·ε, ∂/∂m = ∂/∂z and ∂/∂v = ∂/∂z·ε/(2√v); m = a·μ_W + μ_b and
+// v = a²·σ_W² + σ_b² give the weight gradients and ∂/∂a = ∂/∂m·μ_Wᵀ + 2a⊙(∂/∂v·σ_W²ᵀ).
+func (t *bbbTrainer) backwardLRT(s *bbbSample) {
+	nb := t.nb
+	mu := t.pv[:t.m.nw]
+	d, spare := s.d0, s.d1
+	for li := len(t.m.Layers) - 1; li >= 0; li-- {
+		l := t.m.Layers[li]
+		nW := l.In * l.Out
+		dl := d[:nb*l.Out]
+		a := t.xb
+		if li > 0 {
+			a = s.acts[li-1]
+		}
+		a = a[:nb*l.In]
+		sgemm(true, false, l.In, l.Out, nb, 1, a, l.In, dl, l.Out, 0, s.gmu[l.off:l.off+nW], l.Out)
+		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
+		dv := s.d3[:nb*l.Out]
+		eps, sd := s.lrtEps[li][:nb*l.Out], s.lrtSD[li][:nb*l.Out]
+		for i, e := range eps {
+			dv[i] = dl[i] * e / (2 * sd[i])
+		}
+		a2 := s.d2[:nb*l.In]
+		for i, v := range a {
+			a2[i] = v * v
+		}
+		gs := s.gsig[l.off : l.off+nW+l.Out]
+		sgemm(true, false, l.In, l.Out, nb, 1, a2, l.In, dv, l.Out, 0, gs[:nW], l.Out)
+		bbbColSums(gs[nW:], dv)
+		for i := range gs {
+			gs[i] *= 2 * t.sigma[l.off+i]
+		}
+		if li > 0 {
+			dp := spare[:nb*l.In]
+			sgemm(false, true, nb, l.In, l.Out, 1, dl, l.Out, mu[l.off:l.off+nW], l.Out, 0, dp, l.In)
+			tmp := s.d2[:nb*l.In] // a² is no longer needed
+			sgemm(false, true, nb, l.In, l.Out, 1, dv, l.Out, t.sigma2[l.off:l.off+nW], l.Out, 0, tmp, l.In)
+			for i, v := range a {
+				dp[i] += 2 * v * tmp[i]
+			}
+			t.m.Activation.backward(dp, a)
+			d, spare = spare, d
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// sectionDists draws the seed's tour of the Normal, Gamma, inverse-gamma
+// and Uniform families.
+func sectionDists(r *oscRun) error {
+	rng := rand.New(rand.NewPCG(r.cfg.Seed, 0xd157))
+
+	f := newFigure(1100, 340, 1, 2)
+	h := f.at(0, 0)
+	h.title, h.xlabel, h.ylabel = "Histogram of observed data", "x", "density"
+	samples := make([]float64, 200)
+	for i := range samples {
+		samples[i] = normalSample(rng, 0, 1)
+	}
+	edges, dens := histogram(samples, 20)
+	h.bars(edges, dens, style{color: cycle(0), label: "200 draws of N(0, 1)"})
+	kx := linspace(edges[0]-0.5, edges[len(edges)-1]+0.5, 200)
+	h.line(kx, kde(samples, kx), style{color: cycle(0), width: 2, label: "kernel density estimate"})
+
+	n := f.at(0, 1)
+	n.title, n.xlabel, n.ylabel = "Normal family: shifting mean and variance", "x", "density"
+	x := linspace(-5, 5, 400)
+	for i, c := range []struct{ mu, sigma float64 }{{0, 0.5}, {0, 1}, {-2, 0.5}} {
+		n.line(x, mapf(x, func(v float64) float64 { return normalPDF(v, c.mu, c.sigma) }),
+			style{color: cycle(i), label: "μ = " + fmtg(c.mu) + ", σ = " + fmtg(c.sigma)})
+	}
+	if err := r.save("distributions_normal.svg", f); err != nil {
+		return err
+	}
+
+	f = newFigure(1400, 340, 1, 3)
+	g := f.at(0, 0)
+	g.title, g.xlabel, g.ylabel = "Gamma distribution", "x", "density"
+	x = linspace(0, 10, 400)
+	for i, a := range []float64{1, 3} {
+		g.line(x, mapf(x, func(v float64) float64 { return gammaPDF(v, a, 2) }),
+			style{color: cycle(i), label: "α = " + fmtg(a) + ", η = 0.5 (rate)"})
+	}
+	ig := f.at(0, 1)
+	ig.title, ig.xlabel, ig.ylabel = "Inverse-gamma distribution", "x", "density"
+	x = linspace(0, 5, 400)
+	for i, a := range []float64{1, 3} {
+		ig.line(x, mapf(x, func(v float64) float64 { return invGammaPDF(v, a, 1) }),
+			style{color: cycle(i), label: "α = " + fmtg(a) + ", β = 1 (scale)"})
+	}
+	u := f.at(0, 2)
+	u.title, u.xlabel, u.ylabel = "Uniform distribution samples", "x", "density"
+	us := make([]float64, 2000)
+	for i := range us {
+		us[i] = -1 + rng.Float64()
+	}
+	edges, dens = histogram(us, 20)
+	u.bars(edges, dens, style{color: cycle(0), label: "2000 draws of U(−1, 0)"})
+	u.line([]float64{-1, 0}, []float64{1, 1}, style{color: "red", width: 2, label: "density 1"})
+	u.legendPos = "lower right"
+	return r.save("distributions_positive.svg", f)
+}
+
+// histogram bins xs into n equal bins over their range and returns the bin
+// edges and the densities (counts / (len(xs)·width)).
+func histogram(xs []float64, n int) (edges, dens []float64) {
+	lo, hi := finiteRange(xs)
+	if hi == lo {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	edges = linspace(lo, hi, n+1)
+	dens = make([]float64, n)
+	w := (hi - lo) / float64(n)
+	for _, v := range xs {
+		k := min(int((v-lo)/w), n-1)
+		dens[k]++
+	}
+	for i := range dens {
+		dens[i] /= float64(len(xs)) * w
+	}
+	return edges, dens
+}
+
+// kde evaluates a Gaussian kernel density estimate of xs at the points at,
+// with Scott's bandwidth (std · n^(−1/5)) as seaborn uses.
+func kde(xs, at []float64) []float64 {
+	n := float64(len(xs))
+	mean, sq := 0.0, 0.0
+	for _, v := range xs {
+		mean += v
+	}
+	mean /= n
+	for _, v := range xs {
+		sq += (v - mean) * (v - mean)
+	}
+	bw := math.Sqrt(sq/(n-1)) * math.Pow(n, -0.2)
+	out := make([]float64, len(at))
+	for i, x := range at {
+		s := 0.0
+		for _, v := range xs {
+			s += normalPDF(x, v, bw)
+		}
+		out[i] = s / n
+	}
+	return out
+}
+
+// mapf applies f to every element of x.
+func mapf(x []float64, f func(float64) float64) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = f(v)
+	}
+	return out
+}

@@ -1,0 +1,267 @@
+package bnn
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Trajectory writes a model's noise-free output at the times ts for the
+// parameters theta into dst (len(dst) == len(ts)). It must not retain its
+// arguments.
+type Trajectory func(dst, theta, ts []float64) error
+
+// GridPredictiveOptions configures GridPosterior.Predictive. Zero fields
+// take the defaults given.
+type GridPredictiveOptions struct {
+	// Level is the probability inside the equal-tailed bands (default 0.95).
+	Level float64
+	// TailMass is the posterior mass that may be left out: the mixture uses
+	// the most probable cells holding at least 1 − TailMass (default 1e-9),
+	// renormalised.
+	TailMass float64
+	// Workers as in GridOptions.
+	Workers int
+}
+
+// GridPredictive is the posterior predictive distribution of a noisy
+// observation y(t) = trajectory(θ, t) + ε, ε ~ N(0, σ²), at each time: the
+// mixture over grid cells of N(trajectory(θ_cell, t), σ²) weighted by the
+// cell probabilities.
+type GridPredictive struct {
+	T         []float64 // times
+	Mean      []float64 // predictive mean
+	Std       []float64 // predictive std, observation noise included
+	LatentStd []float64 // std of the noise-free trajectory (parameter uncertainty only)
+	Lower     []float64 // (1−Level)/2 quantile of the predictive, noise included
+	Upper     []float64 // (1+Level)/2 quantile of the predictive, noise included
+	Level     float64
+	Cells     int // mixture components (cells) used
+}
+
+// Predictive computes the posterior predictive at times ts for observation
+// noise std noiseStd (> 0) by solving newTraj's model for each cell that
+// carries non-negligible mass, in parallel (newTraj is called once per worker
+// goroutine; each returned Trajectory is used by one goroutine at a time).
+// Reductions run in a fixed order, so results do not depend on scheduling.
+//
+// Errors: ErrEmpty for no times, ErrNonFinite for non-finite times,
+// ErrInvalidParameter for a non-positive or non-finite noise std, a level
+// outside (0, 1), a tail mass outside [0, 1) or a nil newTraj; errors from
+// the trajectory (the first in cell order), wrapped with θ, and ErrNonFinite
+// for a trajectory value that is NaN or ±Inf.
+func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, noiseStd float64, opts GridPredictiveOptions) (*GridPredictive, error) {
+	if opts.Level == 0 {
+		opts.Level = 0.95
+	}
+	if opts.TailMass == 0 {
+		opts.TailMass = 1e-9
+	}
+	switch {
+	case len(ts) == 0:
+		return nil, fmt.Errorf("bnn: grid predictive: no times: %w", ErrEmpty)
+	case newTraj == nil:
+		return nil, fmt.Errorf("bnn: grid predictive: nil trajectory: %w", ErrInvalidParameter)
+	case !(noiseStd > 0) || math.IsInf(noiseStd, 0):
+		return nil, fmt.Errorf("bnn: grid predictive: noise std %g: %w", noiseStd, ErrInvalidParameter)
+	case !(opts.Level > 0 && opts.Level < 1):
+		return nil, fmt.Errorf("bnn: grid predictive: level %g not in (0, 1): %w", opts.Level, ErrInvalidParameter)
+	case !(opts.TailMass >= 0 && opts.TailMass < 1):
+		return nil, fmt.Errorf("bnn: grid predictive: tail mass %g not in [0, 1): %w", opts.TailMass, ErrInvalidParameter)
+	}
+	if i := firstNonFinite(ts); i >= 0 {
+		return nil, fmt.Errorf("bnn: grid predictive: time %d is %g: %w", i, ts[i], ErrNonFinite)
+	}
+	cells, w := g.predictiveCells(opts.TailMass)
+	nt := len(ts)
+	traj := make([]float64, len(cells)*nt)
+	if err := g.trajectories(cells, ts, newTraj, traj, gridWorkers(opts.Workers, len(cells))); err != nil {
+		return nil, err
+	}
+
+	p := &GridPredictive{T: append([]float64(nil), ts...), Mean: make([]float64, nt), Std: make([]float64, nt),
+		LatentStd: make([]float64, nt), Lower: make([]float64, nt), Upper: make([]float64, nt),
+		Level: opts.Level, Cells: len(cells)}
+	for c := range cells {
+		row := traj[c*nt : (c+1)*nt]
+		for i, x := range row {
+			p.Mean[i] += w[c] * x
+		}
+	}
+	for c := range cells {
+		row := traj[c*nt : (c+1)*nt]
+		for i, x := range row {
+			r := x - p.Mean[i]
+			p.LatentStd[i] += w[c] * r * r
+		}
+	}
+	for i, v := range p.LatentStd {
+		p.LatentStd[i] = math.Sqrt(v)
+		p.Std[i] = math.Sqrt(v + noiseStd*noiseStd)
+	}
+	qLo, qHi := (1-opts.Level)/2, (1+opts.Level)/2
+	gridParallel(nt, gridWorkers(opts.Workers, nt), func(i int) {
+		p.Lower[i] = mixtureQuantile(traj, w, nt, i, noiseStd, qLo, p.Mean[i], p.Std[i])
+		p.Upper[i] = mixtureQuantile(traj, w, nt, i, noiseStd, qHi, p.Mean[i], p.Std[i])
+	})
+	return p, nil
+}
+
+// predictiveCells returns the most probable cells holding at least
+// 1 − tail of the mass (by decreasing probability, ties by index) and their
+// renormalised weights.
+func (g *GridPosterior) predictiveCells(tail float64) ([]int, []float64) {
+	idx := make([]int, 0, len(g.Prob))
+	for i, p := range g.Prob {
+		if p > 0 {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(g.Prob[b], g.Prob[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	cum := 0.0
+	k := 0
+	for k < len(idx) && cum < 1-tail {
+		cum += g.Prob[idx[k]]
+		k++
+	}
+	idx = idx[:max(k, 1)]
+	w := make([]float64, len(idx))
+	sum := 0.0
+	for c, i := range idx {
+		w[c] = g.Prob[i]
+		sum += w[c]
+	}
+	for c := range w {
+		w[c] /= sum
+	}
+	return idx, w
+}
+
+// trajectories solves the model for every selected cell into traj.
+func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() Trajectory, traj []float64, workers int) error {
+	nt := len(ts)
+	errs := make([]error, len(cells))
+	var failed atomic.Bool
+	gridParallelWorkers(len(cells), workers, func() func(c int) {
+		tr := newTraj()
+		theta := make([]float64, len(g.Axes))
+		return func(c int) {
+			if failed.Load() {
+				return
+			}
+			g.Theta(cells[c], theta)
+			row := traj[c*nt : (c+1)*nt]
+			if err := tr(row, theta, ts); err != nil {
+				errs[c] = fmt.Errorf("bnn: grid predictive: cell %d θ = %v: %w", cells[c], theta, err)
+				failed.Store(true)
+				return
+			}
+			if i := firstNonFinite(row); i >= 0 {
+				errs[c] = fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
+					cells[c], theta, row[i], ts[i], ErrNonFinite)
+				failed.Store(true)
+			}
+		}
+	})
+	if !failed.Load() {
+		return nil
+	}
+	// Re-run serially up to the first failure so that the reported error does
+	// not depend on which cells were skipped.
+	tr := newTraj()
+	theta := make([]float64, len(g.Axes))
+	for c := range cells {
+		if errs[c] != nil {
+			return errs[c]
+		}
+		g.Theta(cells[c], theta)
+		row := traj[c*nt : (c+1)*nt]
+		if err := tr(row, theta, ts); err != nil {
+			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: %w", cells[c], theta, err)
+		}
+		if i := firstNonFinite(row); i >= 0 {
+			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
+				cells[c], theta, row[i], ts[i], ErrNonFinite)
+		}
+	}
+	return nil
+}
+
+// gridParallel runs body(i) for i in [0, n) on `workers` goroutines.
+func gridParallel(n, workers int, body func(i int)) {
+	gridParallelWorkers(n, workers, func() func(int) { return body })
+}
+
+// gridParallelWorkers runs the per-worker function made by newBody for every
+// i in [0, n), with workers goroutines claiming chunks of indices.
+func gridParallelWorkers(n, workers int, newBody func() func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := newBody()
+			for {
+				start := int(next.Add(gridChunk)) - gridChunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+gridChunk, n); i++ {
+					body(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// mixtureQuantile returns the q-quantile at time index i of the mixture
+// Σ_c w_c N(traj[c, i], σ²) by safeguarded Newton iteration. The quantile
+// lies between the smallest and largest component quantiles, which bracket
+// it; the start is the Gaussian approximation mean + z_q·std.
+func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) float64 {
+	z := math.Sqrt2 * math.Erfinv(2*q-1)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for c := range w {
+		mu := traj[c*nt+i]
+		lo, hi = math.Min(lo, mu), math.Max(hi, mu)
+	}
+	lo, hi = lo+sigma*z, hi+sigma*z
+	if hi-lo <= 1e-14*(1+math.Abs(lo)) {
+		return 0.5 * (lo + hi)
+	}
+	x := math.Min(math.Max(mean+z*std, lo), hi)
+	for range 100 {
+		cdf, pdf := 0.0, 0.0
+		for c, wc := range w {
+			u := (x - traj[c*nt+i]) / sigma
+			cdf += wc * 0.5 * math.Erfc(-u/math.Sqrt2)
+			pdf += wc * math.Exp(-0.5*u*u)
+		}
+		pdf /= sigma * math.Sqrt(2*math.Pi)
+		f := cdf - q
+		if f < 0 {
+			lo = x
+		} else {
+			hi = x
+		}
+		if math.Abs(f) < 1e-13 || hi-lo <= 1e-13*(1+math.Abs(x)) {
+			return x
+		}
+		nx := x - f/pdf
+		if !(nx > lo && nx < hi) {
+			nx = 0.5 * (lo + hi)
+		}
+		x = nx
+	}
+	return x
+}

@@ -1,0 +1,649 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Float32 kernels for amd64: AVX2+FMA and AVX-512F. The Go declarations, the
+// dispatch and the equivalent Go loops are in kernels_amd64.go.
+
+// AVX2ROW(off, bc, acc0, acc1) broadcasts A element (SI)+off into bc and
+// accumulates it times the B vectors Y12, Y13 into acc0, acc1.
+#define AVX2ROW(off, bc, acc0, acc1) \
+	VBROADCASTSS off(SI), bc \
+	VFMADD231PS  Y12, bc, acc0 \
+	VFMADD231PS  Y13, bc, acc1
+
+// AVX2STORE(acc0, acc1) writes row acc0|acc1 (already scaled by alpha) to
+// (DI), adding beta·C first when BETAC is set, then advances DI by ldc.
+#define AVX2STOREBETA(acc0, acc1) \
+	VFMADD231PS (DI), Y15, acc0 \
+	VFMADD231PS 32(DI), Y15, acc1 \
+	VMOVUPS     acc0, (DI) \
+	VMOVUPS     acc1, 32(DI) \
+	ADDQ        R9, DI
+
+#define AVX2STORE(acc0, acc1) \
+	VMOVUPS acc0, (DI) \
+	VMOVUPS acc1, 32(DI) \
+	ADDQ    R9, DI
+
+// func sgemmKern6x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $2, R8
+	MOVQ b+24(FP), DX
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+avx2gemmloop:
+	VMOVUPS (DX), Y12
+	VMOVUPS 32(DX), Y13
+	AVX2ROW(0, Y14, Y0, Y1)
+	AVX2ROW(4, Y15, Y2, Y3)
+	AVX2ROW(8, Y14, Y4, Y5)
+	AVX2ROW(12, Y15, Y6, Y7)
+	AVX2ROW(16, Y14, Y8, Y9)
+	AVX2ROW(20, Y15, Y10, Y11)
+	ADDQ    R8, SI
+	ADDQ    R9, DX
+	DECQ    CX
+	JNZ     avx2gemmloop
+
+	MOVQ         c+40(FP), DI
+	MOVQ         ldc+48(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+56(FP), Y14
+	VMULPS Y14, Y0, Y0
+	VMULPS Y14, Y1, Y1
+	VMULPS Y14, Y2, Y2
+	VMULPS Y14, Y3, Y3
+	VMULPS Y14, Y4, Y4
+	VMULPS Y14, Y5, Y5
+	VMULPS Y14, Y6, Y6
+	VMULPS Y14, Y7, Y7
+	VMULPS Y14, Y8, Y8
+	VMULPS Y14, Y9, Y9
+	VMULPS Y14, Y10, Y10
+	VMULPS Y14, Y11, Y11
+	MOVL         beta+60(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           avx2gemmoverwrite
+	VBROADCASTSS beta+60(FP), Y15
+	AVX2STOREBETA(Y0, Y1)
+	AVX2STOREBETA(Y2, Y3)
+	AVX2STOREBETA(Y4, Y5)
+	AVX2STOREBETA(Y6, Y7)
+	AVX2STOREBETA(Y8, Y9)
+	AVX2STOREBETA(Y10, Y11)
+	VZEROUPPER
+	RET
+
+avx2gemmoverwrite:
+	AVX2STORE(Y0, Y1)
+	AVX2STORE(Y2, Y3)
+	AVX2STORE(Y4, Y5)
+	AVX2STORE(Y6, Y7)
+	AVX2STORE(Y8, Y9)
+	AVX2STORE(Y10, Y11)
+	VZEROUPPER
+	RET
+
+// Z512ROW(off, bc, acc0, acc1) broadcasts A element (SI)+off into bc and
+// accumulates it times the B vectors Z16, Z17 into acc0, acc1.
+#define Z512ROW(off, bc, acc0, acc1) \
+	VBROADCASTSS off(SI), bc \
+	VFMADD231PS  Z16, bc, acc0 \
+	VFMADD231PS  Z17, bc, acc1
+
+#define Z512STOREBETA(acc0, acc1) \
+	VFMADD231PS (DI), Z31, acc0 \
+	VFMADD231PS 64(DI), Z31, acc1 \
+	VMOVUPS     acc0, (DI) \
+	VMOVUPS     acc1, 64(DI) \
+	ADDQ        R9, DI
+
+#define Z512STORE(acc0, acc1) \
+	VMOVUPS acc0, (DI) \
+	VMOVUPS acc1, 64(DI) \
+	ADDQ    R9, DI
+
+// func sgemmKern8x32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $2, R8
+	MOVQ b+24(FP), DX
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+z512gemmloop:
+	VMOVUPS (DX), Z16
+	VMOVUPS 64(DX), Z17
+	Z512ROW(0, Z18, Z0, Z1)
+	Z512ROW(4, Z19, Z2, Z3)
+	Z512ROW(8, Z20, Z4, Z5)
+	Z512ROW(12, Z21, Z6, Z7)
+	Z512ROW(16, Z22, Z8, Z9)
+	Z512ROW(20, Z23, Z10, Z11)
+	Z512ROW(24, Z24, Z12, Z13)
+	Z512ROW(28, Z25, Z14, Z15)
+	ADDQ    R8, SI
+	ADDQ    R9, DX
+	DECQ    CX
+	JNZ     z512gemmloop
+
+	MOVQ         c+40(FP), DI
+	MOVQ         ldc+48(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+56(FP), Z30
+	VMULPS Z30, Z0, Z0
+	VMULPS Z30, Z1, Z1
+	VMULPS Z30, Z2, Z2
+	VMULPS Z30, Z3, Z3
+	VMULPS Z30, Z4, Z4
+	VMULPS Z30, Z5, Z5
+	VMULPS Z30, Z6, Z6
+	VMULPS Z30, Z7, Z7
+	VMULPS Z30, Z8, Z8
+	VMULPS Z30, Z9, Z9
+	VMULPS Z30, Z10, Z10
+	VMULPS Z30, Z11, Z11
+	VMULPS Z30, Z12, Z12
+	VMULPS Z30, Z13, Z13
+	VMULPS Z30, Z14, Z14
+	VMULPS Z30, Z15, Z15
+	MOVL         beta+60(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           z512gemmoverwrite
+	VBROADCASTSS beta+60(FP), Z31
+	Z512STOREBETA(Z0, Z1)
+	Z512STOREBETA(Z2, Z3)
+	Z512STOREBETA(Z4, Z5)
+	Z512STOREBETA(Z6, Z7)
+	Z512STOREBETA(Z8, Z9)
+	Z512STOREBETA(Z10, Z11)
+	Z512STOREBETA(Z12, Z13)
+	Z512STOREBETA(Z14, Z15)
+	VZEROUPPER
+	RET
+
+z512gemmoverwrite:
+	Z512STORE(Z0, Z1)
+	Z512STORE(Z2, Z3)
+	Z512STORE(Z4, Z5)
+	Z512STORE(Z6, Z7)
+	Z512STORE(Z8, Z9)
+	Z512STORE(Z10, Z11)
+	Z512STORE(Z12, Z13)
+	Z512STORE(Z14, Z15)
+	VZEROUPPER
+	RET
+
+// Constants of tanh32 (kernels_generic.go), eight copies each.
+DATA tanhabs<>+0(SB)/4, $0x7fffffff
+DATA tanhabs<>+4(SB)/4, $0x7fffffff
+DATA tanhabs<>+8(SB)/4, $0x7fffffff
+DATA tanhabs<>+12(SB)/4, $0x7fffffff
+DATA tanhabs<>+16(SB)/4, $0x7fffffff
+DATA tanhabs<>+20(SB)/4, $0x7fffffff
+DATA tanhabs<>+24(SB)/4, $0x7fffffff
+DATA tanhabs<>+28(SB)/4, $0x7fffffff
+GLOBL tanhabs<>(SB), RODATA|NOPTR, $32
+DATA tanhsign<>+0(SB)/4, $0x80000000
+DATA tanhsign<>+4(SB)/4, $0x80000000
+DATA tanhsign<>+8(SB)/4, $0x80000000
+DATA tanhsign<>+12(SB)/4, $0x80000000
+DATA tanhsign<>+16(SB)/4, $0x80000000
+DATA tanhsign<>+20(SB)/4, $0x80000000
+DATA tanhsign<>+24(SB)/4, $0x80000000
+DATA tanhsign<>+28(SB)/4, $0x80000000
+GLOBL tanhsign<>(SB), RODATA|NOPTR, $32
+DATA tanhsmall<>+0(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+4(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+8(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+12(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+16(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+20(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+24(SB)/4, $0x3ecccccd
+DATA tanhsmall<>+28(SB)/4, $0x3ecccccd
+GLOBL tanhsmall<>(SB), RODATA|NOPTR, $32
+DATA tanhclamp<>+0(SB)/4, $0x41200000
+DATA tanhclamp<>+4(SB)/4, $0x41200000
+DATA tanhclamp<>+8(SB)/4, $0x41200000
+DATA tanhclamp<>+12(SB)/4, $0x41200000
+DATA tanhclamp<>+16(SB)/4, $0x41200000
+DATA tanhclamp<>+20(SB)/4, $0x41200000
+DATA tanhclamp<>+24(SB)/4, $0x41200000
+DATA tanhclamp<>+28(SB)/4, $0x41200000
+GLOBL tanhclamp<>(SB), RODATA|NOPTR, $32
+DATA tanhlog2e<>+0(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+4(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+8(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+12(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+16(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+20(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+24(SB)/4, $0x3fb8aa3b
+DATA tanhlog2e<>+28(SB)/4, $0x3fb8aa3b
+GLOBL tanhlog2e<>(SB), RODATA|NOPTR, $32
+DATA tanhhalf<>+0(SB)/4, $0x3f000000
+DATA tanhhalf<>+4(SB)/4, $0x3f000000
+DATA tanhhalf<>+8(SB)/4, $0x3f000000
+DATA tanhhalf<>+12(SB)/4, $0x3f000000
+DATA tanhhalf<>+16(SB)/4, $0x3f000000
+DATA tanhhalf<>+20(SB)/4, $0x3f000000
+DATA tanhhalf<>+24(SB)/4, $0x3f000000
+DATA tanhhalf<>+28(SB)/4, $0x3f000000
+GLOBL tanhhalf<>(SB), RODATA|NOPTR, $32
+DATA tanhln2hi<>+0(SB)/4, $0x3f317200
+DATA tanhln2hi<>+4(SB)/4, $0x3f317200
+DATA tanhln2hi<>+8(SB)/4, $0x3f317200
+DATA tanhln2hi<>+12(SB)/4, $0x3f317200
+DATA tanhln2hi<>+16(SB)/4, $0x3f317200
+DATA tanhln2hi<>+20(SB)/4, $0x3f317200
+DATA tanhln2hi<>+24(SB)/4, $0x3f317200
+DATA tanhln2hi<>+28(SB)/4, $0x3f317200
+GLOBL tanhln2hi<>(SB), RODATA|NOPTR, $32
+DATA tanhln2lo<>+0(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+4(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+8(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+12(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+16(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+20(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+24(SB)/4, $0x35bfbe8e
+DATA tanhln2lo<>+28(SB)/4, $0x35bfbe8e
+GLOBL tanhln2lo<>(SB), RODATA|NOPTR, $32
+DATA tanhc3<>+0(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+4(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+8(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+12(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+16(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+20(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+24(SB)/4, $0xbeaaaaab
+DATA tanhc3<>+28(SB)/4, $0xbeaaaaab
+GLOBL tanhc3<>(SB), RODATA|NOPTR, $32
+DATA tanhc5<>+0(SB)/4, $0x3e088889
+DATA tanhc5<>+4(SB)/4, $0x3e088889
+DATA tanhc5<>+8(SB)/4, $0x3e088889
+DATA tanhc5<>+12(SB)/4, $0x3e088889
+DATA tanhc5<>+16(SB)/4, $0x3e088889
+DATA tanhc5<>+20(SB)/4, $0x3e088889
+DATA tanhc5<>+24(SB)/4, $0x3e088889
+DATA tanhc5<>+28(SB)/4, $0x3e088889
+GLOBL tanhc5<>(SB), RODATA|NOPTR, $32
+DATA tanhc7<>+0(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+4(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+8(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+12(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+16(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+20(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+24(SB)/4, $0xbd5d0dd1
+DATA tanhc7<>+28(SB)/4, $0xbd5d0dd1
+GLOBL tanhc7<>(SB), RODATA|NOPTR, $32
+DATA tanhc9<>+0(SB)/4, $0x3cb327a4
+DATA tanhc9<>+4(SB)/4, $0x3cb327a4
+DATA tanhc9<>+8(SB)/4, $0x3cb327a4
+DATA tanhc9<>+12(SB)/4, $0x3cb327a4
+DATA tanhc9<>+16(SB)/4, $0x3cb327a4
+DATA tanhc9<>+20(SB)/4, $0x3cb327a4
+DATA tanhc9<>+24(SB)/4, $0x3cb327a4
+DATA tanhc9<>+28(SB)/4, $0x3cb327a4
+GLOBL tanhc9<>(SB), RODATA|NOPTR, $32
+DATA tanhc11<>+0(SB)/4, $0xbc11371b
+DATA tanhc11<>+4(SB)/4, $0xbc11371b
+DATA tanhc11<>+8(SB)/4, $0xbc11371b
+DATA tanhc11<>+12(SB)/4, $0xbc11371b
+DATA tanhc11<>+16(SB)/4, $0xbc11371b
+DATA tanhc11<>+20(SB)/4, $0xbc11371b
+DATA tanhc11<>+24(SB)/4, $0xbc11371b
+DATA tanhc11<>+28(SB)/4, $0xbc11371b
+GLOBL tanhc11<>(SB), RODATA|NOPTR, $32
+DATA tanhc13<>+0(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+4(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+8(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+12(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+16(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+20(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+24(SB)/4, $0x3b6b69e8
+DATA tanhc13<>+28(SB)/4, $0x3b6b69e8
+GLOBL tanhc13<>(SB), RODATA|NOPTR, $32
+DATA expc3<>+0(SB)/4, $0x3e2aaaab
+DATA expc3<>+4(SB)/4, $0x3e2aaaab
+DATA expc3<>+8(SB)/4, $0x3e2aaaab
+DATA expc3<>+12(SB)/4, $0x3e2aaaab
+DATA expc3<>+16(SB)/4, $0x3e2aaaab
+DATA expc3<>+20(SB)/4, $0x3e2aaaab
+DATA expc3<>+24(SB)/4, $0x3e2aaaab
+DATA expc3<>+28(SB)/4, $0x3e2aaaab
+GLOBL expc3<>(SB), RODATA|NOPTR, $32
+DATA expc4<>+0(SB)/4, $0x3d2aaaab
+DATA expc4<>+4(SB)/4, $0x3d2aaaab
+DATA expc4<>+8(SB)/4, $0x3d2aaaab
+DATA expc4<>+12(SB)/4, $0x3d2aaaab
+DATA expc4<>+16(SB)/4, $0x3d2aaaab
+DATA expc4<>+20(SB)/4, $0x3d2aaaab
+DATA expc4<>+24(SB)/4, $0x3d2aaaab
+DATA expc4<>+28(SB)/4, $0x3d2aaaab
+GLOBL expc4<>(SB), RODATA|NOPTR, $32
+DATA expc5<>+0(SB)/4, $0x3c088889
+DATA expc5<>+4(SB)/4, $0x3c088889
+DATA expc5<>+8(SB)/4, $0x3c088889
+DATA expc5<>+12(SB)/4, $0x3c088889
+DATA expc5<>+16(SB)/4, $0x3c088889
+DATA expc5<>+20(SB)/4, $0x3c088889
+DATA expc5<>+24(SB)/4, $0x3c088889
+DATA expc5<>+28(SB)/4, $0x3c088889
+GLOBL expc5<>(SB), RODATA|NOPTR, $32
+DATA expc6<>+0(SB)/4, $0x3ab60b61
+DATA expc6<>+4(SB)/4, $0x3ab60b61
+DATA expc6<>+8(SB)/4, $0x3ab60b61
+DATA expc6<>+12(SB)/4, $0x3ab60b61
+DATA expc6<>+16(SB)/4, $0x3ab60b61
+DATA expc6<>+20(SB)/4, $0x3ab60b61
+DATA expc6<>+24(SB)/4, $0x3ab60b61
+DATA expc6<>+28(SB)/4, $0x3ab60b61
+GLOBL expc6<>(SB), RODATA|NOPTR, $32
+DATA expc7<>+0(SB)/4, $0x39500d01
+DATA expc7<>+4(SB)/4, $0x39500d01
+DATA expc7<>+8(SB)/4, $0x39500d01
+DATA expc7<>+12(SB)/4, $0x39500d01
+DATA expc7<>+16(SB)/4, $0x39500d01
+DATA expc7<>+20(SB)/4, $0x39500d01
+DATA expc7<>+24(SB)/4, $0x39500d01
+DATA expc7<>+28(SB)/4, $0x39500d01
+GLOBL expc7<>(SB), RODATA|NOPTR, $32
+DATA tanhone<>+0(SB)/4, $0x3f800000
+DATA tanhone<>+4(SB)/4, $0x3f800000
+DATA tanhone<>+8(SB)/4, $0x3f800000
+DATA tanhone<>+12(SB)/4, $0x3f800000
+DATA tanhone<>+16(SB)/4, $0x3f800000
+DATA tanhone<>+20(SB)/4, $0x3f800000
+DATA tanhone<>+24(SB)/4, $0x3f800000
+DATA tanhone<>+28(SB)/4, $0x3f800000
+GLOBL tanhone<>(SB), RODATA|NOPTR, $32
+DATA tanhtwo<>+0(SB)/4, $0x40000000
+DATA tanhtwo<>+4(SB)/4, $0x40000000
+DATA tanhtwo<>+8(SB)/4, $0x40000000
+DATA tanhtwo<>+12(SB)/4, $0x40000000
+DATA tanhtwo<>+16(SB)/4, $0x40000000
+DATA tanhtwo<>+20(SB)/4, $0x40000000
+DATA tanhtwo<>+24(SB)/4, $0x40000000
+DATA tanhtwo<>+28(SB)/4, $0x40000000
+GLOBL tanhtwo<>(SB), RODATA|NOPTR, $32
+DATA tanhbias<>+0(SB)/4, $0x0000007f
+DATA tanhbias<>+4(SB)/4, $0x0000007f
+DATA tanhbias<>+8(SB)/4, $0x0000007f
+DATA tanhbias<>+12(SB)/4, $0x0000007f
+DATA tanhbias<>+16(SB)/4, $0x0000007f
+DATA tanhbias<>+20(SB)/4, $0x0000007f
+DATA tanhbias<>+24(SB)/4, $0x0000007f
+DATA tanhbias<>+28(SB)/4, $0x0000007f
+GLOBL tanhbias<>(SB), RODATA|NOPTR, $32
+
+// func sdotAVX2(x, y []float32) float32
+TEXT ·sdotAVX2(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   y_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	SHRQ   $3, CX
+
+dot32:
+	CMPQ        CX, $4
+	JB          dot8
+	VMOVUPS     (SI), Y4
+	VMOVUPS     32(SI), Y5
+	VMOVUPS     64(SI), Y6
+	VMOVUPS     96(SI), Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ        $128, SI
+	ADDQ        $128, DI
+	SUBQ        $4, CX
+	JMP         dot32
+
+dot8:
+	TESTQ       CX, CX
+	JZ          dotreduce
+	VMOVUPS     (SI), Y4
+	VFMADD231PS (DI), Y4, Y0
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	DECQ        CX
+	JMP         dot8
+
+dotreduce:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VHADDPS      X0, X0, X0
+	VHADDPS      X0, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+48(FP)
+	RET
+
+// func saxpyAVX2(alpha float32, x, y []float32)
+TEXT ·saxpyAVX2(SB), NOSPLIT, $0-56
+	VBROADCASTSS alpha+0(FP), Y0
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	MOVQ         y_base+32(FP), DI
+	SHRQ         $3, CX
+	JZ           axpydone
+
+axpyloop:
+	VMULPS  (SI), Y0, Y1
+	VADDPS  (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET
+
+// func sscalAVX2(alpha float32, x []float32)
+TEXT ·sscalAVX2(SB), NOSPLIT, $0-32
+	VBROADCASTSS alpha+0(FP), Y0
+	MOVQ         x_base+8(FP), DI
+	MOVQ         x_len+16(FP), CX
+	SHRQ         $3, CX
+	JZ           scaldone
+
+scalloop:
+	VMULPS  (DI), Y0, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     scalloop
+
+scaldone:
+	VZEROUPPER
+	RET
+
+// func vaddAVX2(z, b []float32)
+TEXT ·vaddAVX2(SB), NOSPLIT, $0-48
+	MOVQ z_base+0(FP), DI
+	MOVQ z_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+	SHRQ $3, CX
+	JZ   vadddone
+
+vaddloop:
+	VMOVUPS (DI), Y1
+	VADDPS  (SI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     vaddloop
+
+vadddone:
+	VZEROUPPER
+	RET
+
+// TANH8(x) replaces the eight floats in x with tanh32 of them, operation for
+// operation as in kernels_generic.go. It clobbers Y8–Y15.
+#define TANH8(x) \
+	VANDPS        tanhabs<>(SB), x, Y8 \
+	VANDPS        tanhsign<>(SB), x, Y9 \
+	VMULPS        Y8, Y8, Y10 \
+	VMULPS        tanhc13<>(SB), Y10, Y11 \
+	VADDPS        tanhc11<>(SB), Y11, Y11 \
+	VMULPS        Y10, Y11, Y11 \
+	VADDPS        tanhc9<>(SB), Y11, Y11 \
+	VMULPS        Y10, Y11, Y11 \
+	VADDPS        tanhc7<>(SB), Y11, Y11 \
+	VMULPS        Y10, Y11, Y11 \
+	VADDPS        tanhc5<>(SB), Y11, Y11 \
+	VMULPS        Y10, Y11, Y11 \
+	VADDPS        tanhc3<>(SB), Y11, Y11 \
+	VMULPS        Y11, Y10, Y11 \
+	VMULPS        Y11, Y8, Y11 \
+	VADDPS        Y11, Y8, Y11 \
+	VMOVUPS       tanhclamp<>(SB), Y12 \
+	VMINPS        Y8, Y12, Y12 \
+	VADDPS        Y12, Y12, Y12 \
+	VMULPS        tanhlog2e<>(SB), Y12, Y13 \
+	VADDPS        tanhhalf<>(SB), Y13, Y13 \
+	VCVTTPS2DQ    Y13, Y13 \
+	VCVTDQ2PS     Y13, Y14 \
+	VMULPS        tanhln2hi<>(SB), Y14, Y15 \
+	VSUBPS        Y15, Y12, Y12 \
+	VMULPS        tanhln2lo<>(SB), Y14, Y15 \
+	VSUBPS        Y15, Y12, Y12 \
+	VMULPS        expc7<>(SB), Y12, Y14 \
+	VADDPS        expc6<>(SB), Y14, Y14 \
+	VMULPS        Y12, Y14, Y14 \
+	VADDPS        expc5<>(SB), Y14, Y14 \
+	VMULPS        Y12, Y14, Y14 \
+	VADDPS        expc4<>(SB), Y14, Y14 \
+	VMULPS        Y12, Y14, Y14 \
+	VADDPS        expc3<>(SB), Y14, Y14 \
+	VMULPS        Y12, Y14, Y14 \
+	VADDPS        tanhhalf<>(SB), Y14, Y14 \
+	VMULPS        Y12, Y14, Y14 \
+	VADDPS        tanhone<>(SB), Y14, Y14 \
+	VMULPS        Y12, Y14, Y14 \
+	VADDPS        tanhone<>(SB), Y14, Y14 \
+	VPADDD        tanhbias<>(SB), Y13, Y13 \
+	VPSLLD        $23, Y13, Y13 \
+	VMULPS        Y13, Y14, Y14 \
+	VADDPS        tanhone<>(SB), Y14, Y14 \
+	VMOVUPS       tanhtwo<>(SB), Y15 \
+	VDIVPS        Y14, Y15, Y14 \
+	VMOVUPS       tanhone<>(SB), Y15 \
+	VSUBPS        Y14, Y15, Y14 \
+	VCMPPS        $1, tanhsmall<>(SB), Y8, Y15 \
+	VBLENDVPS     Y15, Y11, Y14, x \
+	VORPS         Y9, x, x
+
+// func vaddTanhAVX2(z, b []float32)
+TEXT ·vaddTanhAVX2(SB), NOSPLIT, $0-48
+	MOVQ z_base+0(FP), DI
+	MOVQ z_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+	SHRQ $3, CX
+	JZ   vtanhdone
+
+vtanhloop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	TANH8(Y0)
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     vtanhloop
+
+vtanhdone:
+	VZEROUPPER
+	RET
+
+// func tanhGradAVX2(dz, y []float32)
+TEXT ·tanhGradAVX2(SB), NOSPLIT, $0-48
+	MOVQ    dz_base+0(FP), DI
+	MOVQ    dz_len+8(FP), CX
+	MOVQ    y_base+24(FP), SI
+	VMOVUPS tanhone<>(SB), Y0
+	SHRQ    $3, CX
+	JZ      tgraddone
+
+tgradloop:
+	VMOVUPS (SI), Y1
+	VMULPS  Y1, Y1, Y1
+	VSUBPS  Y1, Y0, Y1
+	VMULPS  (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     tgradloop
+
+tgraddone:
+	VZEROUPPER
+	RET
+
+// func reparamAVX2(w, mu, sigma, eps []float32)
+TEXT ·reparamAVX2(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), DI
+	MOVQ w_len+8(FP), CX
+	MOVQ mu_base+24(FP), SI
+	MOVQ sigma_base+48(FP), DX
+	MOVQ eps_base+72(FP), BX
+	SHRQ $3, CX
+	JZ   reparamdone
+
+reparamloop:
+	VMOVUPS (DX), Y1
+	VMULPS  (BX), Y1, Y1
+	VADDPS  (SI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	DECQ    CX
+	JNZ     reparamloop
+
+reparamdone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,119 @@
+package bnn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// LogJoint evaluates an unnormalised log posterior log p(θ, data) (nats) at
+// theta and writes its gradient ∂/∂θ into grad (len(grad) == len(theta)).
+type LogJoint func(theta, grad []float64) float64
+
+// VIConfig sets FitGaussianVI's optimisation. SeedVIConfig returns the seed's.
+type VIConfig struct {
+	Samples int     // Monte-Carlo samples per step
+	Steps   int     // Adam steps
+	LR      float64 // Adam learning rate
+	Seed    uint64  // seed of the Monte-Carlo draws
+	// InitMean is the starting mean (nil: zeros); every log σ starts at InitLogStd.
+	InitMean   []float64
+	InitLogStd float64
+}
+
+// SeedVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
+// lr 0.05, from μ = 0, log σ = 0.
+func SeedVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LR: 0.05} }
+
+// VIResult is a fitted mean-field Gaussian q(θ) = Πⱼ N(Meanⱼ, Stdⱼ²).
+type VIResult struct {
+	Mean, Std []float64
+	// ELBO holds the Monte-Carlo ELBO estimate (nats) at every step, before its update.
+	ELBO []float64
+}
+
+// FitGaussianVI fits a mean-field Gaussian q(θ) = N(μ, diag σ²) of dimension
+// dim to the posterior whose log joint is logJoint by maximising the
+// Monte-Carlo ELBO (1/S)Σₛ[log p(θₛ, data) − log q(θₛ)] with θₛ = μ + σ⊙εₛ
+// (the reparameterisation trick), σ = exp(log σ), and Adam on (μ, log σ), as
+// the seed does for its scalar example. With the gradient g of the log joint
+// at θₛ the per-sample gradients are g for μ and g⊙σ⊙εₛ + 1 for log σ (log q
+// at θₛ depends on μ and log σ only through −Σ log σ once εₛ is fixed). It
+// returns ErrInvalidParameter for dim < 1, a nil logJoint, samples or steps
+// < 1 or lr not positive and finite, ErrShape for an InitMean of the wrong
+// length, ErrNonFinite for a non-finite initial value, and ErrDiverged if the
+// log joint or its gradient becomes NaN or ±Inf.
+func FitGaussianVI(dim int, logJoint LogJoint, cfg VIConfig) (*VIResult, error) {
+	if dim < 1 || logJoint == nil {
+		return nil, fmt.Errorf("bnn: gaussian vi: dimension %d (log joint set: %t): %w", dim, logJoint != nil, ErrInvalidParameter)
+	}
+	if cfg.Samples < 1 || cfg.Steps < 1 {
+		return nil, fmt.Errorf("bnn: gaussian vi: %d samples, %d steps: %w", cfg.Samples, cfg.Steps, ErrInvalidParameter)
+	}
+	if cfg.InitMean != nil && len(cfg.InitMean) != dim {
+		return nil, fmt.Errorf("bnn: gaussian vi: initial mean of length %d for dimension %d: %w", len(cfg.InitMean), dim, ErrShape)
+	}
+	for i, v := range cfg.InitMean {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("bnn: gaussian vi: initial mean %d is %g: %w", i, v, ErrNonFinite)
+		}
+	}
+	if math.IsNaN(cfg.InitLogStd) || math.IsInf(cfg.InitLogStd, 0) {
+		return nil, fmt.Errorf("bnn: gaussian vi: initial log std %g: %w", cfg.InitLogStd, ErrNonFinite)
+	}
+	opt, err := NewAdam(2*dim, float32(cfg.LR))
+	if err != nil || !(cfg.LR > 0) {
+		return nil, fmt.Errorf("bnn: gaussian vi: learning rate %g must be positive and finite: %w", cfg.LR, ErrInvalidParameter)
+	}
+	// params = [μ | log σ], in float32 like the seed's PyTorch parameters.
+	params, grads := make([]float32, 2*dim), make([]float32, 2*dim)
+	for j := range dim {
+		if cfg.InitMean != nil {
+			params[j] = float32(cfg.InitMean[j])
+		}
+		params[dim+j] = float32(cfg.InitLogStd)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x7669))
+	theta, g, eps := make([]float64, dim), make([]float64, dim), make([]float64, dim)
+	gm, gs := make([]float64, dim), make([]float64, dim)
+	res := &VIResult{Mean: make([]float64, dim), Std: make([]float64, dim), ELBO: make([]float64, cfg.Steps)}
+	const halfLog2Pi = 0.9189385332046727
+	for step := range cfg.Steps {
+		clear(gm)
+		clear(gs)
+		var elbo float64
+		for range cfg.Samples {
+			var logQ float64
+			for j := range dim {
+				eps[j] = rng.NormFloat64()
+				ls := float64(params[dim+j])
+				theta[j] = float64(params[j]) + math.Exp(ls)*eps[j]
+				logQ += -ls - 0.5*eps[j]*eps[j] - halfLog2Pi
+			}
+			lj := logJoint(theta, g)
+			if math.IsNaN(lj) || math.IsInf(lj, 0) {
+				return nil, fmt.Errorf("bnn: gaussian vi: log joint %g at step %d: %w", lj, step, ErrDiverged)
+			}
+			elbo += lj - logQ
+			for j := range dim {
+				if math.IsNaN(g[j]) || math.IsInf(g[j], 0) {
+					return nil, fmt.Errorf("bnn: gaussian vi: gradient %d is %g at step %d: %w", j, g[j], step, ErrDiverged)
+				}
+				gm[j] += g[j]
+				gs[j] += g[j]*math.Exp(float64(params[dim+j]))*eps[j] + 1
+			}
+		}
+		inv := 1 / float64(cfg.Samples)
+		res.ELBO[step] = elbo * inv
+		for j := range dim { // Adam minimises −ELBO
+			grads[j] = float32(-gm[j] * inv)
+			grads[dim+j] = float32(-gs[j] * inv)
+		}
+		opt.Step(params, grads)
+	}
+	for j := range dim {
+		res.Mean[j] = float64(params[j])
+		res.Std[j] = math.Exp(float64(params[dim+j]))
+	}
+	return res, nil
+}
