@@ -42,6 +42,14 @@ func nnSmallModels(t testing.TB) (map[string]Regressor, []float64) {
 		t.Fatal(err)
 	}
 	models["dropout"] = md
+	bc := SeedBNNConfig()
+	bc.Inputs, bc.Hidden, bc.Seed = 2, []int{5, 3}, 4
+	bbb, err := NewBayesianMLP(bc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bbb.PredictSamples = 9
+	models["bbb"] = bbb
 	return models, x
 }
 
