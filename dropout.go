@@ -76,7 +76,7 @@ func (d *MCDropout) predict(mean, epi, ale, x []float64) error {
 	}
 	net := d.net
 	w := net.getWork()
-	defer net.pool.Put(w)
+	defer net.putWork(w)
 	sc := &net.scale
 	var mu, v, noise [nnPredictChunk]float64
 	T := float64(d.Samples)

@@ -228,3 +228,38 @@ func TestPredictVarianceDecomposition(t *testing.T) {
 		t.Error("MC dropout prediction does not depend on Seed")
 	}
 }
+
+func TestPredictConcurrent(t *testing.T) {
+	models, x := nnSmallModels(t)
+	n := len(x) / 2
+	for name, m := range models {
+		want, ws := make([]float64, n), make([]float64, n)
+		if err := m.PredictTo(want, ws, x); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				mean, std := make([]float64, n), make([]float64, n)
+				for range 5 {
+					if err := m.PredictTo(mean, std, x); err != nil {
+						errs <- err
+						return
+					}
+					for i := range mean {
+						if mean[i] != want[i] || std[i] != ws[i] {
+							errs <- errors.New(name + ": concurrent prediction differs")
+							return
+						}
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
