@@ -10,10 +10,10 @@ import (
 // layers of the given widths each followed by Activation and (when Dropout > 0)
 // inverted dropout, and a linear output layer of Outputs units.
 type MLPConfig struct {
-	Inputs     int
-	Hidden     []int
-	Outputs    int
-	Activation Activation
+	Inputs     int        // features per input row (≥ 1)
+	Hidden     []int      // hidden-layer widths, input side first (each ≥ 1; none: a linear model)
+	Outputs    int        // output units (≥ 1)
+	Activation Activation // nonlinearity after every hidden layer
 	// Dropout is the probability of zeroing each hidden unit's output during
 	// training and Monte-Carlo prediction; kept units are scaled by 1/(1−p)
 	// (PyTorch's nn.Dropout). It must lie in [0, 1).
