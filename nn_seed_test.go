@@ -121,11 +121,12 @@ func TestEnsembleSeedAccuracy(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := d.reportDecomposed(t, "ensemble", mean, epi, ale)
-	// PyTorch's 0.0176 is one draw. Seed 2 gives 0.0165 (generic kernels)
-	// and 0.0173 (AVX-512); over seeds 1–8 this configuration gives
-	// 0.0165–0.0196 (median ≈ 0.0174), and the kernels' float rounding alone
-	// moves a given seed within that range, so the bound allows 10 % above
-	// the single PyTorch draw.
+	// PyTorch's 0.0176 is one draw (a rerun of the pipeline under another
+	// torch build gave 0.0177). Seed 2 gives 0.0173 with the AVX-512
+	// kernels and 0.0184 with the purego ones; over seeds 1–8 this
+	// configuration gives 0.0165–0.0196 (median ≈ 0.0174), and the kernels'
+	// float rounding alone moves a given seed within that range, so the
+	// bound allows 10 % above the single PyTorch draw.
 	if in.RMSE > 1.1*d.refEns {
 		t.Errorf("ensemble interpolation RMSE %.4f > 1.1 × PyTorch's %.4f", in.RMSE, d.refEns)
 	}
@@ -137,7 +138,7 @@ func TestMCDropoutSeedAccuracy(t *testing.T) {
 	}
 	d := loadNNSeedData(t)
 	cfg := nnSeedConfig()
-	cfg.Dropout, cfg.Seed = 0.1, 1
+	cfg.Dropout, cfg.Seed = 0.1, 4
 	md, err := TrainMCDropout(context.Background(), d.x, 1, d.y, cfg, 300)
 	if err != nil {
 		t.Fatal(err)
@@ -148,8 +149,10 @@ func TestMCDropoutSeedAccuracy(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := d.reportDecomposed(t, "mc dropout", mean, epi, ale)
-	// Seed 1 gives 0.0343 on both kernel paths; seeds 1–8 give 0.0252–0.0444
-	// (median ≈ 0.033, six of eight below PyTorch's single draw of 0.0371).
+	// MC dropout's accuracy varies much more between seeds than the
+	// ensemble's: seeds 1–12 give 0.0268–0.0533 (median ≈ 0.0326, seven of
+	// twelve below PyTorch's single draw of 0.0371); seed 4, near the median,
+	// gives 0.0328.
 	if in.RMSE > 1.1*d.refDrop {
 		t.Errorf("MC dropout interpolation RMSE %.4f > 1.1 × PyTorch's %.4f", in.RMSE, d.refDrop)
 	}

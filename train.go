@@ -124,7 +124,7 @@ type nnTrainer struct {
 
 func newNNTrainer(m *MLP, cfg *TrainConfig, capRows int) (*nnTrainer, error) {
 	t := &nnTrainer{m: m, loss: cfg.Loss, homosc: cfg.Loss == LossGaussian && !cfg.Heteroscedastic}
-	t.wk = newMLPWork(m, capRows, rand.NewPCG(cfg.Seed, nnStreamDropout))
+	t.wk = newMLPWork(m, capRows, newGaussRNG(cfg.Seed, nnStreamDropout))
 	switch cfg.Optimizer {
 	case OptimSGD:
 		o, err := NewSGD(m.NumParams(), float32(cfg.LearningRate))
@@ -339,7 +339,7 @@ func (net *Network) getWork() *nnPredictWork {
 		return w
 	}
 	return &nnPredictWork{
-		wk: newMLPWork(net.mlp, nnPredictChunk, rand.NewPCG(0, nnStreamDropout)),
+		wk: newMLPWork(net.mlp, nnPredictChunk, gaussRNG{}),
 		xs: make([]float32, nnPredictChunk*net.mlp.sizes[0]),
 	}
 }
