@@ -148,8 +148,8 @@ type mlpWork struct {
 	dout     []float32
 	grad     []float32
 	gw, gb   [][]float32
-	rng      gaussRNG  // uniform bits for the dropout masks
-	dropping bool      // whether the last forward pass applied dropout
+	rng      gaussRNG // uniform bits for the dropout masks
+	dropping bool     // whether the last forward pass applied dropout
 }
 
 func newMLPWork(m *MLP, capRows int, rng gaussRNG) *mlpWork {
