@@ -114,16 +114,3 @@ func decodeBBBPayload(b []byte) (*BayesianMLP, error) {
 	}
 	return m, nil
 }
-
-// bbbModelKind names the BayesianMLP's payload in the model-file container.
-const bbbModelKind = "bayes-by-backprop"
-
-func (m *BayesianMLP) modelKind() string { return bbbModelKind }
-
-func (m *BayesianMLP) appendModelPayload(w *modelWriter) { w.b = append(w.b, m.encodeBBBPayload()...) }
-
-func init() {
-	registerModelKind(bbbModelKind, func(r *modelReader) (Regressor, error) {
-		return decodeBBBPayload(r.take(len(r.b)))
-	})
-}
