@@ -23,6 +23,11 @@ func TestSoftplusSigmoid32(t *testing.T) {
 			worst[i] = max(worst[i], e)
 		}
 	}
+	for x := 0.5; x < 1e30; x *= 1.37 {
+		if e := math.Abs(bbbLog(x)-math.Log(x)) / math.Max(1, math.Abs(math.Log(x))); e > 1e-9 {
+			t.Fatalf("bbbLog(%g) relative error %.2g", x, e)
+		}
+	}
 	// A few float32 ulps (2⁻²³ ≈ 1.2e-7).
 	if worst[0] > 5e-7 || worst[1] > 5e-7 || worst[2] > 5e-7 {
 		t.Fatalf("worst relative errors: softplus %.2g, sigmoid %.2g, log softplus %.2g", worst[0], worst[1], worst[2])

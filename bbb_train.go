@@ -592,18 +592,28 @@ func (t *bbbTrainer) klSampled(s *bbbSample) {
 	var sumE2, lp float64
 	if p := t.m.Prior; p.IsGaussian() {
 		c := pi / float32(p.scale*p.scale)
-		var sumW2 float32
-		var sumE2f float32
-		for i, e := range eps {
-			wi := w[i]
-			h := gmu[i] + c*wi
-			gmu[i] = h
-			gsig[i] = h * e
-			sumW2 += wi * wi
-			sumE2f += e * e
+		// Four independent pairs of accumulators, so the sums do not serialise
+		// the loop on the adder's latency.
+		var w0, w1, w2, w3, e0, e1, e2, e3 float32
+		i := 0
+		for ; i+4 <= nw; i += 4 {
+			ww, ee := w[i:i+4:i+4], eps[i:i+4:i+4]
+			gm, gs := gmu[i:i+4:i+4], gsig[i:i+4:i+4]
+			h0, h1, h2, h3 := gm[0]+c*ww[0], gm[1]+c*ww[1], gm[2]+c*ww[2], gm[3]+c*ww[3]
+			gm[0], gm[1], gm[2], gm[3] = h0, h1, h2, h3
+			gs[0], gs[1], gs[2], gs[3] = h0*ee[0], h1*ee[1], h2*ee[2], h3*ee[3]
+			w0, w1, w2, w3 = w0+ww[0]*ww[0], w1+ww[1]*ww[1], w2+ww[2]*ww[2], w3+ww[3]*ww[3]
+			e0, e1, e2, e3 = e0+ee[0]*ee[0], e1+ee[1]*ee[1], e2+ee[2]*ee[2], e3+ee[3]*ee[3]
 		}
-		sumE2 = float64(sumE2f)
-		lp = -float64(sumW2)/(2*p.scale*p.scale) - float64(nw)*(math.Log(p.scale)+bbbHalfLog2Pi)
+		for ; i < nw; i++ {
+			h := gmu[i] + c*w[i]
+			gmu[i], gsig[i] = h, h*eps[i]
+			w0 += w[i] * w[i]
+			e0 += eps[i] * eps[i]
+		}
+		sumE2 = float64(e0) + float64(e1) + float64(e2) + float64(e3)
+		sumW2 := float64(w0) + float64(w1) + float64(w2) + float64(w3)
+		lp = -sumW2/(2*p.scale*p.scale) - float64(nw)*(math.Log(p.scale)+bbbHalfLog2Pi)
 	} else {
 		for i, e := range eps {
 			l, gr := p.logDensityGrad(float64(w[i]))
