@@ -45,3 +45,12 @@ func bbbMulTA(m, n, k int, a, b, c []float32) {
 		sgemm(true, false, m, n, k, 1, a, m, b, n, 0, c, n)
 	}
 }
+
+// bbbMulTB computes C = A·Bᵀ for row-major A (m×k), B (n×k) and C (m×n).
+func bbbMulTB(m, n, k int, a, b, c []float32) {
+	if k == 1 { // outer product: Bᵀ is the row b[:n]
+		bbbMul(m, n, 1, a, b, c)
+		return
+	}
+	sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync/atomic"
 )
 
 // KLEstimator selects how Train estimates KL(q ‖ p).
@@ -108,15 +109,19 @@ type bbbTrainer struct {
 	sigmaFresh  bool             // σ, dσ/dρ and partLog match the current ρ
 	samples     []bbbSample
 
-	jobs chan int
-	done chan struct{}
+	// The worker pool: the calling goroutine and len(wake) helpers take the
+	// jobs of a phase from the counter next until count is reached.
+	wake  []chan struct{}
+	done  chan struct{}
+	next  atomic.Int32
+	count int32
 }
 
 // bbbSample is one Monte-Carlo sample's scratch and results.
 type bbbSample struct {
 	eps, w     []float32   // weight noise and sampled weights
-	wt         []float32   // one layer's sampled weights, transposed
-	gmu, gsig  []float32   // this sample's ∂loss/∂μ and ∂loss/∂σ (before the 1/K average)
+	gmu        []float32   // ∂(NLL − πᵢ·log p)/∂w, which is this sample's ∂loss/∂μ (before the 1/K average)
+	gsig       []float32   // local reparameterisation: this sample's ∂NLL/∂σ
 	acts       [][]float32 // each layer's output (nb × width)
 	lrtEps     [][]float32 // local reparameterisation: pre-activation noise per layer
 	lrtSD      [][]float32 // and the pre-activation std per layer
@@ -210,8 +215,12 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	t.samples = make([]bbbSample, cfg.Samples)
 	for k := range t.samples {
 		s := &t.samples[k]
-		s.eps, s.w, s.gmu, s.gsig = make([]float32, nw), make([]float32, nw), make([]float32, nw), make([]float32, nw)
-		s.wt = make([]float32, nw)
+		s.gmu = make([]float32, nw)
+		if cfg.LocalReparam {
+			s.gsig = make([]float32, nw)
+		} else {
+			s.eps, s.w = make([]float32, nw), make([]float32, nw)
+		}
 		s.d0, s.d1, s.d2 = make([]float32, bs*mw), make([]float32, bs*mw), make([]float32, bs*mw)
 		for _, l := range m.Layers {
 			s.acts = append(s.acts, make([]float32, bs*l.Out))
@@ -228,11 +237,13 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	}
 	workers = min(workers, max(cfg.Samples, bbbChunks))
 	if workers > 1 {
-		t.jobs, t.done = make(chan int, max(cfg.Samples, bbbChunks)), make(chan struct{}, max(cfg.Samples, bbbChunks))
-		for range workers {
+		t.done = make(chan struct{}, workers-1)
+		for range workers - 1 {
+			wake := make(chan struct{}, 1)
+			t.wake = append(t.wake, wake)
 			go func() {
-				for j := range t.jobs {
-					t.runJob(j)
+				for range wake {
+					t.drain()
 					t.done <- struct{}{}
 				}
 			}()
@@ -241,12 +252,12 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	return t, nil
 }
 
-// close stops the workers.
+// close stops the helpers.
 func (t *bbbTrainer) close() {
-	if t.jobs != nil {
-		close(t.jobs)
-		t.jobs = nil
+	for _, w := range t.wake {
+		close(w)
 	}
+	t.wake = nil
 }
 
 // finish writes the learned noise back into the model.
@@ -371,20 +382,30 @@ const (
 	bbbChunks = 8
 )
 
-// runPhase runs jobs 0…count−1 of phase on the workers (or inline without them).
+// runPhase runs jobs 0…count−1 of phase on the calling goroutine and the
+// helpers. Which goroutine runs a job does not matter: every job writes its
+// own outputs.
 func (t *bbbTrainer) runPhase(phase, count int) {
 	t.phase = phase
-	if t.jobs == nil {
-		for j := range count {
-			t.runJob(j)
-		}
-		return
+	t.next.Store(0)
+	t.count = int32(count)
+	for _, w := range t.wake {
+		w <- struct{}{}
 	}
-	for j := range count {
-		t.jobs <- j
-	}
-	for range count {
+	t.drain()
+	for range t.wake {
 		<-t.done
+	}
+}
+
+// drain runs jobs of the current phase until none is left.
+func (t *bbbTrainer) drain() {
+	for {
+		j := t.next.Add(1) - 1
+		if j >= t.count {
+			return
+		}
+		t.runJob(int(j))
 	}
 }
 
@@ -419,10 +440,9 @@ func (t *bbbTrainer) sigmaChunk(c int) {
 	nw := t.m.nw
 	rho := t.pv[nw+lo : nw+hi]
 	sigma, dsig := t.sigma[lo:hi], t.dsig[lo:hi]
+	bbbSoftplusSlice(sigma, dsig, rho)
 	prod, exp := 1.0, 0
-	for i, r := range rho {
-		s, ds := softplusSigmoid32(r)
-		sigma[i], dsig[i] = s, ds
+	for i, s := range sigma {
 		prod *= float64(s)
 		if i&3 == 3 { // four float32 factors cannot underflow or overflow a float64 near 1
 			var e int
@@ -438,38 +458,49 @@ func (t *bbbTrainer) sigmaChunk(c int) {
 	}
 }
 
-// reduceChunk averages the samples' gradients over chunk c in sample order,
-// adds the KL terms that do not depend on the sample, and chains σ to ρ.
+// reduceChunk sums the samples' gradients over chunk c in sample order
+// (∂/∂μ = ∂/∂w and, for sampled weights w = μ + σε, ∂/∂σ = ε·∂/∂w), averages
+// them, adds the KL terms that do not depend on the sample, and chains σ to ρ.
 func (t *bbbTrainer) reduceChunk(c int) {
 	lo, hi := t.chunk(c)
 	nw := t.m.nw
+	gm, gs := t.grads[lo:hi], t.grads[nw+lo:nw+hi]
+	for k := range t.samples {
+		s := &t.samples[k]
+		if k == 0 {
+			copy(gm, s.gmu[lo:hi])
+		} else {
+			saxpy(1, s.gmu[lo:hi], gm)
+		}
+		switch {
+		case t.cfg.LocalReparam && k == 0:
+			copy(gs, s.gsig[lo:hi])
+		case t.cfg.LocalReparam:
+			saxpy(1, s.gsig[lo:hi], gs)
+		case k == 0:
+			clear(gs)
+			fallthrough
+		default:
+			reparam(gs, gs, s.gmu[lo:hi], s.eps[lo:hi]) // gs += ε⊙∂/∂w
+		}
+	}
 	invK := 1 / float32(len(t.samples))
 	pi := t.klWeight
-	mu := t.pv[:nw]
-	closed := t.cfg.KL == KLClosedForm
-	var invS2 float32
-	if closed {
-		invS2 = float32(1 / (t.m.Prior.scale * t.m.Prior.scale))
+	mu := t.pv[lo:hi]
+	sigma, dsig := t.sigma[lo:hi], t.dsig[lo:hi]
+	if t.cfg.KL != KLClosedForm {
+		for i, sig := range sigma {
+			gm[i] *= invK
+			gs[i] = (gs[i]*invK - pi/sig) * dsig[i] // d log q/dσ at fixed ε is −1/σ
+		}
+		return
 	}
+	invS2 := float32(1 / (t.m.Prior.scale * t.m.Prior.scale))
 	var sumSq float64
-	for i := lo; i < hi; i++ {
-		var gm, gs float32
-		for k := range t.samples {
-			gm += t.samples[k].gmu[i]
-			gs += t.samples[k].gsig[i]
-		}
-		gm *= invK
-		gs *= invK
-		sig := t.sigma[i]
-		if closed {
-			gm += pi * mu[i] * invS2
-			gs += pi * (sig*invS2 - 1/sig)
-			sumSq += float64(sig*sig + mu[i]*mu[i])
-		} else {
-			gs -= pi / sig // d log q/dσ at fixed ε
-		}
-		t.grads[i] = gm
-		t.grads[nw+i] = gs * t.dsig[i]
+	for i, sig := range sigma {
+		gm[i] = gm[i]*invK + pi*mu[i]*invS2
+		gs[i] = (gs[i]*invK + pi*(sig*invS2-1/sig)) * dsig[i]
+		sumSq += float64(sig*sig + mu[i]*mu[i])
 	}
 	t.partSq[c] = sumSq
 }
@@ -543,24 +574,10 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
 		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
 		if li > 0 {
-			// dp = dl·Wᵀ through an explicit transpose of W (In·Out copies
-			// against nb·In·Out multiply-adds), so the product is untransposed.
-			wt := s.wt[:nW]
-			bbbTranspose(wt, s.w[l.off:l.off+nW], l.In, l.Out)
 			dp := spare[:nb*l.In]
-			bbbMul(nb, l.In, l.Out, dl, wt, dp)
+			bbbMulTB(nb, l.In, l.Out, dl, s.w[l.off:l.off+nW], dp)
 			t.m.Activation.backward(dp, a)
 			d, spare = spare, d
-		}
-	}
-}
-
-// bbbTranspose writes the cols×rows transpose of the row-major rows×cols matrix src to dst.
-func bbbTranspose(dst, src []float32, rows, cols int) {
-	for i := range rows {
-		row := src[i*cols : (i+1)*cols]
-		for j, v := range row {
-			dst[j*rows+i] = v
 		}
 	}
 }
@@ -573,54 +590,28 @@ func bbbColSums(dst, d []float32) {
 	}
 }
 
-// klSampled turns ∂NLL/∂w (in s.gmu) into the sample's ∂loss/∂μ and
-// ∂loss/∂σ and, for the Monte-Carlo KL, adds −πᵢ·∂log p/∂w and records
-// log q − log p. With w = μ + σε: ∂/∂μ = ∂/∂w and ∂/∂σ = ε·∂/∂w; log q at
-// the sampled w is −log σ − ε²/2 − ½log 2π, whose total derivatives (through w
+// klSampled adds −πᵢ·∂log p/∂w to the sample's ∂NLL/∂w (in s.gmu) and, for
+// the Monte-Carlo KL, records log q − log p at the sampled weights. log q at
+// w = μ + σε is −log σ − ε²/2 − ½log 2π, whose total derivatives (through w
 // as well) are 0 for μ and −1/σ for σ; that last term is added in reduce.
 func (t *bbbTrainer) klSampled(s *bbbSample) {
 	nw := t.m.nw
-	gmu, gsig, eps, w := s.gmu[:nw], s.gsig[:nw], s.eps[:nw], s.w[:nw]
+	gmu, eps, w := s.gmu[:nw], s.eps[:nw], s.w[:nw]
+	s.kl = 0
 	if t.cfg.KL == KLClosedForm {
-		for i, e := range eps {
-			gsig[i] = gmu[i] * e
-		}
-		s.kl = 0
 		return
 	}
 	pi := t.klWeight
-	var sumE2, lp float64
+	sumE2 := float64(sdot(eps, eps))
+	var lp float64
 	if p := t.m.Prior; p.IsGaussian() {
-		c := pi / float32(p.scale*p.scale)
-		// Four independent pairs of accumulators, so the sums do not serialise
-		// the loop on the adder's latency.
-		var w0, w1, w2, w3, e0, e1, e2, e3 float32
-		i := 0
-		for ; i+4 <= nw; i += 4 {
-			ww, ee := w[i:i+4:i+4], eps[i:i+4:i+4]
-			gm, gs := gmu[i:i+4:i+4], gsig[i:i+4:i+4]
-			h0, h1, h2, h3 := gm[0]+c*ww[0], gm[1]+c*ww[1], gm[2]+c*ww[2], gm[3]+c*ww[3]
-			gm[0], gm[1], gm[2], gm[3] = h0, h1, h2, h3
-			gs[0], gs[1], gs[2], gs[3] = h0*ee[0], h1*ee[1], h2*ee[2], h3*ee[3]
-			w0, w1, w2, w3 = w0+ww[0]*ww[0], w1+ww[1]*ww[1], w2+ww[2]*ww[2], w3+ww[3]*ww[3]
-			e0, e1, e2, e3 = e0+ee[0]*ee[0], e1+ee[1]*ee[1], e2+ee[2]*ee[2], e3+ee[3]*ee[3]
-		}
-		for ; i < nw; i++ {
-			h := gmu[i] + c*w[i]
-			gmu[i], gsig[i] = h, h*eps[i]
-			w0 += w[i] * w[i]
-			e0 += eps[i] * eps[i]
-		}
-		sumE2 = float64(e0) + float64(e1) + float64(e2) + float64(e3)
-		sumW2 := float64(w0) + float64(w1) + float64(w2) + float64(w3)
+		saxpy(pi/float32(p.scale*p.scale), w, gmu)
+		sumW2 := float64(sdot(w, w))
 		lp = -sumW2/(2*p.scale*p.scale) - float64(nw)*(math.Log(p.scale)+bbbHalfLog2Pi)
 	} else {
-		for i, e := range eps {
-			l, gr := p.logDensityGrad(float64(w[i]))
-			h := gmu[i] - pi*float32(gr)
-			gmu[i] = h
-			gsig[i] = h * e
-			sumE2 += float64(e * e)
+		for i, v := range w {
+			l, gr := p.logDensityGrad(float64(v))
+			gmu[i] -= pi * float32(gr)
 			lp += l
 		}
 	}
