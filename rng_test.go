@@ -125,3 +125,13 @@ func BenchmarkNormFloat64Stdlib(b *testing.B) {
 }
 
 func newStdlibRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0)) }
+
+func TestZigExpNeg(t *testing.T) {
+	var worst float64
+	for x := -7.0; x <= 0; x += 1e-4 {
+		worst = max(worst, math.Abs(zigExpNeg(x)-math.Exp(x))/math.Exp(x))
+	}
+	if worst > 1e-13 {
+		t.Fatalf("worst relative error %.3g", worst)
+	}
+}
