@@ -84,7 +84,7 @@ var zigExp2Tab = func() (t [32]float64) {
 // and eʳ by its Taylor series to r⁵ (truncation r⁶/720 < 3·10⁻¹⁵). It is
 // several times cheaper than math.Exp, which dominated the slow path.
 func zigExpNeg(x float64) float64 {
-	const inv = 46.16624130844683                                 // 32/ln 2
+	const inv = 46.16624130844683                                       // 32/ln 2
 	const hi, lo = 0.6931471803691238 / 32, 1.9082149292705877e-10 / 32 // ln2/32 in two parts
 	n := math.Floor(x*inv + 0.5)
 	r := x - n*hi - n*lo
