@@ -28,22 +28,29 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 	if err != nil {
 		return err
 	}
+	// Two passes over the draws, each walking out row by row (draw by draw)
+	// so the accesses are sequential; mean holds the running sums.
+	clear(mean)
+	for k := range samples {
+		for i, v := range out[k*n : (k+1)*n] {
+			mean[i] += float64(v)
+		}
+	}
+	for i := range mean {
+		mean[i] /= float64(samples)
+	}
+	vr := make([]float64, n)
+	for k := range samples {
+		for i, v := range out[k*n : (k+1)*n] {
+			d := float64(v) - mean[i]
+			vr[i] += d * d
+		}
+	}
 	noise2 := m.NoiseStd * m.NoiseStd
-	for i := range n {
-		var s float64
-		for k := range samples {
-			s += float64(out[k*n+i])
-		}
-		mu := s / float64(samples)
-		var v float64
-		for k := range samples {
-			d := float64(out[k*n+i]) - mu
-			v += d * d
-		}
+	for i, v := range vr {
 		if samples > 1 {
 			v /= float64(samples - 1)
 		}
-		mean[i] = mu
 		if epiStd != nil {
 			epiStd[i] = math.Sqrt(v)
 		}
@@ -109,10 +116,8 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 		x32[i] = float32(v)
 	}
 	nw := m.nw
-	sigma := make([]float32, nw)
-	for i, r := range m.params[nw : 2*nw] {
-		sigma[i], _ = softplusSigmoid32(r)
-	}
+	sigma, dsig := make([]float32, nw), make([]float32, nw)
+	bbbSoftplusSlice(sigma, dsig, m.params[nw:2*nw])
 	out := make([]float32, samples*n)
 	workers := min(runtime.GOMAXPROCS(0), samples)
 	var wg sync.WaitGroup

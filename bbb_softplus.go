@@ -96,7 +96,12 @@ func bbbSoftplusSlice(sigma, dsig, rho []float32) {
 	i := 0
 	for ; i+4 <= len(rho); i += 4 {
 		r := rho[i : i+4 : i+4]
-		if min(r[0], r[1], r[2], r[3]) < -16 || max(r[0], r[1], r[2], r[3]) > 16 {
+		// |ρ| > 16 (or NaN) in any lane, tested on the bits: the float min
+		// and max builtins cost more here than the whole exp.
+		const abs, lim = 0x7fffffff, 0x41800000 // 16 as float32 bits
+		a0, a1 := math.Float32bits(r[0])&abs, math.Float32bits(r[1])&abs
+		a2, a3 := math.Float32bits(r[2])&abs, math.Float32bits(r[3])&abs
+		if max(a0, a1, a2, a3) > lim {
 			for k := range 4 {
 				sigma[i+k], dsig[i+k] = softplusSigmoid32(r[k])
 			}
