@@ -3,21 +3,32 @@ package bnn
 import "testing"
 
 // BenchmarkBBBSeedEpoch times one epoch (one full-batch step, 6 samples) of
-// the seed's BNN on the seed's 60 points.
+// the seed's BNN on the seed's 60 points: Monte-Carlo KL with sampled weights
+// (the seed's estimator, the default) and closed-form KL with local
+// reparameterisation.
 func BenchmarkBBBSeedEpoch(b *testing.B) {
 	x, y, _, _, _ := bbbSeedData(b)
-	m, err := NewBayesianMLP(SeedBNNConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	tr, err := newBBBTrainer(m, x, y, SeedBBBConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tr.close()
-	b.ReportAllocs()
-	for b.Loop() {
-		tr.epoch()
+	lrt := SeedBBBConfig()
+	lrt.KL, lrt.LocalReparam = KLClosedForm, true
+	for _, c := range []struct {
+		name string
+		cfg  BBBConfig
+	}{{"mc-kl", SeedBBBConfig()}, {"local-reparam", lrt}} {
+		b.Run(c.name, func(b *testing.B) {
+			m, err := NewBayesianMLP(SeedBNNConfig())
+			if err != nil {
+				b.Fatal(err)
+			}
+			tr, err := newBBBTrainer(m, x, y, c.cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tr.close()
+			b.ReportAllocs()
+			for b.Loop() {
+				tr.epoch()
+			}
+		})
 	}
 }
 

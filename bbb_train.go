@@ -584,6 +584,14 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 
 // bbbColSums writes the column sums of the row-major matrix d (len(dst) columns) to dst.
 func bbbColSums(dst, d []float32) {
+	if len(dst) == 1 { // one output: a plain sum beats len(d) one-element saxpy calls
+		var sum float32
+		for _, v := range d {
+			sum += v
+		}
+		dst[0] = sum
+		return
+	}
 	clear(dst)
 	for r := 0; r+len(dst) <= len(d); r += len(dst) {
 		saxpy(1, d[r:r+len(dst)], dst)
