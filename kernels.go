@@ -187,3 +187,39 @@ func reparam(w, mu, sigma, eps []float32) {
 	}
 	reparamArch(w, mu, sigma, eps)
 }
+
+// adamCoeffs are the per-step constants of adamStep, computed once per step
+// by Adam.Step. The assembly reads them by offset (4 bytes each, in this
+// order), so the field order is part of its contract.
+type adamCoeffs struct {
+	beta1, c1  float32 // β₁ and 1−β₁
+	beta2, c2  float32 // β₂ and 1−β₂
+	wd         float32 // L2 weight decay added to the gradient; ±0 skips it
+	stepSize   float32 // lr/(1−β₁ᵗ)
+	invSqrtBC2 float32 // 1/√(1−β₂ᵗ)
+	eps        float32
+}
+
+// adamStep applies one Adam update to the parameters p from the gradients g,
+// updating the first and second moments m and v (len(g), len(m), len(v) ≥
+// len(p); g is not modified). Every operation is rounded to float32 in this
+// order, without fused multiply-adds, on every path:
+//
+//	for i := range p {
+//		gi := g[i]
+//		if k.wd != 0 {
+//			gi += k.wd * p[i]
+//		}
+//		m[i] = k.beta1*m[i] + k.c1*gi
+//		v[i] = k.beta2*v[i] + (k.c2*gi)*gi
+//		d := sqrt(v[i])*k.invSqrtBC2 + k.eps
+//		p[i] -= (k.stepSize * m[i]) / d
+//	}
+func adamStep(p, g, m, v []float32, k *adamCoeffs) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	if kernelPath == pathGeneric {
+		adamStepGeneric(p, g, m, v, k)
+		return
+	}
+	adamStepArch(p, g, m, v, k)
+}

@@ -240,6 +240,16 @@ func tanhGradAVX512(dz, y []float32)
 //go:noescape
 func reparamAVX512(w, mu, sigma, eps []float32)
 
+// adamStepAVX512 is adamStep (kernels.go) with AVX-512F.
+//
+//go:noescape
+func adamStepAVX512(p, g, m, v []float32, k *adamCoeffs)
+
+// adamStepAVX2 is adamStep for len(p) a multiple of 8.
+//
+//go:noescape
+func adamStepAVX2(p, g, m, v []float32, k *adamCoeffs)
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
@@ -311,4 +321,14 @@ func reparamArch(w, mu, sigma, eps []float32) {
 	v := len(w) &^ 7
 	reparamAVX2(w[:v], mu[:v], sigma[:v], eps[:v])
 	reparamGeneric(w[v:], mu[v:], sigma[v:], eps[v:])
+}
+
+func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
+	if kernelPath == pathAVX512 {
+		adamStepAVX512(p, g, m, v, k)
+		return
+	}
+	n := len(p) &^ 7
+	adamStepAVX2(p[:n], g[:n], m[:n], v[:n], k)
+	adamStepGeneric(p[n:], g[n:], m[n:], v[n:], k)
 }

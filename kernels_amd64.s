@@ -1312,3 +1312,151 @@ z512r6moverwrite:
 	Z512MSTORE(Z10, Z11)
 	VZEROUPPER
 	RET
+
+// The Adam kernels load the eight adamCoeffs from k (R8) and update p, m
+// and v in place, operation for operation as adamStepGeneric. A weight
+// decay of ±0 selects the loop without the decay term.
+//
+// ADAMCORE(P, G, M, V, T, U, B1, C1, B2, C2, SS, IB, EP) computes the Adam
+// update of one vector from p in P, g in G (decay already added), m in M
+// and v in V, with β₁, 1−β₁, β₂, 1−β₂, the step size, 1/√(1−β₂ᵗ) and ε in
+// the registers named, leaving the new p, m and v in P, M and V. It
+// clobbers T and U.
+#define ADAMCORE(P, G, M, V, T, U, B1, C1, B2, C2, SS, IB, EP) \
+	VMULPS  B1, M, M \
+	VMULPS  C1, G, T \
+	VADDPS  T, M, M \
+	VMULPS  B2, V, V \
+	VMULPS  C2, G, T \
+	VMULPS  G, T, T \
+	VADDPS  T, V, V \
+	VSQRTPS V, T \
+	VMULPS  IB, T, T \
+	VADDPS  EP, T, T \
+	VMULPS  SS, M, U \
+	VDIVPS  T, U, U \
+	VSUBPS  U, P, P
+
+#define ADAMCORE512 ADAMCORE(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z10, Z11, Z13, Z14, Z15)
+#define ADAMCORE256 ADAMCORE(Y0, Y1, Y2, Y3, Y4, Y5, Y8, Y9, Y10, Y11, Y13, Y14, Y15)
+
+// func adamStepAVX512(p, g, m, v []float32, k *adamCoeffs)
+TEXT ·adamStepAVX512(SB), NOSPLIT, $0-104
+	MOVQ         p_base+0(FP), DI
+	MOVQ         p_len+8(FP), CX
+	MOVQ         g_base+24(FP), SI
+	MOVQ         m_base+48(FP), DX
+	MOVQ         v_base+72(FP), BX
+	MOVQ         k+96(FP), R8
+	VBROADCASTSS 0(R8), Z8
+	VBROADCASTSS 4(R8), Z9
+	VBROADCASTSS 8(R8), Z10
+	VBROADCASTSS 12(R8), Z11
+	VBROADCASTSS 16(R8), Z12
+	VBROADCASTSS 20(R8), Z13
+	VBROADCASTSS 24(R8), Z14
+	VBROADCASTSS 28(R8), Z15
+	MOVL         16(R8), R9
+	ANDL         $0x7fffffff, R9
+	JZ           adam512nowd
+
+adam512wd:
+	Z512MASK(adam512done)
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS.Z (BX), K1, Z3
+	VMULPS    Z12, Z0, Z4
+	VADDPS    Z4, Z1, Z1
+	ADAMCORE512
+	VMOVUPS   Z2, K1, (DX)
+	VMOVUPS   Z3, K1, (BX)
+	VMOVUPS   Z0, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	ADDQ      $64, BX
+	SUBQ      $16, CX
+	JMP       adam512wd
+
+adam512nowd:
+	Z512MASK(adam512done)
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS.Z (BX), K1, Z3
+	ADAMCORE512
+	VMOVUPS   Z2, K1, (DX)
+	VMOVUPS   Z3, K1, (BX)
+	VMOVUPS   Z0, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	ADDQ      $64, BX
+	SUBQ      $16, CX
+	JMP       adam512nowd
+
+adam512done:
+	VZEROUPPER
+	RET
+
+// func adamStepAVX2(p, g, m, v []float32, k *adamCoeffs)
+TEXT ·adamStepAVX2(SB), NOSPLIT, $0-104
+	MOVQ         p_base+0(FP), DI
+	MOVQ         p_len+8(FP), CX
+	MOVQ         g_base+24(FP), SI
+	MOVQ         m_base+48(FP), DX
+	MOVQ         v_base+72(FP), BX
+	MOVQ         k+96(FP), R8
+	VBROADCASTSS 0(R8), Y8
+	VBROADCASTSS 4(R8), Y9
+	VBROADCASTSS 8(R8), Y10
+	VBROADCASTSS 12(R8), Y11
+	VBROADCASTSS 16(R8), Y12
+	VBROADCASTSS 20(R8), Y13
+	VBROADCASTSS 24(R8), Y14
+	VBROADCASTSS 28(R8), Y15
+	SHRQ         $3, CX
+	JZ           adam256done
+	MOVL         16(R8), R9
+	ANDL         $0x7fffffff, R9
+	JZ           adam256nowd
+
+adam256wd:
+	VMOVUPS (DI), Y0
+	VMOVUPS (SI), Y1
+	VMOVUPS (DX), Y2
+	VMOVUPS (BX), Y3
+	VMULPS  Y12, Y0, Y4
+	VADDPS  Y4, Y1, Y1
+	ADAMCORE256
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	DECQ    CX
+	JNZ     adam256wd
+	JMP     adam256done
+
+adam256nowd:
+	VMOVUPS (DI), Y0
+	VMOVUPS (SI), Y1
+	VMOVUPS (DX), Y2
+	VMOVUPS (BX), Y3
+	ADAMCORE256
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	DECQ    CX
+	JNZ     adam256nowd
+
+adam256done:
+	VZEROUPPER
+	RET

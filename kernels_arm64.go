@@ -103,6 +103,11 @@ func tanhGradNEON(dz, y []float32)
 //go:noescape
 func reparamNEON(w, mu, sigma, eps []float32)
 
+// adamStepNEON is adamStep (kernels.go) for len(p) a multiple of 4.
+//
+//go:noescape
+func adamStepNEON(p, g, m, v []float32, k *adamCoeffs)
+
 // packBT packs op(B) = Bᵀ (see packBRows).
 func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
 	packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
@@ -155,4 +160,10 @@ func reparamArch(w, mu, sigma, eps []float32) {
 	v := len(w) &^ 3
 	reparamNEON(w[:v], mu[:v], sigma[:v], eps[:v])
 	reparamGeneric(w[v:], mu[v:], sigma[v:], eps[v:])
+}
+
+func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
+	n := len(p) &^ 3
+	adamStepNEON(p[:n], g[:n], m[:n], v[:n], k)
+	adamStepGeneric(p[n:], g[n:], m[n:], v[n:], k)
 }

@@ -16,6 +16,7 @@
 //	FCMGT4(m, n, d)  FCMGT  Vd.4S, Vn.4S, Vm.4S   d = n > m ? all ones : 0
 //	FADDP4(m, n, d)  FADDP  Vd.4S, Vn.4S, Vm.4S   pairwise sums
 //	FABS4(n, d)      FABS   Vd.4S, Vn.4S
+//	FSQRT4(n, d)     FSQRT  Vd.4S, Vn.4S          correctly rounded
 //	FCVTZS4(n, d)    FCVTZS Vd.4S, Vn.4S          float → int32, toward zero (NaN → 0)
 //	SCVTF4(n, d)     SCVTF  Vd.4S, Vn.4S          int32 → float
 #define FADD4(m, n, d) WORD $(0x4E20D400 | ((m)<<16) | ((n)<<5) | (d))
@@ -26,6 +27,7 @@
 #define FCMGT4(m, n, d) WORD $(0x6EA0E400 | ((m)<<16) | ((n)<<5) | (d))
 #define FADDP4(m, n, d) WORD $(0x6E20D400 | ((m)<<16) | ((n)<<5) | (d))
 #define FABS4(n, d) WORD $(0x4EA0F800 | ((n)<<5) | (d))
+#define FSQRT4(n, d) WORD $(0x6EA1F800 | ((n)<<5) | (d))
 #define FCVTZS4(n, d) WORD $(0x4EA1B800 | ((n)<<5) | (d))
 #define SCVTF4(n, d) WORD $(0x4E21D800 | ((n)<<5) | (d))
 
@@ -518,4 +520,75 @@ neontanhloop:
 	BNE    neontanhloop
 
 neontanhdone:
+	RET
+
+// func adamStepNEON(p, g, m, v []float32, k *adamCoeffs)
+//
+// The eight adamCoeffs are broadcast into V20–V27 (β₁, 1−β₁, β₂, 1−β₂,
+// weight decay, step size, 1/√(1−β₂ᵗ), ε); V0–V5 hold p, g, m, v and two
+// temporaries. Operation for operation as adamStepGeneric (no FMLA).
+TEXT ·adamStepNEON(SB), NOSPLIT, $0-104
+	MOVD  p_base+0(FP), R0
+	MOVD  p_len+8(FP), R4
+	MOVD  g_base+24(FP), R1
+	MOVD  m_base+48(FP), R2
+	MOVD  v_base+72(FP), R3
+	MOVD  k+96(FP), R5
+	FMOVS 0(R5), F20
+	VDUP  V20.S[0], V20.S4
+	FMOVS 4(R5), F21
+	VDUP  V21.S[0], V21.S4
+	FMOVS 8(R5), F22
+	VDUP  V22.S[0], V22.S4
+	FMOVS 12(R5), F23
+	VDUP  V23.S[0], V23.S4
+	FMOVS 16(R5), F24
+	VDUP  V24.S[0], V24.S4
+	FMOVS 20(R5), F25
+	VDUP  V25.S[0], V25.S4
+	FMOVS 24(R5), F26
+	VDUP  V26.S[0], V26.S4
+	FMOVS 28(R5), F27
+	VDUP  V27.S[0], V27.S4
+	CBZ   R4, neonadamdone
+	MOVWU 16(R5), R6
+	ANDW  $0x7fffffff, R6
+	CBZW  R6, neonadamnowd
+
+neonadamwd:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	FMUL4(24, 0, 4)
+	FADD4(4, 1, 1)
+	B      neonadamcore
+
+neonadamnowd:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+
+neonadamcore:
+	VLD1   (R2), [V2.S4]
+	VLD1   (R3), [V3.S4]
+	FMUL4(20, 2, 2)
+	FMUL4(21, 1, 4)
+	FADD4(4, 2, 2)
+	FMUL4(22, 3, 3)
+	FMUL4(23, 1, 4)
+	FMUL4(1, 4, 4)
+	FADD4(4, 3, 3)
+	FSQRT4(3, 4)
+	FMUL4(26, 4, 4)
+	FADD4(27, 4, 4)
+	FMUL4(25, 2, 5)
+	FDIV4(4, 5, 5)
+	FSUB4(5, 0, 0)
+	VST1.P [V2.S4], 16(R2)
+	VST1.P [V3.S4], 16(R3)
+	VST1.P [V0.S4], 16(R0)
+	SUBS   $4, R4, R4
+	BEQ    neonadamdone
+	CBZW   R6, neonadamnowd
+	B      neonadamwd
+
+neonadamdone:
 	RET

@@ -88,6 +88,25 @@ func reparamGeneric(w, mu, sigma, eps []float32) {
 	}
 }
 
+func adamStepGeneric(p, g, m, v []float32, k *adamCoeffs) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	b1, c1, b2, c2 := k.beta1, k.c1, k.beta2, k.c2
+	wd, step, inv, eps := k.wd, k.stepSize, k.invSqrtBC2, k.eps
+	// The explicit conversions round every product, so that no compiler
+	// fuses them into multiply-adds (which the arm64 one would).
+	for i, pi := range p {
+		gi := g[i]
+		if wd != 0 {
+			gi += float32(wd * pi)
+		}
+		mi := float32(b1*m[i]) + float32(c1*gi)
+		vi := float32(b2*v[i]) + float32(float32(c2*gi)*gi)
+		m[i], v[i] = mi, vi
+		d := float32(float32(math.Sqrt(float64(vi)))*inv) + eps
+		p[i] = pi - float32(step*mi)/d
+	}
+}
+
 // tanh32 is the float32 hyperbolic tangent shared by every kernel path. The
 // assembly reproduces it operation for operation (no fused multiply-adds), so
 // all paths agree bit for bit. For |x| < 0.4 it is the odd Taylor polynomial
