@@ -163,9 +163,7 @@ func biasTanh(z, bias []float32, cols int) {
 		biasTanhGeneric(z, bias, cols)
 		return
 	}
-	for r := 0; r+cols <= len(z); r += cols {
-		vaddTanhArch(z[r:r+cols], bias)
-	}
+	biasTanhArch(z, bias)
 }
 
 // tanhGrad computes dz[i] *= 1 − y[i]², the tanh derivative expressed through its output y.

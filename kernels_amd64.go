@@ -225,7 +225,12 @@ func sscalAVX512(alpha float32, x []float32)
 //go:noescape
 func vaddAVX512(z, b []float32)
 
-// vaddTanhAVX512: for i := range z { z[i] = tanh32(z[i] + b[i]) }.
+// vaddTanhAVX512 adds the bias row b to every row of z (len(z) a multiple
+// of len(b); a partial last row is left alone) and applies tanh32:
+//
+//	for r := 0; r+len(b) <= len(z); r += len(b) {
+//		for j := range b { z[r+j] = tanh32(z[r+j] + b[j]) }
+//	}
 //
 //go:noescape
 func vaddTanhAVX512(z, b []float32)
@@ -291,15 +296,20 @@ func vaddArch(z, bias []float32) {
 	}
 }
 
-func vaddTanhArch(z, bias []float32) {
+// biasTanhArch is biasTanh (kernels.go) for len(bias) ≥ 1.
+func biasTanhArch(z, bias []float32) {
 	if kernelPath == pathAVX512 {
 		vaddTanhAVX512(z, bias)
 		return
 	}
-	v := len(z) &^ 7
-	vaddTanhAVX2(z[:v], bias[:v])
-	for i := v; i < len(z); i++ {
-		z[i] = tanh32(z[i] + bias[i])
+	cols := len(bias)
+	v := cols &^ 7
+	for r := 0; r+cols <= len(z); r += cols {
+		row := z[r : r+cols]
+		vaddTanhAVX2(row[:v], bias[:v])
+		for i := v; i < cols; i++ {
+			row[i] = tanh32(row[i] + bias[i])
+		}
 	}
 }
 

@@ -937,12 +937,17 @@ reparamavx512done:
 	RET
 
 // vaddTanhAVX512 keeps the tanh32 constants in Z10–Z31 and computes with
-// Z0–Z9, operation for operation as TANH8.
+// Z0–Z9, operation for operation as TANH8. It walks z row by row (R13: row
+// start, R10: elements left, R12: the row length len(b)), so the constants
+// are loaded once per matrix.
 // func vaddTanhAVX512(z, b []float32)
 TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
-	MOVQ z_base+0(FP), DI
-	MOVQ z_len+8(FP), CX
-	MOVQ b_base+24(FP), SI
+	MOVQ z_base+0(FP), R13
+	MOVQ z_len+8(FP), R10
+	MOVQ b_base+24(FP), R11
+	MOVQ b_len+32(FP), R12
+	TESTQ R12, R12
+	JZ   vaddtanhavx512done
 	VBROADCASTSS tanhabs<>(SB), Z10
 	VBROADCASTSS tanhsign<>(SB), Z11
 	VBROADCASTSS tanhsmall<>(SB), Z12
@@ -966,8 +971,17 @@ TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
 	VBROADCASTSS tanhtwo<>(SB), Z30
 	VBROADCASTSS tanhbias<>(SB), Z31
 
+vaddtanhavx512row:
+	CMPQ R10, R12
+	JLT  vaddtanhavx512done
+	SUBQ R12, R10
+	MOVQ R13, DI
+	MOVQ R11, SI
+	MOVQ R12, CX
+	LEAQ (R13)(R12*4), R13
+
 vaddtanhavx512loop:
-	Z512MASK(vaddtanhavx512done)
+	Z512MASK(vaddtanhavx512row)
 	VMOVUPS.Z (DI), K1, Z0
 	VMOVUPS.Z (SI), K1, Z9
 	VADDPS Z9, Z0, Z0

@@ -142,11 +142,16 @@ func vaddArch(z, bias []float32) {
 	}
 }
 
-func vaddTanhArch(z, bias []float32) {
-	v := len(z) &^ 3
-	vaddTanhNEON(z[:v], bias[:v])
-	for i := v; i < len(z); i++ {
-		z[i] = tanh32(z[i] + bias[i])
+// biasTanhArch is biasTanh (kernels.go) for len(bias) ≥ 1.
+func biasTanhArch(z, bias []float32) {
+	cols := len(bias)
+	v := cols &^ 3
+	for r := 0; r+cols <= len(z); r += cols {
+		row := z[r : r+cols]
+		vaddTanhNEON(row[:v], bias[:v])
+		for i := v; i < cols; i++ {
+			row[i] = tanh32(row[i] + bias[i])
+		}
 	}
 }
 

@@ -17,7 +17,7 @@ func sdotArch(x, y []float32) float32         { return sdotGeneric(x, y) }
 func saxpyArch(alpha float32, x, y []float32) { saxpyGeneric(alpha, x, y) }
 func sscalArch(alpha float32, x []float32)    { sscalGeneric(alpha, x) }
 func vaddArch(z, bias []float32)              { addBiasGeneric(z, bias, len(bias)) }
-func vaddTanhArch(z, bias []float32)          { biasTanhGeneric(z, bias, len(bias)) }
+func biasTanhArch(z, bias []float32)          { biasTanhGeneric(z, bias, len(bias)) }
 func tanhGradArch(dz, y []float32)            { tanhGradGeneric(dz, y) }
 func reparamArch(w, mu, sigma, eps []float32) { reparamGeneric(w, mu, sigma, eps) }
 func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
