@@ -221,3 +221,38 @@ func adamStep(p, g, m, v []float32, k *adamCoeffs) {
 	}
 	adamStepArch(p, g, m, v, k)
 }
+
+// tanhGradMasked computes dz[i] = (dz[i]·mask[i])·(1 − y[i]²): the gradient
+// through inverted dropout (multipliers mask) and then tanh, whose output
+// is y. len(y), len(mask) ≥ len(dz). Every operation is rounded to float32
+// in this order on every path (no fused multiply-adds).
+func tanhGradMasked(dz, y, mask []float32) {
+	y, mask = y[:len(dz)], mask[:len(dz)]
+	if kernelPath == pathGeneric {
+		tanhGradMaskedGeneric(dz, y, mask)
+		return
+	}
+	tanhGradMaskedArch(dz, y, mask)
+}
+
+// dropoutKeep turns random bits into inverted-dropout multipliers and
+// applies them: element i keeps its unit when its 32 bits — the low half of
+// bits[i/2] for even i, the high half for odd i — are ≥ thr, so each unit
+// is dropped with probability thr/2³². len(bits) ≥ (len(y)+1)/2 and
+// len(h), len(mask) ≥ len(y):
+//
+//	for i := range y {
+//		mask[i] = 0
+//		if uint32(bits[i/2]>>(32*(i%2))) >= thr {
+//			mask[i] = scale
+//		}
+//		h[i] = y[i] * mask[i]
+//	}
+func dropoutKeep(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	h, mask, bits = h[:len(y)], mask[:len(y)], bits[:(len(y)+1)/2]
+	if kernelPath == pathGeneric {
+		dropoutKeepGeneric(h, mask, y, bits, thr, scale)
+		return
+	}
+	dropoutKeepArch(h, mask, y, bits, thr, scale)
+}

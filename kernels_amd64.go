@@ -255,6 +255,26 @@ func adamStepAVX512(p, g, m, v []float32, k *adamCoeffs)
 //go:noescape
 func adamStepAVX2(p, g, m, v []float32, k *adamCoeffs)
 
+// tanhGradMaskedAVX512 is tanhGradMasked (kernels.go) with AVX-512F.
+//
+//go:noescape
+func tanhGradMaskedAVX512(dz, y, mask []float32)
+
+// tanhGradMaskedAVX2 is tanhGradMasked for len(dz) a multiple of 8.
+//
+//go:noescape
+func tanhGradMaskedAVX2(dz, y, mask []float32)
+
+// dropoutKeepAVX512 is dropoutKeep (kernels.go) with AVX-512F.
+//
+//go:noescape
+func dropoutKeepAVX512(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+
+// dropoutKeepAVX2 is dropoutKeep for len(y) a multiple of 8.
+//
+//go:noescape
+func dropoutKeepAVX2(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
@@ -341,4 +361,24 @@ func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
 	n := len(p) &^ 7
 	adamStepAVX2(p[:n], g[:n], m[:n], v[:n], k)
 	adamStepGeneric(p[n:], g[n:], m[n:], v[n:], k)
+}
+
+func tanhGradMaskedArch(dz, y, mask []float32) {
+	if kernelPath == pathAVX512 {
+		tanhGradMaskedAVX512(dz, y, mask)
+		return
+	}
+	n := len(dz) &^ 7
+	tanhGradMaskedAVX2(dz[:n], y[:n], mask[:n])
+	tanhGradMaskedGeneric(dz[n:], y[n:], mask[n:])
+}
+
+func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	if kernelPath == pathAVX512 {
+		dropoutKeepAVX512(h, mask, y, bits, thr, scale)
+		return
+	}
+	n := len(y) &^ 7
+	dropoutKeepAVX2(h[:n], mask[:n], y[:n], bits[:n/2], thr, scale)
+	dropoutKeepGeneric(h[n:], mask[n:], y[n:], bits[n/2:], thr, scale)
 }

@@ -1474,3 +1474,128 @@ adam256nowd:
 adam256done:
 	VZEROUPPER
 	RET
+
+// func tanhGradMaskedAVX512(dz, y, mask []float32)
+TEXT ·tanhGradMaskedAVX512(SB), NOSPLIT, $0-72
+	MOVQ         dz_base+0(FP), DI
+	MOVQ         dz_len+8(FP), CX
+	MOVQ         y_base+24(FP), SI
+	MOVQ         mask_base+48(FP), DX
+	VBROADCASTSS tanhone<>(SB), Z0
+
+tgmaskavx512loop:
+	Z512MASK(tgmaskavx512done)
+	VMOVUPS.Z (DI), K1, Z1
+	VMOVUPS.Z (DX), K1, Z3
+	VMOVUPS.Z (SI), K1, Z2
+	VMULPS    Z3, Z1, Z1
+	VMULPS    Z2, Z2, Z2
+	VSUBPS    Z2, Z0, Z2
+	VMULPS    Z2, Z1, Z1
+	VMOVUPS   Z1, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	SUBQ      $16, CX
+	JMP       tgmaskavx512loop
+
+tgmaskavx512done:
+	VZEROUPPER
+	RET
+
+// func tanhGradMaskedAVX2(dz, y, mask []float32)
+TEXT ·tanhGradMaskedAVX2(SB), NOSPLIT, $0-72
+	MOVQ    dz_base+0(FP), DI
+	MOVQ    dz_len+8(FP), CX
+	MOVQ    y_base+24(FP), SI
+	MOVQ    mask_base+48(FP), DX
+	VMOVUPS tanhone<>(SB), Y0
+	SHRQ    $3, CX
+	JZ      tgmaskavx2done
+
+tgmaskavx2loop:
+	VMOVUPS (DI), Y1
+	VMULPS  (DX), Y1, Y1
+	VMOVUPS (SI), Y2
+	VMULPS  Y2, Y2, Y2
+	VSUBPS  Y2, Y0, Y2
+	VMULPS  Y2, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	DECQ    CX
+	JNZ     tgmaskavx2loop
+
+tgmaskavx2done:
+	VZEROUPPER
+	RET
+
+// The dropout kernels read bits as consecutive little-endian uint32s (the
+// low half of each uint64 first), compare them unsigned with thr and
+// select scale or 0 as the multiplier.
+//
+// func dropoutKeepAVX512(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+TEXT ·dropoutKeepAVX512(SB), NOSPLIT, $0-104
+	MOVQ         h_base+0(FP), DI
+	MOVQ         mask_base+24(FP), DX
+	MOVQ         y_base+48(FP), SI
+	MOVQ         y_len+56(FP), CX
+	MOVQ         bits_base+72(FP), BX
+	MOVL         thr+96(FP), AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Z1
+	VBROADCASTSS scale+100(FP), Z2
+
+dropavx512loop:
+	Z512MASK(dropavx512done)
+	VMOVDQU32.Z (BX), K1, Z3
+	VMOVUPS.Z   (SI), K1, Z4
+	VPCMPUD     $5, Z1, Z3, K1, K2
+	VMOVUPS.Z   Z2, K2, Z5
+	VMULPS      Z5, Z4, Z4
+	VMOVUPS     Z5, K1, (DX)
+	VMOVUPS     Z4, K1, (DI)
+	ADDQ        $64, DI
+	ADDQ        $64, DX
+	ADDQ        $64, SI
+	ADDQ        $64, BX
+	SUBQ        $16, CX
+	JMP         dropavx512loop
+
+dropavx512done:
+	VZEROUPPER
+	RET
+
+// func dropoutKeepAVX2(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+TEXT ·dropoutKeepAVX2(SB), NOSPLIT, $0-104
+	MOVQ         h_base+0(FP), DI
+	MOVQ         mask_base+24(FP), DX
+	MOVQ         y_base+48(FP), SI
+	MOVQ         y_len+56(FP), CX
+	MOVQ         bits_base+72(FP), BX
+	MOVL         thr+96(FP), AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	VBROADCASTSS scale+100(FP), Y2
+	SHRQ         $3, CX
+	JZ           dropavx2done
+
+dropavx2loop:
+	VMOVDQU  (BX), Y3
+	VPMAXUD  Y1, Y3, Y4
+	VPCMPEQD Y4, Y3, Y4
+	VANDPS   Y2, Y4, Y4
+	VMULPS   (SI), Y4, Y5
+	VMOVUPS  Y4, (DX)
+	VMOVUPS  Y5, (DI)
+	ADDQ     $32, DI
+	ADDQ     $32, DX
+	ADDQ     $32, SI
+	ADDQ     $32, BX
+	DECQ     CX
+	JNZ      dropavx2loop
+
+dropavx2done:
+	VZEROUPPER
+	RET

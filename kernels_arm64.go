@@ -108,6 +108,16 @@ func reparamNEON(w, mu, sigma, eps []float32)
 //go:noescape
 func adamStepNEON(p, g, m, v []float32, k *adamCoeffs)
 
+// tanhGradMaskedNEON is tanhGradMasked (kernels.go) for len(dz) a multiple of 4.
+//
+//go:noescape
+func tanhGradMaskedNEON(dz, y, mask []float32)
+
+// dropoutKeepNEON is dropoutKeep (kernels.go) for len(y) a multiple of 4.
+//
+//go:noescape
+func dropoutKeepNEON(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+
 // packBT packs op(B) = Bᵀ (see packBRows).
 func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
 	packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
@@ -171,4 +181,16 @@ func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
 	n := len(p) &^ 3
 	adamStepNEON(p[:n], g[:n], m[:n], v[:n], k)
 	adamStepGeneric(p[n:], g[n:], m[n:], v[n:], k)
+}
+
+func tanhGradMaskedArch(dz, y, mask []float32) {
+	n := len(dz) &^ 3
+	tanhGradMaskedNEON(dz[:n], y[:n], mask[:n])
+	tanhGradMaskedGeneric(dz[n:], y[n:], mask[n:])
+}
+
+func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	n := len(y) &^ 3
+	dropoutKeepNEON(h[:n], mask[:n], y[:n], bits[:n/2], thr, scale)
+	dropoutKeepGeneric(h[n:], mask[n:], y[n:], bits[n/2:], thr, scale)
 }

@@ -15,6 +15,7 @@
 //	FMIN4(m, n, d)   FMIN   Vd.4S, Vn.4S, Vm.4S   d = min(n, m), NaN if either is NaN
 //	FCMGT4(m, n, d)  FCMGT  Vd.4S, Vn.4S, Vm.4S   d = n > m ? all ones : 0
 //	FADDP4(m, n, d)  FADDP  Vd.4S, Vn.4S, Vm.4S   pairwise sums
+//	CMHS4(m, n, d)   CMHS   Vd.4S, Vn.4S, Vm.4S   d = n ≥ m (unsigned) ? all ones : 0
 //	FABS4(n, d)      FABS   Vd.4S, Vn.4S
 //	FSQRT4(n, d)     FSQRT  Vd.4S, Vn.4S          correctly rounded
 //	FCVTZS4(n, d)    FCVTZS Vd.4S, Vn.4S          float → int32, toward zero (NaN → 0)
@@ -26,6 +27,7 @@
 #define FMIN4(m, n, d) WORD $(0x4EA0F400 | ((m)<<16) | ((n)<<5) | (d))
 #define FCMGT4(m, n, d) WORD $(0x6EA0E400 | ((m)<<16) | ((n)<<5) | (d))
 #define FADDP4(m, n, d) WORD $(0x6E20D400 | ((m)<<16) | ((n)<<5) | (d))
+#define CMHS4(m, n, d) WORD $(0x6EA03C00 | ((m)<<16) | ((n)<<5) | (d))
 #define FABS4(n, d) WORD $(0x4EA0F800 | ((n)<<5) | (d))
 #define FSQRT4(n, d) WORD $(0x6EA1F800 | ((n)<<5) | (d))
 #define FCVTZS4(n, d) WORD $(0x4EA1B800 | ((n)<<5) | (d))
@@ -591,4 +593,56 @@ neonadamcore:
 	B      neonadamwd
 
 neonadamdone:
+	RET
+
+// func tanhGradMaskedNEON(dz, y, mask []float32)
+TEXT ·tanhGradMaskedNEON(SB), NOSPLIT, $0-72
+	MOVD  dz_base+0(FP), R0
+	MOVD  dz_len+8(FP), R3
+	MOVD  y_base+24(FP), R1
+	MOVD  mask_base+48(FP), R2
+	FMOVS $1.0, F16
+	VDUP  V16.S[0], V16.S4
+	CBZ   R3, neontgmaskdone
+
+neontgmaskloop:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	VLD1.P 16(R2), [V2.S4]
+	FMUL4(2, 0, 0)
+	FMUL4(1, 1, 1)
+	FSUB4(1, 16, 1)
+	FMUL4(1, 0, 0)
+	VST1.P [V0.S4], 16(R0)
+	SUBS   $4, R3, R3
+	BNE    neontgmaskloop
+
+neontgmaskdone:
+	RET
+
+// func dropoutKeepNEON(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+TEXT ·dropoutKeepNEON(SB), NOSPLIT, $0-104
+	MOVD  h_base+0(FP), R0
+	MOVD  mask_base+24(FP), R1
+	MOVD  y_base+48(FP), R2
+	MOVD  y_len+56(FP), R4
+	MOVD  bits_base+72(FP), R3
+	MOVWU thr+96(FP), R5
+	VDUP  R5, V16.S4
+	FMOVS scale+100(FP), F17
+	VDUP  V17.S[0], V17.S4
+	CBZ   R4, neondropdone
+
+neondroploop:
+	VLD1.P 16(R3), [V0.S4]
+	VLD1.P 16(R2), [V1.S4]
+	CMHS4(16, 0, 2)
+	VAND   V17.B16, V2.B16, V2.B16
+	FMUL4(2, 1, 1)
+	VST1.P [V2.S4], 16(R1)
+	VST1.P [V1.S4], 16(R0)
+	SUBS   $4, R4, R4
+	BNE    neondroploop
+
+neondropdone:
 	RET

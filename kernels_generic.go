@@ -107,6 +107,24 @@ func adamStepGeneric(p, g, m, v []float32, k *adamCoeffs) {
 	}
 }
 
+func tanhGradMaskedGeneric(dz, y, mask []float32) {
+	y, mask = y[:len(dz)], mask[:len(dz)]
+	for i, v := range y {
+		dz[i] = float32(dz[i]*mask[i]) * float32(1-float32(v*v))
+	}
+}
+
+func dropoutKeepGeneric(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	h, mask = h[:len(y)], mask[:len(y)]
+	for i, v := range y {
+		var m float32
+		if uint32(bits[i/2]>>(32*(i&1))) >= thr {
+			m = scale
+		}
+		mask[i], h[i] = m, v*m
+	}
+}
+
 // tanh32 is the float32 hyperbolic tangent shared by every kernel path. The
 // assembly reproduces it operation for operation (no fused multiply-adds), so
 // all paths agree bit for bit. For |x| < 0.4 it is the odd Taylor polynomial

@@ -20,6 +20,10 @@ func vaddArch(z, bias []float32)              { addBiasGeneric(z, bias, len(bias
 func biasTanhArch(z, bias []float32)          { biasTanhGeneric(z, bias, len(bias)) }
 func tanhGradArch(dz, y []float32)            { tanhGradGeneric(dz, y) }
 func reparamArch(w, mu, sigma, eps []float32) { reparamGeneric(w, mu, sigma, eps) }
+func tanhGradMaskedArch(dz, y, mask []float32) { tanhGradMaskedGeneric(dz, y, mask) }
+func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	dropoutKeepGeneric(h, mask, y, bits, thr, scale)
+}
 func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
 	adamStepGeneric(p, g, m, v, k)
 }

@@ -209,31 +209,28 @@ func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
 
 // dropoutMask draws inverted-dropout multipliers (0 with probability p, else
 // 1/(1−p)) into mask and writes h = y·mask. Each element compares 32 random
-// bits with p·2³², without branches (the keep/drop outcome is unpredictable).
+// bits with p·2³² (two elements per 64-bit draw, low half first); the draws
+// are made in chunks and turned into multipliers by the dropoutKeep kernel.
 func dropoutMask(h, mask, y []float32, p float32, rng *gaussRNG) {
-	thr := uint64(math.Min(float64(p)*(1<<32), math.MaxUint32))
-	scaleBits := math.Float32bits(1 / (1 - p))
+	thr := uint32(math.Min(float64(p)*(1<<32), math.MaxUint32))
+	scale := 1 / (1 - p)
 	mask = mask[:len(y)]
 	h = h[:len(y)]
+	var bits [dropoutChunk / 2]uint64
 	g := *rng // a local copy stays in a register
-	i := 0
-	for ; i+1 < len(y); i += 2 {
-		u := g.uint64()
-		// keep is all ones when the 32-bit draw is ≥ thr, else zero.
-		k0 := uint32((thr - 1 - u&0xffffffff) >> 32)
-		k1 := uint32((thr - 1 - u>>32) >> 32)
-		m0 := math.Float32frombits(scaleBits & k0)
-		m1 := math.Float32frombits(scaleBits & k1)
-		mask[i], mask[i+1] = m0, m1
-		h[i], h[i+1] = y[i]*m0, y[i+1]*m1
-	}
-	if i < len(y) {
-		k0 := uint32((thr - 1 - g.uint64()&0xffffffff) >> 32)
-		m0 := math.Float32frombits(scaleBits & k0)
-		mask[i], h[i] = m0, y[i]*m0
+	for s := 0; s < len(y); s += dropoutChunk {
+		e := min(s+dropoutChunk, len(y))
+		b := bits[:(e-s+1)/2]
+		for i := range b {
+			b[i] = g.uint64()
+		}
+		dropoutKeep(h[s:e], mask[s:e], y[s:e], b, thr, scale)
 	}
 	*rng = g
 }
+
+// dropoutChunk is the number of elements dropoutMask draws bits for at a time.
+const dropoutChunk = 512
 
 // backward back-propagates the output gradient in wk.dout (n×outputs, for
 // the last forward pass over n rows) and overwrites wk.grad with the
@@ -253,10 +250,15 @@ func (m *MLP) backward(wk *mlpWork, n int) {
 		}
 		dh := wk.delta[l][:n*fin]
 		denseInputGrad(dh, dz, m.w[l], n, fin, fout)
-		if wk.dropping {
+		switch {
+		case wk.dropping && m.act == Tanh:
+			tanhGradMasked(dh, wk.y[l][:n*fin], wk.mask[l][:n*fin])
+		case wk.dropping:
 			mulInPlace(dh, wk.mask[l][:n*fin])
+			m.act.backward(dh, wk.y[l][:n*fin])
+		default:
+			m.act.backward(dh, wk.y[l][:n*fin])
 		}
-		m.act.backward(dh, wk.y[l][:n*fin])
 		dz = dh
 	}
 }
