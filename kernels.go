@@ -256,3 +256,32 @@ func dropoutKeep(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
 	}
 	dropoutKeepArch(h, mask, y, bits, thr, scale)
 }
+
+// colDot computes y[j] = Σ_r x[r]·a[r·cols+j] for j < cols over the
+// len(x) rows of the row-major a, adding the rows in order r = 0, 1, … to a
+// zero start as saxpy would (y is overwritten; len(y) ≥ cols, len(a) ≥
+// len(x)·cols). With x all ones it gives the column sums of a. It is the
+// weight and bias gradient of the thin layers.
+func colDot(y, a, x []float32, cols int) {
+	if cols <= 0 {
+		return
+	}
+	y, a = y[:cols], a[:len(x)*cols]
+	if kernelPath == pathGeneric {
+		colDotGeneric(y, a, x)
+		return
+	}
+	colDotArch(y, a, x)
+}
+
+// outer computes the outer product z[r·len(w)+j] = x[r]·w[j] for r <
+// len(x) (len(z) ≥ len(x)·len(w)): the forward pass of a one-input layer
+// and the input gradient of a one-output layer.
+func outer(z, x, w []float32) {
+	z = z[:len(x)*len(w)]
+	if kernelPath == pathGeneric || len(w) == 0 {
+		outerGeneric(z, x, w)
+		return
+	}
+	outerArch(z, x, w)
+}

@@ -275,6 +275,17 @@ func dropoutKeepAVX512(h, mask, y []float32, bits []uint64, thr uint32, scale fl
 //go:noescape
 func dropoutKeepAVX2(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
 
+// colDotAVX512 is colDot (kernels.go) with AVX-512F: 64 columns at a
+// time accumulate in registers over the rows (multiply, then add).
+//
+//go:noescape
+func colDotAVX512(y, a, x []float32, cols int)
+
+// outerAVX512 is outer (kernels.go) with AVX-512F, for len(w) ≥ 1.
+//
+//go:noescape
+func outerAVX512(z, x, w []float32)
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
@@ -381,4 +392,25 @@ func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale floa
 	n := len(y) &^ 7
 	dropoutKeepAVX2(h[:n], mask[:n], y[:n], bits[:n/2], thr, scale)
 	dropoutKeepGeneric(h[n:], mask[n:], y[n:], bits[n/2:], thr, scale)
+}
+
+// colDotArch is colDot for cols = len(y); the AVX2 path adds one saxpy per row.
+func colDotArch(y, a, x []float32) {
+	if kernelPath == pathAVX512 {
+		colDotAVX512(y, a, x, len(y))
+		return
+	}
+	cols := len(y)
+	clear(y)
+	for r, xr := range x {
+		saxpyArch(xr, a[r*cols:r*cols+cols], y)
+	}
+}
+
+func outerArch(z, x, w []float32) {
+	if kernelPath == pathAVX512 {
+		outerAVX512(z, x, w)
+		return
+	}
+	outerGeneric(z, x, w)
 }

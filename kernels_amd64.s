@@ -1599,3 +1599,116 @@ dropavx2loop:
 dropavx2done:
 	VZEROUPPER
 	RET
+
+// colDotAVX512 keeps 64 columns of y in Z0–Z3 (masked by K1–K4 at the
+// right edge) while DX walks a down the rows and BX walks x.
+//
+// func colDotAVX512(y, a, x []float32, cols int)
+TEXT ·colDotAVX512(SB), NOSPLIT, $0-80
+	MOVQ y_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ x_base+48(FP), R8
+	MOVQ x_len+56(FP), R9
+	MOVQ cols+72(FP), R10
+	MOVQ R10, R11
+	SHLQ $2, R11
+	XORQ R12, R12
+
+coldotchunk:
+	MOVQ R10, CX
+	SUBQ R12, CX
+	JLE  coldotdone
+	MOVQ $-1, AX
+	CMPQ CX, $64
+	JGE  coldotmask
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+
+coldotmask:
+	KMOVW  AX, K1
+	SHRQ   $16, AX
+	KMOVW  AX, K2
+	SHRQ   $16, AX
+	KMOVW  AX, K3
+	SHRQ   $16, AX
+	KMOVW  AX, K4
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	LEAQ   (SI)(R12*4), DX
+	MOVQ   R8, BX
+	MOVQ   R9, CX
+	TESTQ  CX, CX
+	JZ     coldotstore
+
+coldotrow:
+	VBROADCASTSS (BX), Z4
+	VMOVUPS.Z    (DX), K1, Z5
+	VMOVUPS.Z    64(DX), K2, Z6
+	VMOVUPS.Z    128(DX), K3, Z7
+	VMOVUPS.Z    192(DX), K4, Z8
+	VMULPS       Z4, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z4, Z8, Z8
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z6, Z1, Z1
+	VADDPS       Z7, Z2, Z2
+	VADDPS       Z8, Z3, Z3
+	ADDQ         $4, BX
+	ADDQ         R11, DX
+	DECQ         CX
+	JNZ          coldotrow
+
+coldotstore:
+	LEAQ    (DI)(R12*4), DX
+	VMOVUPS Z0, K1, (DX)
+	VMOVUPS Z1, K2, 64(DX)
+	VMOVUPS Z2, K3, 128(DX)
+	VMOVUPS Z3, K4, 192(DX)
+	ADDQ    $64, R12
+	JMP     coldotchunk
+
+coldotdone:
+	VZEROUPPER
+	RET
+
+// outerAVX512 writes row r of z (starting at R13) as x[r]·w.
+//
+// func outerAVX512(z, x, w []float32)
+TEXT ·outerAVX512(SB), NOSPLIT, $0-72
+	MOVQ  z_base+0(FP), R13
+	MOVQ  x_base+24(FP), R8
+	MOVQ  x_len+32(FP), R9
+	MOVQ  w_base+48(FP), R11
+	MOVQ  w_len+56(FP), R10
+	TESTQ R9, R9
+	JZ    outerdone
+
+outerrow:
+	VBROADCASTSS (R8), Z0
+	MOVQ         R13, DI
+	MOVQ         R11, SI
+	MOVQ         R10, CX
+
+outercol:
+	Z512MASK(outernext)
+	VMOVUPS.Z (SI), K1, Z1
+	VMULPS    Z1, Z0, Z1
+	VMOVUPS   Z1, K1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	JMP       outercol
+
+outernext:
+	ADDQ $4, R8
+	LEAQ (R13)(R10*4), R13
+	DECQ R9
+	JNZ  outerrow
+
+outerdone:
+	VZEROUPPER
+	RET

@@ -194,3 +194,14 @@ func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale floa
 	dropoutKeepNEON(h[:n], mask[:n], y[:n], bits[:n/2], thr, scale)
 	dropoutKeepGeneric(h[n:], mask[n:], y[n:], bits[n/2:], thr, scale)
 }
+
+// colDotArch is colDot for cols = len(y): one saxpy per row.
+func colDotArch(y, a, x []float32) {
+	cols := len(y)
+	clear(y)
+	for r, xr := range x {
+		saxpyArch(xr, a[r*cols:r*cols+cols], y)
+	}
+}
+
+func outerArch(z, x, w []float32) { outerGeneric(z, x, w) }

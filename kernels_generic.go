@@ -125,6 +125,30 @@ func dropoutKeepGeneric(h, mask, y []float32, bits []uint64, thr uint32, scale f
 	}
 }
 
+// colDotGeneric is colDot for cols = len(y) (the same rounding as a clear
+// followed by one saxpy per row: on arm64 the compiler fuses the update as
+// saxpyNEON does).
+func colDotGeneric(y, a, x []float32) {
+	cols := len(y)
+	clear(y)
+	for r, xr := range x {
+		row := a[r*cols : r*cols+cols]
+		for j, v := range row {
+			y[j] += xr * v
+		}
+	}
+}
+
+func outerGeneric(z, x, w []float32) {
+	cols := len(w)
+	for r, xr := range x {
+		zr := z[r*cols : r*cols+cols]
+		for j, wj := range w {
+			zr[j] = xr * wj
+		}
+	}
+}
+
 // tanh32 is the float32 hyperbolic tangent shared by every kernel path. The
 // assembly reproduces it operation for operation (no fused multiply-adds), so
 // all paths agree bit for bit. For |x| < 0.4 it is the odd Taylor polynomial

@@ -148,6 +148,7 @@ type mlpWork struct {
 	dout     []float32
 	grad     []float32
 	gw, gb   [][]float32
+	ones     []float32 // cap ones: the row weights of the bias gradients
 	rng      gaussRNG // uniform bits for the dropout masks
 	dropping bool     // whether the last forward pass applied dropout
 }
@@ -171,6 +172,10 @@ func newMLPWork(m *MLP, capRows int, rng gaussRNG) *mlpWork {
 	wk.out = make([]float32, capRows*m.sizes[L])
 	wk.dout = make([]float32, capRows*m.sizes[L])
 	wk.grad = make([]float32, len(m.params))
+	wk.ones = make([]float32, capRows)
+	for i := range wk.ones {
+		wk.ones[i] = 1
+	}
 	wk.gw, wk.gb = mlpViews(m.sizes, wk.grad)
 	return wk
 }
@@ -244,7 +249,7 @@ func (m *MLP) backward(wk *mlpWork, n int) {
 		if l > 0 {
 			in = wk.h[l][:n*fin]
 		}
-		denseWeightGrad(wk.gw[l], wk.gb[l], in, dz, n, fin, fout)
+		denseWeightGrad(wk.gw[l], wk.gb[l], in, dz, wk.ones[:n], fin, fout)
 		if l == 0 {
 			return
 		}
@@ -276,13 +281,7 @@ func mulInPlace(a, b []float32) {
 func denseForward(z, in, w []float32, n, fin, fout int) {
 	switch {
 	case fin == 1:
-		w = w[:fout]
-		for r, xr := range in[:n] {
-			zr := z[r*fout : (r+1)*fout]
-			for j, wj := range w {
-				zr[j] = xr * wj
-			}
-		}
+		outer(z, in[:n], w[:fout])
 	case fout == 1:
 		for r := range z[:n] {
 			z[r] = sdot(in[r*fin:(r+1)*fin], w)
@@ -292,23 +291,16 @@ func denseForward(z, in, w []float32, n, fin, fout int) {
 	}
 }
 
-// denseWeightGrad overwrites gw = inᵀ·dz and gb = column sums of dz for n rows.
-func denseWeightGrad(gw, gb, in, dz []float32, n, fin, fout int) {
-	clear(gb)
-	for r := range n {
-		saxpy(1, dz[r*fout:(r+1)*fout], gb)
-	}
+// denseWeightGrad overwrites gw = inᵀ·dz and gb = column sums of dz for the
+// n = len(ones) rows.
+func denseWeightGrad(gw, gb, in, dz, ones []float32, fin, fout int) {
+	n := len(ones)
+	colDot(gb, dz, ones, fout)
 	switch {
 	case fin == 1:
-		clear(gw)
-		for r, xr := range in[:n] {
-			saxpy(xr, dz[r*fout:(r+1)*fout], gw)
-		}
+		colDot(gw, dz, in[:n], fout)
 	case fout == 1:
-		clear(gw)
-		for r, d := range dz[:n] {
-			saxpy(d, in[r*fin:(r+1)*fin], gw)
-		}
+		colDot(gw, in, dz[:n], fin)
 	default:
 		sgemm(true, false, fin, fout, n, 1, in, fin, dz, fout, 0, gw, fout)
 	}
@@ -317,13 +309,7 @@ func denseWeightGrad(gw, gb, in, dz []float32, n, fin, fout int) {
 // denseInputGrad overwrites dh = dz·wᵀ for n rows.
 func denseInputGrad(dh, dz, w []float32, n, fin, fout int) {
 	if fout == 1 {
-		w = w[:fin]
-		for r, d := range dz[:n] {
-			hr := dh[r*fin : (r+1)*fin]
-			for i, wi := range w {
-				hr[i] = d * wi
-			}
-		}
+		outer(dh, dz[:n], w[:fin])
 		return
 	}
 	sgemm(false, true, n, fin, fout, 1, dz, fout, w, fout, 0, dh, fin)
