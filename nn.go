@@ -149,8 +149,8 @@ type mlpWork struct {
 	grad     []float32
 	gw, gb   [][]float32
 	ones     []float32 // cap ones: the row weights of the bias gradients
-	rng      gaussRNG // uniform bits for the dropout masks
-	dropping bool     // whether the last forward pass applied dropout
+	rng      gaussRNG  // uniform bits for the dropout masks
+	dropping bool      // whether the last forward pass applied dropout
 }
 
 func newMLPWork(m *MLP, capRows int, rng gaussRNG) *mlpWork {
