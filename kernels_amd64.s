@@ -245,15 +245,6 @@ DATA tanhsign<>+20(SB)/4, $0x80000000
 DATA tanhsign<>+24(SB)/4, $0x80000000
 DATA tanhsign<>+28(SB)/4, $0x80000000
 GLOBL tanhsign<>(SB), RODATA|NOPTR, $32
-DATA tanhsmall<>+0(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+4(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+8(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+12(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+16(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+20(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+24(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+28(SB)/4, $0x3ecccccd
-GLOBL tanhsmall<>(SB), RODATA|NOPTR, $32
 DATA tanhclamp<>+0(SB)/4, $0x41200000
 DATA tanhclamp<>+4(SB)/4, $0x41200000
 DATA tanhclamp<>+8(SB)/4, $0x41200000
@@ -299,60 +290,6 @@ DATA tanhln2lo<>+20(SB)/4, $0x35bfbe8e
 DATA tanhln2lo<>+24(SB)/4, $0x35bfbe8e
 DATA tanhln2lo<>+28(SB)/4, $0x35bfbe8e
 GLOBL tanhln2lo<>(SB), RODATA|NOPTR, $32
-DATA tanhc3<>+0(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+4(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+8(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+12(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+16(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+20(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+24(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+28(SB)/4, $0xbeaaaaab
-GLOBL tanhc3<>(SB), RODATA|NOPTR, $32
-DATA tanhc5<>+0(SB)/4, $0x3e088889
-DATA tanhc5<>+4(SB)/4, $0x3e088889
-DATA tanhc5<>+8(SB)/4, $0x3e088889
-DATA tanhc5<>+12(SB)/4, $0x3e088889
-DATA tanhc5<>+16(SB)/4, $0x3e088889
-DATA tanhc5<>+20(SB)/4, $0x3e088889
-DATA tanhc5<>+24(SB)/4, $0x3e088889
-DATA tanhc5<>+28(SB)/4, $0x3e088889
-GLOBL tanhc5<>(SB), RODATA|NOPTR, $32
-DATA tanhc7<>+0(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+4(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+8(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+12(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+16(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+20(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+24(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+28(SB)/4, $0xbd5d0dd1
-GLOBL tanhc7<>(SB), RODATA|NOPTR, $32
-DATA tanhc9<>+0(SB)/4, $0x3cb327a4
-DATA tanhc9<>+4(SB)/4, $0x3cb327a4
-DATA tanhc9<>+8(SB)/4, $0x3cb327a4
-DATA tanhc9<>+12(SB)/4, $0x3cb327a4
-DATA tanhc9<>+16(SB)/4, $0x3cb327a4
-DATA tanhc9<>+20(SB)/4, $0x3cb327a4
-DATA tanhc9<>+24(SB)/4, $0x3cb327a4
-DATA tanhc9<>+28(SB)/4, $0x3cb327a4
-GLOBL tanhc9<>(SB), RODATA|NOPTR, $32
-DATA tanhc11<>+0(SB)/4, $0xbc11371b
-DATA tanhc11<>+4(SB)/4, $0xbc11371b
-DATA tanhc11<>+8(SB)/4, $0xbc11371b
-DATA tanhc11<>+12(SB)/4, $0xbc11371b
-DATA tanhc11<>+16(SB)/4, $0xbc11371b
-DATA tanhc11<>+20(SB)/4, $0xbc11371b
-DATA tanhc11<>+24(SB)/4, $0xbc11371b
-DATA tanhc11<>+28(SB)/4, $0xbc11371b
-GLOBL tanhc11<>(SB), RODATA|NOPTR, $32
-DATA tanhc13<>+0(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+4(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+8(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+12(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+16(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+20(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+24(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+28(SB)/4, $0x3b6b69e8
-GLOBL tanhc13<>(SB), RODATA|NOPTR, $32
 DATA expc3<>+0(SB)/4, $0x3e2aaaab
 DATA expc3<>+4(SB)/4, $0x3e2aaaab
 DATA expc3<>+8(SB)/4, $0x3e2aaaab
@@ -540,58 +477,42 @@ vadddone:
 // TANH8(x) replaces the eight floats in x with tanh32 of them, operation for
 // operation as in kernels_generic.go. It clobbers Y8–Y15.
 #define TANH8(x) \
-	VANDPS        tanhabs<>(SB), x, Y8 \
-	VANDPS        tanhsign<>(SB), x, Y9 \
-	VMULPS        Y8, Y8, Y10 \
-	VMULPS        tanhc13<>(SB), Y10, Y11 \
-	VADDPS        tanhc11<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc9<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc7<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc5<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc3<>(SB), Y11, Y11 \
-	VMULPS        Y11, Y10, Y11 \
-	VMULPS        Y11, Y8, Y11 \
-	VADDPS        Y11, Y8, Y11 \
-	VMOVUPS       tanhclamp<>(SB), Y12 \
-	VMINPS        Y8, Y12, Y12 \
-	VADDPS        Y12, Y12, Y12 \
-	VMULPS        tanhlog2e<>(SB), Y12, Y13 \
-	VADDPS        tanhhalf<>(SB), Y13, Y13 \
-	VCVTTPS2DQ    Y13, Y13 \
-	VCVTDQ2PS     Y13, Y14 \
-	VMULPS        tanhln2hi<>(SB), Y14, Y15 \
-	VSUBPS        Y15, Y12, Y12 \
-	VMULPS        tanhln2lo<>(SB), Y14, Y15 \
-	VSUBPS        Y15, Y12, Y12 \
-	VMULPS        expc7<>(SB), Y12, Y14 \
-	VADDPS        expc6<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        expc5<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        expc4<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        expc3<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        tanhhalf<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        tanhone<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        tanhone<>(SB), Y14, Y14 \
-	VPADDD        tanhbias<>(SB), Y13, Y13 \
-	VPSLLD        $23, Y13, Y13 \
-	VMULPS        Y13, Y14, Y14 \
-	VADDPS        tanhone<>(SB), Y14, Y14 \
-	VMOVUPS       tanhtwo<>(SB), Y15 \
-	VDIVPS        Y14, Y15, Y14 \
-	VMOVUPS       tanhone<>(SB), Y15 \
-	VSUBPS        Y14, Y15, Y14 \
-	VCMPPS        $1, tanhsmall<>(SB), Y8, Y15 \
-	VBLENDVPS     Y15, Y11, Y14, x \
-	VORPS         Y9, x, x
+	VANDPS     tanhabs<>(SB), x, Y8 \
+	VANDPS     tanhsign<>(SB), x, Y9 \
+	VMOVUPS    tanhclamp<>(SB), Y10 \
+	VMINPS     Y8, Y10, Y8 \
+	VADDPS     Y8, Y8, Y8 \
+	VMULPS     tanhlog2e<>(SB), Y8, Y10 \
+	VADDPS     tanhhalf<>(SB), Y10, Y10 \
+	VCVTTPS2DQ Y10, Y10 \
+	VCVTDQ2PS  Y10, Y11 \
+	VMULPS     tanhln2hi<>(SB), Y11, Y12 \
+	VSUBPS     Y8, Y12, Y12 \
+	VMULPS     tanhln2lo<>(SB), Y11, Y11 \
+	VADDPS     Y11, Y12, Y12 \
+	VMULPS     Y12, Y12, Y13 \
+	VMULPS     expc7<>(SB), Y12, Y14 \
+	VADDPS     expc6<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     expc5<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     expc4<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     expc3<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     tanhhalf<>(SB), Y14, Y14 \
+	VMULPS     Y13, Y14, Y14 \
+	VADDPS     Y12, Y14, Y14 \
+	VMOVUPS    tanhbias<>(SB), Y15 \
+	VPSUBD     Y10, Y15, Y10 \
+	VPSLLD     $23, Y10, Y10 \
+	VMULPS     Y10, Y14, Y14 \
+	VSUBPS     tanhone<>(SB), Y10, Y10 \
+	VADDPS     Y10, Y14, Y14 \
+	VADDPS     tanhtwo<>(SB), Y14, Y15 \
+	VDIVPS     Y15, Y14, Y14 \
+	VANDPS     tanhabs<>(SB), Y14, Y14 \
+	VORPS      Y9, Y14, x
 
 // func vaddTanhAVX2(z, b []float32)
 TEXT ·vaddTanhAVX2(SB), NOSPLIT, $0-48
@@ -942,26 +863,19 @@ reparamavx512done:
 // are loaded once per matrix.
 // func vaddTanhAVX512(z, b []float32)
 TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
-	MOVQ z_base+0(FP), R13
-	MOVQ z_len+8(FP), R10
-	MOVQ b_base+24(FP), R11
-	MOVQ b_len+32(FP), R12
-	TESTQ R12, R12
-	JZ   vaddtanhavx512done
+	MOVQ         z_base+0(FP), R13
+	MOVQ         z_len+8(FP), R10
+	MOVQ         b_base+24(FP), R11
+	MOVQ         b_len+32(FP), R12
+	TESTQ        R12, R12
+	JZ           vaddtanhavx512done
 	VBROADCASTSS tanhabs<>(SB), Z10
 	VBROADCASTSS tanhsign<>(SB), Z11
-	VBROADCASTSS tanhsmall<>(SB), Z12
 	VBROADCASTSS tanhclamp<>(SB), Z13
 	VBROADCASTSS tanhlog2e<>(SB), Z14
 	VBROADCASTSS tanhhalf<>(SB), Z15
 	VBROADCASTSS tanhln2hi<>(SB), Z16
 	VBROADCASTSS tanhln2lo<>(SB), Z17
-	VBROADCASTSS tanhc3<>(SB), Z18
-	VBROADCASTSS tanhc5<>(SB), Z19
-	VBROADCASTSS tanhc7<>(SB), Z20
-	VBROADCASTSS tanhc9<>(SB), Z21
-	VBROADCASTSS tanhc11<>(SB), Z22
-	VBROADCASTSS tanhc13<>(SB), Z23
 	VBROADCASTSS expc3<>(SB), Z24
 	VBROADCASTSS expc4<>(SB), Z25
 	VBROADCASTSS expc5<>(SB), Z26
@@ -982,63 +896,48 @@ vaddtanhavx512row:
 
 vaddtanhavx512loop:
 	Z512MASK(vaddtanhavx512row)
-	VMOVUPS.Z (DI), K1, Z0
-	VMOVUPS.Z (SI), K1, Z9
-	VADDPS Z9, Z0, Z0
-	VPANDD Z10, Z0, Z1
-	VPANDD Z11, Z0, Z2
-	VMULPS Z1, Z1, Z3
-	VMULPS Z23, Z3, Z4
-	VADDPS Z22, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z21, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z20, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z19, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z18, Z4, Z4
-	VMULPS Z4, Z3, Z4
-	VMULPS Z4, Z1, Z4
-	VADDPS Z4, Z1, Z4
-	VMINPS Z1, Z13, Z5
-	VADDPS Z5, Z5, Z5
-	VMULPS Z14, Z5, Z7
-	VADDPS Z15, Z7, Z7
-	VCVTTPS2DQ Z7, Z6
-	VCVTDQ2PS Z6, Z7
-	VMULPS Z16, Z7, Z8
-	VSUBPS Z8, Z5, Z5
-	VMULPS Z17, Z7, Z8
-	VSUBPS Z8, Z5, Z5
-	VMULPS Z28, Z5, Z8
-	VADDPS Z27, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z26, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z25, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z24, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z15, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z29, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z29, Z8, Z8
-	VPADDD Z31, Z6, Z6
-	VPSLLD $23, Z6, Z6
-	VMULPS Z6, Z8, Z8
-	VADDPS Z29, Z8, Z8
-	VDIVPS Z8, Z30, Z8
-	VSUBPS Z8, Z29, Z8
-	VCMPPS $1, Z12, Z1, K2
-	VBLENDMPS Z4, Z8, K2, Z8
-	VPORD Z2, Z8, Z8
-	VMOVUPS Z8, K1, (DI)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	SUBQ $16, CX
-	JMP  vaddtanhavx512loop
+	VMOVUPS.Z  (DI), K1, Z0
+	VMOVUPS.Z  (SI), K1, Z9
+	VADDPS     Z9, Z0, Z0
+	VPANDD     Z10, Z0, Z1
+	VPANDD     Z11, Z0, Z2
+	VMINPS     Z1, Z13, Z1
+	VADDPS     Z1, Z1, Z1
+	VMULPS     Z14, Z1, Z3
+	VADDPS     Z15, Z3, Z3
+	VCVTTPS2DQ Z3, Z6
+	VCVTDQ2PS  Z6, Z7
+	VMULPS     Z16, Z7, Z3
+	VSUBPS     Z1, Z3, Z3
+	VMULPS     Z17, Z7, Z4
+	VADDPS     Z4, Z3, Z3
+	VMULPS     Z3, Z3, Z4
+	VMULPS     Z28, Z3, Z5
+	VADDPS     Z27, Z5, Z5
+	VMULPS     Z3, Z5, Z5
+	VADDPS     Z26, Z5, Z5
+	VMULPS     Z3, Z5, Z5
+	VADDPS     Z25, Z5, Z5
+	VMULPS     Z3, Z5, Z5
+	VADDPS     Z24, Z5, Z5
+	VMULPS     Z3, Z5, Z5
+	VADDPS     Z15, Z5, Z5
+	VMULPS     Z4, Z5, Z5
+	VADDPS     Z3, Z5, Z5
+	VPSUBD     Z6, Z31, Z6
+	VPSLLD     $23, Z6, Z6
+	VMULPS     Z6, Z5, Z5
+	VSUBPS     Z29, Z6, Z6
+	VADDPS     Z6, Z5, Z5
+	VADDPS     Z30, Z5, Z6
+	VDIVPS     Z6, Z5, Z5
+	VPANDD     Z10, Z5, Z5
+	VPORD      Z2, Z5, Z5
+	VMOVUPS    Z5, K1, (DI)
+	ADDQ       $64, SI
+	ADDQ       $64, DI
+	SUBQ       $16, CX
+	JMP        vaddtanhavx512loop
 
 vaddtanhavx512done:
 	VZEROUPPER
