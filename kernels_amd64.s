@@ -857,8 +857,84 @@ reparamavx512done:
 	VZEROUPPER
 	RET
 
-// vaddTanhAVX512 keeps the tanh32 constants in Z10–Z31 and computes with
-// Z0–Z9, operation for operation as TANH8. It walks z row by row (R13: row
+// Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) computes
+// tanh32 of the 16 floats in x into p and of those in X into P, the two
+// vectors interleaved instruction by instruction for more parallelism, with
+// the constants of vaddTanhAVX512 and the other registers as scratch.
+#define Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) \
+	VPANDD     Z10, x, a \
+	VPANDD     Z10, X, A \
+	VPANDD     Z11, x, sg \
+	VPANDD     Z11, X, SG \
+	VMINPS     a, Z13, a \
+	VMINPS     A, Z13, A \
+	VADDPS     a, a, a \
+	VADDPS     A, A, A \
+	VMULPS     Z14, a, q \
+	VMULPS     Z14, A, Q \
+	VADDPS     Z15, q, q \
+	VADDPS     Z15, Q, Q \
+	VCVTTPS2DQ q, n \
+	VCVTTPS2DQ Q, N \
+	VCVTDQ2PS  n, nf \
+	VCVTDQ2PS  N, NF \
+	VMULPS     Z16, nf, q \
+	VMULPS     Z16, NF, Q \
+	VSUBPS     a, q, q \
+	VSUBPS     A, Q, Q \
+	VMULPS     Z17, nf, q2 \
+	VMULPS     Z17, NF, Q2 \
+	VADDPS     q2, q, q \
+	VADDPS     Q2, Q, Q \
+	VMULPS     q, q, q2 \
+	VMULPS     Q, Q, Q2 \
+	VMULPS     Z28, q, p \
+	VMULPS     Z28, Q, P \
+	VADDPS     Z27, p, p \
+	VADDPS     Z27, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z26, p, p \
+	VADDPS     Z26, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z25, p, p \
+	VADDPS     Z25, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z24, p, p \
+	VADDPS     Z24, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z15, p, p \
+	VADDPS     Z15, P, P \
+	VMULPS     q2, p, p \
+	VMULPS     Q2, P, P \
+	VADDPS     q, p, p \
+	VADDPS     Q, P, P \
+	VPSUBD     n, Z31, n \
+	VPSUBD     N, Z31, N \
+	VPSLLD     $23, n, n \
+	VPSLLD     $23, N, N \
+	VMULPS     n, p, p \
+	VMULPS     N, P, P \
+	VSUBPS     Z29, n, n \
+	VSUBPS     Z29, N, N \
+	VADDPS     n, p, p \
+	VADDPS     N, P, P \
+	VADDPS     Z30, p, n \
+	VADDPS     Z30, P, N \
+	VDIVPS     n, p, p \
+	VDIVPS     N, P, P \
+	VPANDD     Z10, p, p \
+	VPANDD     Z10, P, P \
+	VPORD      sg, p, p \
+	VPORD      SG, P, P
+
+// vaddTanhAVX512 keeps the tanh32 constants in Z10, Z11, Z13–Z17 and
+// Z24–Z31 and computes with the others (Z512TANH), operation for operation
+// as TANH8: two full vectors at a time, then masked single vectors (the
+// second lane set of Z512TANH then repeats the first). It walks z row by row (R13: row
 // start, R10: elements left, R12: the row length len(b)), so the constants
 // are loaded once per matrix.
 // func vaddTanhAVX512(z, b []float32)
@@ -894,50 +970,33 @@ vaddtanhavx512row:
 	MOVQ R12, CX
 	LEAQ (R13)(R12*4), R13
 
+vaddtanhavx512pair:
+	CMPQ     CX, $32
+	JLT      vaddtanhavx512loop
+	VMOVUPS  (DI), Z0
+	VMOVUPS  64(DI), Z18
+	VADDPS   (SI), Z0, Z0
+	VADDPS   64(SI), Z18, Z18
+	Z512TANH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z18, Z19, Z20, Z21, Z22, Z23, Z12, Z9)
+	VMOVUPS  Z5, (DI)
+	VMOVUPS  Z23, 64(DI)
+	ADDQ     $128, SI
+	ADDQ     $128, DI
+	SUBQ     $32, CX
+	JMP      vaddtanhavx512pair
+
 vaddtanhavx512loop:
 	Z512MASK(vaddtanhavx512row)
-	VMOVUPS.Z  (DI), K1, Z0
-	VMOVUPS.Z  (SI), K1, Z9
-	VADDPS     Z9, Z0, Z0
-	VPANDD     Z10, Z0, Z1
-	VPANDD     Z11, Z0, Z2
-	VMINPS     Z1, Z13, Z1
-	VADDPS     Z1, Z1, Z1
-	VMULPS     Z14, Z1, Z3
-	VADDPS     Z15, Z3, Z3
-	VCVTTPS2DQ Z3, Z6
-	VCVTDQ2PS  Z6, Z7
-	VMULPS     Z16, Z7, Z3
-	VSUBPS     Z1, Z3, Z3
-	VMULPS     Z17, Z7, Z4
-	VADDPS     Z4, Z3, Z3
-	VMULPS     Z3, Z3, Z4
-	VMULPS     Z28, Z3, Z5
-	VADDPS     Z27, Z5, Z5
-	VMULPS     Z3, Z5, Z5
-	VADDPS     Z26, Z5, Z5
-	VMULPS     Z3, Z5, Z5
-	VADDPS     Z25, Z5, Z5
-	VMULPS     Z3, Z5, Z5
-	VADDPS     Z24, Z5, Z5
-	VMULPS     Z3, Z5, Z5
-	VADDPS     Z15, Z5, Z5
-	VMULPS     Z4, Z5, Z5
-	VADDPS     Z3, Z5, Z5
-	VPSUBD     Z6, Z31, Z6
-	VPSLLD     $23, Z6, Z6
-	VMULPS     Z6, Z5, Z5
-	VSUBPS     Z29, Z6, Z6
-	VADDPS     Z6, Z5, Z5
-	VADDPS     Z30, Z5, Z6
-	VDIVPS     Z6, Z5, Z5
-	VPANDD     Z10, Z5, Z5
-	VPORD      Z2, Z5, Z5
-	VMOVUPS    Z5, K1, (DI)
-	ADDQ       $64, SI
-	ADDQ       $64, DI
-	SUBQ       $16, CX
-	JMP        vaddtanhavx512loop
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z18
+	VADDPS    Z18, Z0, Z0
+	VMOVAPS   Z0, Z18
+	Z512TANH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z18, Z19, Z20, Z21, Z22, Z23, Z12, Z9)
+	VMOVUPS   Z5, K1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	JMP       vaddtanhavx512loop
 
 vaddtanhavx512done:
 	VZEROUPPER
