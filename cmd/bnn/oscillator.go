@@ -126,11 +126,12 @@ func parseMethods(list string) ([]string, error) {
 
 // oscRun is the state shared by the sections of one run.
 type oscRun struct {
-	cfg    oscConfig
-	stdout io.Writer
-	prog   *progress
-	res    *results
-	data   *oscData
+	cfg        oscConfig
+	stdout     io.Writer
+	prog       *progress
+	res        *results
+	data       *oscData
+	surrogates []*surrogate // methods reported so far, in run order
 }
 
 // errNotAvailable marks a section whose library piece has not landed.
@@ -182,6 +183,9 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		}
 		r.res.Sections[name] = st
+	}
+	if err := r.saveComparison(); err != nil {
+		return err
 	}
 	if err := writeResults(cfg.Out, r.res); err != nil {
 		return err

@@ -169,11 +169,11 @@ func textWidth(s string, size float64) float64 {
 		case r == 'm' || r == 'w' || r == 'M' || r == 'W' || r == '—':
 			w += 0.9
 		case r >= 'A' && r <= 'Z':
-			w += 0.7
+			w += 0.72
 		case r >= '0' && r <= '9':
 			w += 0.64
 		default:
-			w += 0.58
+			w += 0.61
 		}
 	}
 	return w * size
