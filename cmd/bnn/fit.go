@@ -152,6 +152,10 @@ func (c *fitConfig) trainBBB(x []float64, dim int, y []float64, meta *modelMeta)
 		return nil, err
 	}
 	m.PredictSamples = c.samples
+	// Fail before training if the library cannot store this kind of model.
+	if err := bnn.SaveModel(io.Discard, m); err != nil {
+		return nil, fmt.Errorf("saving is not available: %w", err)
+	}
 	tc := bnn.SeedBBBConfig()
 	tc.Epochs, tc.LR, tc.BatchSize, tc.Seed, tc.LearnNoise = c.epochs, c.lr, c.batch, c.seed, true
 	tc.KLWeighting = bnn.KLUniform

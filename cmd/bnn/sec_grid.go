@@ -30,9 +30,12 @@ func sectionGrid(r *oscRun) error {
 	if err != nil {
 		return fmt.Errorf("seed grid: %w", err)
 	}
-	post, ref, err := bnn.RefineGridPosterior(axes, m, bnn.GridRefineOptions{})
-	if err != nil {
-		return fmt.Errorf("refined grid: %w", err)
+	post, ref := seedPost, bnn.GridRefinement{CellsPerStd: seedPost.CellsPerStd()}
+	if r.cfg.Refine > 0 {
+		post, ref, err = bnn.RefineGridPosterior(axes, m, bnn.GridRefineOptions{CellsPerStd: r.cfg.Refine})
+		if err != nil {
+			return fmt.Errorf("refined grid: %w", err)
+		}
 	}
 	trainSec := time.Since(start).Seconds()
 
@@ -54,8 +57,13 @@ func sectionGrid(r *oscRun) error {
 	}
 
 	f := newFigure(1200, 430, 1, 2)
+	if r.cfg.Refine == 0 {
+		f = newFigure(620, 430, 1, 1)
+	}
 	contourPanel(f.at(0, 0), seedPost, fmt.Sprintf("Exact posterior on the seed's %d×%d grid", axes[0].N, axes[1].N))
-	contourPanel(f.at(0, 1), post, fmt.Sprintf("Refined: zoomed %d×%d grid (%s)", post.Axes[0].N, post.Axes[1].N, plural(ref.Rounds, "round")))
+	if r.cfg.Refine > 0 {
+		contourPanel(f.at(0, 1), post, fmt.Sprintf("Refined: zoomed %d×%d grid (%s)", post.Axes[0].N, post.Axes[1].N, plural(ref.Rounds, "round")))
+	}
 	if err := r.save("grid_posterior.svg", f); err != nil {
 		return err
 	}

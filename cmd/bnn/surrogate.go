@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -34,11 +35,34 @@ func evalWindow(mean, std, truth []float64, mask []bool, want bool) (windowMetri
 		}
 	}
 	ev, err := bnn.Evaluate(m, s, y)
+	if errors.Is(err, bnn.ErrInvalidParameter) {
+		// Some std is exactly 0 (e.g. a posterior inside one grid cell): a
+		// point-mass prediction, whose NLL is infinite and CRPS is |error|.
+		return pointMassMetrics(m, s, y)
+	}
 	if err != nil {
 		return windowMetrics{}, err
 	}
 	return windowMetrics{RMSE: jfloat(ev.RMSE), MeanStd: jfloat(ev.MeanStd), Coverage: jfloat(ev.Coverage2Sigma),
 		NLL: jfloat(ev.NLL), CRPS: jfloat(ev.CRPS)}, nil
+}
+
+// pointMassMetrics computes the window metrics when some std is zero.
+func pointMassMetrics(mean, std, y []float64) (windowMetrics, error) {
+	rmse, err := bnn.RMSE(mean, y)
+	if err != nil {
+		return windowMetrics{}, err
+	}
+	var sumStd, in float64
+	for i := range mean {
+		sumStd += std[i]
+		if math.Abs(y[i]-mean[i]) <= 2*std[i] {
+			in++
+		}
+	}
+	n := float64(len(mean))
+	return windowMetrics{RMSE: jfloat(rmse), MeanStd: jfloat(sumStd / n), Coverage: jfloat(in / n),
+		NLL: jfloat(math.Inf(1)), CRPS: jfloat(math.NaN())}, nil
 }
 
 // report records a surrogate's metrics in the results and draws its
