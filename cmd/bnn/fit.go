@@ -80,7 +80,11 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	}
 	meta := &modelMeta{Method: c.method, Target: c.target, Features: features, Rows: len(y)}
 	c.prog = newProgress(stderr, isTerminal(stderr))
-	c.prog.begin(c.method, c.epochs)
+	nets := 1
+	if c.method == "ensemble" {
+		nets = c.members
+	}
+	c.prog.begin(c.method, nets*c.epochs)
 	start := time.Now()
 	m, err := c.train(x, len(features), y, meta)
 	c.prog.end()
@@ -102,10 +106,14 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 // train fits the chosen method to the rows of x (dim features) and y.
 func (c *fitConfig) train(x []float64, dim int, y []float64, meta *modelMeta) (bnn.Regressor, error) {
 	ctx := context.Background()
+	done := 0 // epochs finished over all nets; the library reports them one at a time
 	nc := bnn.TrainConfig{
 		Hidden: []int{c.hidden, c.hidden}, Activation: bnn.ReLU, LearningRate: c.lr, WeightDecay: 1e-4,
 		Epochs: c.epochs, BatchSize: c.batch, Seed: c.seed,
-		Progress: func(epoch int, loss float64) { c.prog.update(epoch, loss) },
+		Progress: func(_ int, loss float64) {
+			done++
+			c.prog.update(done, loss)
+		},
 	}
 	switch c.method {
 	case "ensemble":

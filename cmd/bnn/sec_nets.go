@@ -10,13 +10,19 @@ import (
 // netConfig is the seed's training setup for the ensemble members and the
 // dropout network: tanh h-h MLP on time normalised to [−1, 1], Adam at
 // 5e-3 with weight decay 1e-4, full batch, MSE, no standardisation.
-func (r *oscRun) netConfig(label string) bnn.TrainConfig {
-	r.prog.begin(label, r.cfg.Epochs)
+// Progress counts the epochs of all the nets trained (members of them run
+// in parallel, and the library reports one epoch at a time).
+func (r *oscRun) netConfig(label string, nets int) bnn.TrainConfig {
+	r.prog.begin(label, nets*r.cfg.Epochs)
+	done := 0
 	return bnn.TrainConfig{
 		Hidden: []int{r.cfg.Hidden, r.cfg.Hidden}, Activation: bnn.Tanh,
 		LearningRate: 5e-3, WeightDecay: 1e-4, Epochs: r.cfg.Epochs,
 		Scaling: bnn.ScaleNone, Seed: r.cfg.Seed,
-		Progress: func(epoch int, loss float64) { r.prog.update(epoch, loss) },
+		Progress: func(_ int, loss float64) {
+			done++
+			r.prog.update(done, loss)
+		},
 	}
 }
 
@@ -25,7 +31,7 @@ func sectionEnsemble(r *oscRun) error {
 	d := r.data
 	x, te := d.normTime(d.tTrain), d.normTime(d.tEval)
 	start := time.Now()
-	ens, err := bnn.TrainEnsemble(context.Background(), x, 1, d.xTrain, r.netConfig("ensemble"), r.cfg.Members)
+	ens, err := bnn.TrainEnsemble(context.Background(), x, 1, d.xTrain, r.netConfig("ensemble", r.cfg.Members), r.cfg.Members)
 	if err != nil {
 		return err
 	}
@@ -59,7 +65,7 @@ const dropoutSampleTrajectories = 15
 func sectionDropout(r *oscRun) error {
 	d := r.data
 	x, te := d.normTime(d.tTrain), d.normTime(d.tEval)
-	cfg := r.netConfig("dropout")
+	cfg := r.netConfig("dropout", 1)
 	cfg.Dropout = 0.1
 	start := time.Now()
 	md, err := bnn.TrainMCDropout(context.Background(), x, 1, d.xTrain, cfg, r.cfg.Samples)
