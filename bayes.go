@@ -30,7 +30,7 @@ type BayesLinear struct {
 // finite, and ErrNotPositiveDefinite if A is numerically not positive
 // definite.
 func FitBayesLinear(phi *Dense, t []float64, alpha, beta float64) (*BayesLinear, error) {
-	if err := checkRegressionData(phi, t); err != nil {
+	if err := checkDesignData(phi, t); err != nil {
 		return nil, err
 	}
 	if err := checkPrecisions(alpha, beta); err != nil {
@@ -90,7 +90,7 @@ func (m *BayesLinear) solve(g *Dense, pt []float64, phi *Dense, t []float64, alp
 	return nil
 }
 
-func checkRegressionData(phi *Dense, t []float64) error {
+func checkDesignData(phi *Dense, t []float64) error {
 	if phi.rows == 0 || phi.cols == 0 {
 		return fmt.Errorf("bnn: bayesian linear regression: %d×%d design matrix: %w", phi.rows, phi.cols, ErrEmpty)
 	}

@@ -80,7 +80,7 @@ func (o EvidenceOptions) withDefaults(t []float64) (EvidenceOptions, error) {
 // convergence it returns the last posterior together with an error wrapping
 // ErrNotConverged.
 func MaximizeEvidence(phi *Dense, t []float64, opt EvidenceOptions) (*BayesLinear, int, error) {
-	if err := checkRegressionData(phi, t); err != nil {
+	if err := checkDesignData(phi, t); err != nil {
 		return nil, 0, err
 	}
 	opt, err := opt.withDefaults(t)

@@ -44,7 +44,7 @@ type BayesianRidge struct {
 // without convergence, the fitted model together with an error wrapping
 // ErrNotConverged.
 func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeOptions) (*BayesianRidge, error) {
-	if err := checkRegressionData(x, y); err != nil {
+	if err := checkDesignData(x, y); err != nil {
 		return nil, err
 	}
 	n, d := x.rows, x.cols

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -321,7 +322,7 @@ func TestBayesBadInput(t *testing.T) {
 		t.Helper()
 		if !errors.Is(err, want) {
 			t.Errorf("%s: %v, want %v", name, err, want)
-		} else if mention != "" && !containsStr(err.Error(), mention) {
+		} else if mention != "" && !strings.Contains(err.Error(), mention) {
 			t.Errorf("%s: %q does not mention %q", name, err, mention)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -267,7 +268,7 @@ func TestGridErrors(t *testing.T) {
 	}
 	for _, w := range []int{1, 2, 5} {
 		_, err := NewGridPosterior(axes, nanAt, GridOptions{Workers: w})
-		if !errors.Is(err, ErrNonFinite) || err == nil || !containsStr(err.Error(), "cell 29 ") {
+		if !errors.Is(err, ErrNonFinite) || err == nil || !strings.Contains(err.Error(), "cell 29 ") {
 			t.Errorf("%d workers: NaN log likelihood: %v", w, err)
 		}
 	}
@@ -282,7 +283,7 @@ func TestGridErrors(t *testing.T) {
 	failing := GridModel{LogPrior: ok.LogPrior, NewLogLik: func() LogDensity {
 		return func([]float64) (float64, error) { return 0, ErrStepSizeTooSmall }
 	}}
-	if _, err := NewGridPosterior(axes, failing, GridOptions{}); !errors.Is(err, ErrStepSizeTooSmall) || !containsStr(err.Error(), "cell 0 ") {
+	if _, err := NewGridPosterior(axes, failing, GridOptions{}); !errors.Is(err, ErrStepSizeTooSmall) || !strings.Contains(err.Error(), "cell 0 ") {
 		t.Errorf("failing likelihood: %v", err)
 	}
 	g, _ := NewGridPosterior(axes, ok, GridOptions{})
@@ -294,15 +295,6 @@ func TestGridErrors(t *testing.T) {
 	if _, _, err := g.CredibleInterval(2, 0.9); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("axis 2: %v", err)
 	}
-}
-
-func containsStr(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestOscillatorDataValidate(t *testing.T) {
