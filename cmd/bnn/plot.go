@@ -63,7 +63,7 @@ type panel struct {
 	xset, yset            bool
 	tight                 bool // no margins around the data (images, contours)
 	grid                  bool
-	legendPos             string // "best" (default), "upper right", "upper left", "lower right", "lower left" or "none"
+	legendPos             string // "best" (default), "none", or a name in legendPositions such as "upper right"
 	xticks                []float64
 	items                 []artist
 	cbar                  *colorbar
