@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gobnn/bnn"
 )
 
 func TestOscillatorFlags(t *testing.T) {
@@ -285,5 +287,23 @@ func TestTableAndJSONNumbers(t *testing.T) {
 	}
 	if strings.Contains(out, "ensemble") {
 		t.Error("table has a row for a method that did not run")
+	}
+}
+
+func TestTruthMatchesODE(t *testing.T) {
+	d := newOscData()
+	// Against an RK45 solve at tight tolerances.
+	od := bnn.SeedOscillatorData(d.xTrain)
+	got := make([]float64, len(d.tEval))
+	if err := od.NewTrajectory()(got, []float64{trueZeta, trueOmega}, d.tEval); err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		if math.Abs(got[i]-d.xEval[i]) > 1e-6 {
+			t.Fatalf("t = %g: ODE %g, closed form %g", d.tEval[i], got[i], d.xEval[i])
+		}
+	}
+	if d.interp[0] != true || d.interp[len(d.interp)-1] != false || d.xEval[0] != 1 {
+		t.Error("evaluation grid set up wrongly")
 	}
 }
