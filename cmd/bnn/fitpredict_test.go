@@ -263,3 +263,31 @@ func TestNormalQuantile(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseCLIModel(f *testing.F) {
+	dir := f.TempDir()
+	model := filepath.Join(dir, "m.bnn")
+	if code, _, stderr := bnnRun("fit", "-data", diabetesCSV, "-method", "ensemble", "-members", "1", "-epochs", "1", "-hidden", "2", "-model", model); code != 0 {
+		f.Fatal(stderr)
+	}
+	raw, err := os.ReadFile(model)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(raw)
+	f.Add(raw[bytes.Index(raw, []byte(libraryMagic)):])
+	f.Add([]byte(cliModelMagic + " 1\n{}\n"))
+	f.Add([]byte(cliModelMagic + " 1\n{\"features\":[\"a\"],\"x_mean\":[0],\"x_scale\":[0]}\nBNNMODEL"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		meta, m, err := parseCLIModel("fuzz.bnn", bytes.NewReader(b))
+		if err != nil {
+			if !errors.Is(err, bnn.ErrCorruptModel) && !errors.Is(err, bnn.ErrModelVersion) {
+				t.Fatalf("error wraps neither ErrCorruptModel nor ErrModelVersion: %v", err)
+			}
+			return
+		}
+		if m == nil || (meta != nil && len(meta.Features) != m.InputDim()) {
+			t.Fatal("accepted an inconsistent model")
+		}
+	})
+}

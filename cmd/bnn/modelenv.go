@@ -65,7 +65,12 @@ func loadCLIModel(path string) (*modelMeta, bnn.Regressor, error) {
 		return nil, nil, fmt.Errorf("bnn: read model: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	return parseCLIModel(path, f)
+}
+
+// parseCLIModel decodes a model file from r; path names it in errors.
+func parseCLIModel(path string, r io.Reader) (*modelMeta, bnn.Regressor, error) {
+	br := bufio.NewReader(r)
 	head, err := br.Peek(len(libraryMagic))
 	if err == nil && string(head) == libraryMagic {
 		m, err := bnn.LoadModel(br)
