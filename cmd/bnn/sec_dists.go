@@ -78,7 +78,7 @@ func sectionDists(r *oscRun) error {
 	u.bars(edges, dens, style{color: cycle(0), label: "2000 draws of U(−1, 0)"})
 	ux := linspace(-1, 0, 20)
 	u.line(ux, mapf(ux, unif.Prob), style{color: "red", width: 2, label: "density"})
-	u.legendPos = "lower right"
+	u.setYLim(0, 1.5) // room above the bars for the legend
 	return r.save("distributions_positive.svg", f)
 }
 
