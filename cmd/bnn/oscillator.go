@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -142,9 +141,6 @@ type oscRun struct {
 	surrogates []*surrogate // methods reported so far, in run order
 }
 
-// errNotAvailable marks a section whose library piece has not landed.
-var errNotAvailable = errors.New("not available")
-
 // sectionFuncs maps each section to the code that runs it.
 var sectionFuncs = map[string]func(*oscRun) error{
 	"data":     sectionData,
@@ -180,16 +176,11 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		start := time.Now()
 		err := sectionFuncs[name](r)
 		r.prog.end()
-		st := &sectionStats{Seconds: jfloat(time.Since(start).Seconds()), Status: "ok"}
-		switch {
-		case errors.Is(err, errNotAvailable):
-			st.Status, st.Note = "not available", err.Error()
-			fmt.Fprintf(stdout, "  %-9s %v\n", name, err)
-		case err != nil:
+		if err != nil {
 			return fmt.Errorf("bnn oscillator: section %s: %w", name, err)
-		default:
-			fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		}
+		st := &sectionStats{Seconds: jfloat(time.Since(start).Seconds())}
+		fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		r.res.Sections[name] = st
 	}
 	if err := r.saveComparison(); err != nil {

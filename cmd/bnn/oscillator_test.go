@@ -127,11 +127,8 @@ func TestOscillatorQuickEndToEnd(t *testing.T) {
 			t.Errorf("sections.%s missing", s)
 			continue
 		}
-		if _, ok := st["seconds"].(float64); !ok {
-			t.Errorf("sections.%s.seconds missing", s)
-		}
-		if st["status"] != "ok" && st["status"] != "not available" {
-			t.Errorf("sections.%s.status = %v", s, st["status"])
+		if sec, ok := st["seconds"].(float64); !ok || sec < 0 {
+			t.Errorf("sections.%s.seconds = %v", s, st["seconds"])
 		}
 		if !strings.Contains(stdout, s) {
 			t.Errorf("stdout does not mention section %s", s)

@@ -33,12 +33,9 @@ type results struct {
 	Methods  map[string]*methodResult `json:"methods,omitempty"`
 }
 
-// sectionStats records one section's wall time and outcome: "ok", or
-// "not available" when the library piece it needs is missing.
+// sectionStats records one section's wall time.
 type sectionStats struct {
 	Seconds jfloat `json:"seconds"`
-	Status  string `json:"status"`
-	Note    string `json:"note,omitempty"`
 }
 
 // dataSummary describes the oscillator data every section shares.
