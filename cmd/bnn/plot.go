@@ -197,6 +197,9 @@ func (f *figure) render() []byte {
 		attr{"width", num(f.width)}, attr{"height", num(f.height)},
 		attr{"viewBox", "0 0 " + num(f.width) + " " + num(f.height)},
 		attr{"font-family", fontFamily})
+	if name := f.name(); name != "" {
+		w.text("title", name)
+	}
 	w.elem("rect", attr{"width", "100%"}, attr{"height", "100%"}, attr{"fill", "white"})
 	top := 0.0
 	if f.title != "" {
@@ -212,4 +215,17 @@ func (f *figure) render() []byte {
 	}
 	w.close("svg")
 	return w.buf.Bytes()
+}
+
+// name is the figure's title, or its first panel title, for the SVG <title>.
+func (f *figure) name() string {
+	if f.title != "" {
+		return f.title
+	}
+	for _, p := range f.panels {
+		if p.title != "" {
+			return p.title
+		}
+	}
+	return ""
 }
