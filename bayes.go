@@ -27,8 +27,9 @@ type BayesLinear struct {
 // (weights) and beta (noise). It returns ErrEmpty for N = 0 or M = 0,
 // ErrShape if len(t) ≠ N, ErrNonFinite naming the first row of phi or t with
 // a NaN or ±Inf, ErrInvalidParameter unless alpha and beta are positive and
-// finite, and ErrNotPositiveDefinite if A is numerically not positive
-// definite.
+// finite (or when they are so extreme that the posterior overflows), and
+// ErrNonFinite or ErrNotPositiveDefinite if A overflows or is numerically not
+// positive definite.
 func FitBayesLinear(phi *Dense, t []float64, alpha, beta float64) (*BayesLinear, error) {
 	if err := checkDesignData(phi, t); err != nil {
 		return nil, err
@@ -76,6 +77,11 @@ func (m *BayesLinear) solve(g *Dense, pt []float64, phi *Dense, t []float64, alp
 		m.mean[i] = beta * v
 	}
 	_ = m.chol.SolveVecTo(m.mean, m.mean)
+	for j, v := range m.mean {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("bnn: bayesian linear regression: posterior mean %d overflows (%g) at α = %g, β = %g: %w", j, v, alpha, beta, ErrInvalidParameter)
+		}
+	}
 	m.alpha, m.beta = alpha, beta
 	sse := 0.0
 	for i := 0; i < phi.rows; i++ {
@@ -97,8 +103,8 @@ func checkDesignData(phi *Dense, t []float64) error {
 	if len(t) != phi.rows {
 		return fmt.Errorf("bnn: bayesian linear regression: %d targets for %d rows: %w", len(t), phi.rows, ErrShape)
 	}
-	if err := phi.CheckFinite(); err != nil {
-		return fmt.Errorf("bnn: bayesian linear regression: design matrix %w", err)
+	if err := phi.checkFinite("bnn: bayesian linear regression: design matrix"); err != nil {
+		return err
 	}
 	for i, v := range t {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -149,8 +155,8 @@ func (m *BayesLinear) PredictTo(mean, variance []float64, phi *Dense) error {
 	if phi.cols != p || len(mean) != phi.rows || (variance != nil && len(variance) != phi.rows) {
 		return fmt.Errorf("bnn: bayesian linear regression predict: %d×%d design matrix for %d weights into %d means, %d variances: %w", phi.rows, phi.cols, p, len(mean), len(variance), ErrShape)
 	}
-	if err := phi.CheckFinite(); err != nil {
-		return fmt.Errorf("bnn: bayesian linear regression predict: design matrix %w", err)
+	if err := phi.checkFinite("bnn: bayesian linear regression predict: design matrix"); err != nil {
+		return err
 	}
 	var z []float64
 	if variance != nil {

@@ -85,8 +85,8 @@ func (b Basis) ExpandTo(dst, x *Dense) error {
 	if dst.rows != x.rows || dst.cols != p {
 		return fmt.Errorf("bnn: basis expand: %d×%d inputs need a %d×%d design matrix, got %d×%d: %w", x.rows, x.cols, x.rows, p, dst.rows, dst.cols, ErrShape)
 	}
-	if err := x.CheckFinite(); err != nil {
-		return fmt.Errorf("bnn: basis expand: input %w", err)
+	if err := x.checkFinite("bnn: basis expand: input"); err != nil {
+		return err
 	}
 	for i := 0; i < x.rows; i++ {
 		b.expandRow(dst.data[i*p:(i+1)*p], x.data[i*x.cols:(i+1)*x.cols])

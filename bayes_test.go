@@ -400,3 +400,73 @@ func TestBasisExpand(t *testing.T) {
 		t.Errorf("wrong destination: %v", err)
 	}
 }
+
+// FuzzBayesianRidge feeds arbitrary data (rows of two features and a target)
+// and precisions through FitBayesLinear, MaximizeEvidence, FitBayesianRidge
+// and the predictions: nothing may panic, failures must be the documented
+// errors, and successful fits must give finite predictions.
+func FuzzBayesianRidge(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1.0, 25.0)
+	f.Add([]byte{0, 0, 0, 0, 0, 0}, 1e-300, 1e300)
+	f.Add([]byte{255, 0, 128, 7, 7, 7, 9}, -1.0, 2.0)
+	f.Fuzz(func(t *testing.T, raw []byte, alpha, beta float64) {
+		n := len(raw) / 3
+		x, _ := NewDense(n, 2, nil)
+		y := make([]float64, n)
+		for i := 0; i < n; i++ {
+			x.Set(i, 0, float64(int8(raw[3*i]))/8)
+			x.Set(i, 1, float64(raw[3*i+1]%5))
+			y[i] = float64(int8(raw[3*i+2])) / 4
+		}
+		if n > 0 && raw[0] == 13 {
+			y[n-1] = math.Inf(1)
+		}
+		documented := func(err error) bool {
+			for _, e := range []error{ErrEmpty, ErrShape, ErrNonFinite, ErrInvalidParameter, ErrNotPositiveDefinite, ErrNotConverged} {
+				if errors.Is(err, e) {
+					return true
+				}
+			}
+			return false
+		}
+		phi, err := IdentityBasis().Expand(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := FitBayesLinear(phi, y, alpha, beta); err != nil {
+			if !documented(err) {
+				t.Fatalf("FitBayesLinear: %v", err)
+			}
+		} else {
+			mean, v := make([]float64, n), make([]float64, n)
+			if err := m.PredictTo(mean, v, phi); err != nil {
+				t.Fatal(err)
+			}
+			for i := range mean {
+				if math.IsNaN(mean[i]) || math.IsNaN(v[i]) {
+					t.Fatalf("NaN prediction at row %d", i)
+				}
+			}
+		}
+		if _, _, err := MaximizeEvidence(phi, y, EvidenceOptions{MaxIter: 50}); err != nil && !documented(err) {
+			t.Fatalf("MaximizeEvidence: %v", err)
+		}
+		opt := DefaultBayesianRidgeOptions()
+		opt.MaxIter = 50
+		r, err := FitBayesianRidge(x, y, opt)
+		if err != nil && !documented(err) {
+			t.Fatalf("FitBayesianRidge: %v", err)
+		}
+		if r != nil {
+			mean, std := make([]float64, n), make([]float64, n)
+			if err := r.PredictTo(mean, std, x.RawData()); err != nil {
+				t.Fatal(err)
+			}
+			for i := range mean {
+				if math.IsNaN(mean[i]) || !(std[i] >= 0) {
+					t.Fatalf("prediction %g ± %g at row %d", mean[i], std[i], i)
+				}
+			}
+		}
+	})
+}

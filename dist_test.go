@@ -294,3 +294,47 @@ func TestMultivariateNormal(t *testing.T) {
 		t.Errorf("empty: %v", err)
 	}
 }
+
+// FuzzDistributions builds every distribution from arbitrary parameters and
+// evaluates it at an arbitrary point: constructors either fail with
+// ErrInvalidParameter or give a distribution whose log-density is never NaN
+// at a non-NaN point and whose CDF lies in [0, 1].
+func FuzzDistributions(f *testing.F) {
+	f.Add(1.0, 2.0, 0.5)
+	f.Add(0.1, 1e-300, 1e300)
+	f.Add(-1.0, math.Inf(1), math.NaN())
+	f.Fuzz(func(t *testing.T, p, q, x float64) {
+		var ds []univariate
+		if d, err := NewNormal(p, q); err == nil {
+			ds = append(ds, d)
+		} else if !errors.Is(err, ErrInvalidParameter) {
+			t.Fatal(err)
+		}
+		if d, err := NewGamma(p, q); err == nil {
+			ds = append(ds, d)
+		} else if !errors.Is(err, ErrInvalidParameter) {
+			t.Fatal(err)
+		}
+		if d, err := NewInverseGamma(p, q); err == nil {
+			ds = append(ds, d)
+		} else if !errors.Is(err, ErrInvalidParameter) {
+			t.Fatal(err)
+		}
+		if d, err := NewUniform(p, q); err == nil {
+			ds = append(ds, d)
+		} else if !errors.Is(err, ErrInvalidParameter) {
+			t.Fatal(err)
+		}
+		if math.IsNaN(x) {
+			return
+		}
+		for _, d := range ds {
+			if lp := d.LogProb(x); math.IsNaN(lp) {
+				t.Fatalf("%#v: LogProb(%g) is NaN", d, x)
+			}
+			if c := d.CDF(x); !(c >= 0 && c <= 1) {
+				t.Fatalf("%#v: CDF(%g) = %g", d, x, c)
+			}
+		}
+	})
+}

@@ -13,7 +13,7 @@ import (
 // passes (aleatoric: learned with LossGaussian; with LossMSE the fixed
 // TrainConfig.NoiseStd or else the mean squared training residual of the
 // network with dropout off). Predictions are deterministic: the masks of the
-// chunk of rows starting at row r come from a PCG seeded with (Seed, r), so a
+// chunk of rows starting at row r come from the stream (Seed, r), so a
 // row's prediction depends on Seed, Samples and its position in x. It is safe
 // for concurrent use as long as Samples and Seed are not changed meanwhile.
 type MCDropout struct {
@@ -76,14 +76,14 @@ func (d *MCDropout) predict(mean, epi, ale, x []float64) error {
 	}
 	net := d.net
 	w := net.getWork()
-	defer net.pool.Put(w)
+	defer net.putWork(w)
 	sc := &net.scale
 	var mu, v, noise [nnPredictChunk]float64
 	T := float64(d.Samples)
 	for s := 0; s < n; s += nnPredictChunk {
 		c := min(s+nnPredictChunk, n) - s
 		sc.inputs(w.xs, x[s*dim:(s+c)*dim])
-		w.wk.rng.Seed(d.Seed, uint64(s))
+		w.wk.rng = newGaussRNG(d.Seed, uint64(s))
 		m, ev := mean[s:s+c], epi[s:s+c]
 		clear(m)
 		clear(ev)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 )
 
 // Ensemble is a deep ensemble (Lakshminarayanan et al., 2017): M networks
@@ -14,7 +15,7 @@ import (
 // safe for concurrent use.
 type Ensemble struct {
 	members []*Network
-	pool    sync.Pool
+	spare   atomic.Pointer[ensembleWork]
 }
 
 // nnMemberSeed derives member k's seed from the ensemble seed (SplitMix64
@@ -129,11 +130,11 @@ func (e *Ensemble) predict(mean, epi, ale, x []float64) error {
 	if err != nil {
 		return err
 	}
-	w, ok := e.pool.Get().(*ensembleWork)
-	if !ok {
+	w := e.spare.Swap(nil)
+	if w == nil {
 		w = &ensembleWork{nnPredictWork: *e.members[0].getWork()}
 	}
-	defer e.pool.Put(w)
+	defer e.spare.Store(w)
 	sc := &e.members[0].scale
 	M := float64(len(e.members))
 	for s := 0; s < n; s += nnPredictChunk {

@@ -236,8 +236,10 @@ func (g *GridPosterior) normalise() error {
 		sum += math.Exp(v - m)
 	}
 	g.LogSum = m + math.Log(sum)
+	// Dividing by the sum (rather than subtracting LogSum, which may be large
+	// and coarse) makes the probabilities sum to 1 within rounding.
 	for i, v := range g.LogPost {
-		g.Prob[i] = math.Exp(v - g.LogSum)
+		g.Prob[i] = math.Exp(v-m) / sum
 	}
 	return nil
 }

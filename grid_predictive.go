@@ -20,7 +20,7 @@ type GridPredictiveOptions struct {
 	// Level is the probability inside the equal-tailed bands (default 0.95).
 	Level float64
 	// TailMass is the posterior mass that may be left out: the mixture uses
-	// the most probable cells holding at least 1 − TailMass (default 1e-9),
+	// the most probable cells holding at least 1 − TailMass (default 1e-6),
 	// renormalised.
 	TailMass float64
 	// Workers as in GridOptions.
@@ -58,7 +58,7 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 		opts.Level = 0.95
 	}
 	if opts.TailMass == 0 {
-		opts.TailMass = 1e-9
+		opts.TailMass = 1e-6
 	}
 	switch {
 	case len(ts) == 0:
@@ -72,7 +72,7 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 	case !(opts.TailMass >= 0 && opts.TailMass < 1):
 		return nil, fmt.Errorf("bnn: grid predictive: tail mass %g not in [0, 1): %w", opts.TailMass, ErrInvalidParameter)
 	}
-	if i := firstNonFinite(ts); i >= 0 {
+	if i := odeFirstNonFinite(ts); i >= 0 {
 		return nil, fmt.Errorf("bnn: grid predictive: time %d is %g: %w", i, ts[i], ErrNonFinite)
 	}
 	cells, w := g.predictiveCells(opts.TailMass)
@@ -164,7 +164,7 @@ func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() T
 				failed.Store(true)
 				return
 			}
-			if i := firstNonFinite(row); i >= 0 {
+			if i := odeFirstNonFinite(row); i >= 0 {
 				errs[c] = fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
 					cells[c], theta, row[i], ts[i], ErrNonFinite)
 				failed.Store(true)
@@ -187,7 +187,7 @@ func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() T
 		if err := tr(row, theta, ts); err != nil {
 			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: %w", cells[c], theta, err)
 		}
-		if i := firstNonFinite(row); i >= 0 {
+		if i := odeFirstNonFinite(row); i >= 0 {
 			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
 				cells[c], theta, row[i], ts[i], ErrNonFinite)
 		}
@@ -225,9 +225,10 @@ func gridParallelWorkers(n, workers int, newBody func() func(i int)) {
 }
 
 // mixtureQuantile returns the q-quantile at time index i of the mixture
-// Σ_c w_c N(traj[c, i], σ²) by safeguarded Newton iteration. The quantile
-// lies between the smallest and largest component quantiles, which bracket
-// it; the start is the Gaussian approximation mean + z_q·std.
+// Σ_c w_c N(traj[c, i], σ²) by safeguarded Halley iteration (cubically
+// convergent; it stops once a step is below 1e-5·σ, leaving an error of
+// order 1e-15·σ). The smallest and largest component quantiles bracket the
+// answer; the start is the Gaussian approximation mean + z_q·std.
 func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) float64 {
 	z := math.Sqrt2 * math.Erfinv(2*q-1)
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -240,26 +241,37 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 		return 0.5 * (lo + hi)
 	}
 	x := math.Min(math.Max(mean+z*std, lo), hi)
+	inv := 1 / sigma
 	for range 100 {
-		cdf, pdf := 0.0, 0.0
+		// F(x) − q and σ·√(2π) times F′ and σ²·√(2π) times F″.
+		cdf, d1, d2 := 0.0, 0.0, 0.0
 		for c, wc := range w {
-			u := (x - traj[c*nt+i]) / sigma
-			cdf += wc * 0.5 * math.Erfc(-u/math.Sqrt2)
-			pdf += wc * math.Exp(-0.5*u*u)
+			u := (x - traj[c*nt+i]) * inv
+			cdf += wc * math.Erfc(-u/math.Sqrt2)
+			p := wc * math.Exp(-0.5*u*u)
+			d1 += p
+			d2 -= p * u
 		}
-		pdf /= sigma * math.Sqrt(2*math.Pi)
-		f := cdf - q
+		f := 0.5*cdf - q
 		if f < 0 {
 			lo = x
 		} else {
 			hi = x
 		}
-		if math.Abs(f) < 1e-13 || hi-lo <= 1e-13*(1+math.Abs(x)) {
-			return x
+		fp := d1 * inv / math.Sqrt(2*math.Pi)
+		fpp := d2 * inv * inv / math.Sqrt(2*math.Pi)
+		dx := -f / fp
+		if den := 1 + 0.5*dx*fpp/fp; den > 0.5 {
+			dx /= den
 		}
-		nx := x - f/pdf
+		nx := x + dx
 		if !(nx > lo && nx < hi) {
 			nx = 0.5 * (lo + hi)
+		} else if math.Abs(dx) <= 1e-5*sigma {
+			return nx
+		}
+		if hi-lo <= 1e-15*(1+math.Abs(x)) {
+			return nx
 		}
 		x = nx
 	}

@@ -23,9 +23,10 @@ var kernelPath = bestKernelPath()
 var kernelPathNames = [...]string{pathGeneric: "generic", pathAVX2: "avx2", pathAVX512: "avx512", pathNEON: "neon"}
 
 // KernelPath names the float32 kernel implementation in use: "avx512"
-// (AVX-512F matrix multiply, AVX2 elementwise passes), "avx2" (AVX2+FMA),
-// "neon" (arm64 Advanced SIMD) or "generic" (portable Go: other
-// architectures, the purego build tag, or a CPU/OS without the features).
+// (AVX-512F, chosen when the CPU has it and the OS saves the ZMM and opmask
+// state), "avx2" (AVX2 and FMA with OS-saved YMM state), "neon" (arm64
+// Advanced SIMD) or "generic" (portable Go: other architectures, the purego
+// build tag, or a CPU/OS without the features).
 func KernelPath() string { return kernelPathNames[kernelPath] }
 
 // setKernelPath forces path p (which must be one of availableKernelPaths) and
@@ -44,9 +45,11 @@ func setKernelPath(p int) (restore func()) {
 // k×m (lda ≥ max(1, m)); otherwise m×k (lda ≥ max(1, k)). With transB, B is
 // stored n×k (ldb ≥ max(1, k)); otherwise k×n (ldb ≥ max(1, n)). C is m×n
 // with ldc ≥ max(1, n). When beta == 0, C is overwritten without being read,
-// as in BLAS. Sgemm does not allocate. It returns an error wrapping ErrShape
-// if a dimension is negative, a leading dimension is too small, or a slice
-// is too short for the shape it is given.
+// as in BLAS. Sgemm is safe for concurrent use on disjoint C; it reuses
+// scratch buffers from a free list (one per concurrent caller), so it does
+// not allocate in steady state. It returns an error wrapping ErrShape if a
+// dimension is negative, a leading dimension is too small, or a slice is too
+// short for the shape it is given.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
 	if m < 0 || n < 0 || k < 0 {
 		return fmt.Errorf("bnn: sgemm: negative dimension m=%d n=%d k=%d: %w", m, n, k, ErrShape)

@@ -3,12 +3,12 @@
 package bnn
 
 // amd64 dispatch: AVX-512F (8×32 matrix-multiply tile) or AVX2+FMA (6×16
-// tile), chosen at start-up from CPUID and XCR0 (cpu_amd64.go). The
-// elementwise passes use the AVX2 kernels on both paths: they are memory
-// bound, and on AVX-512 machines the 256-bit forms run as fast. Each assembly
-// kernel handles len rounded down to a multiple of 8; the Go wrappers finish
-// the tail with the generic twin, which performs the same operations in the
-// same order (no fused multiply-adds), so the results agree bit for bit.
+// tile), chosen at start-up from CPUID and XCR0 (cpu_amd64.go). The AVX-512
+// elementwise kernels cover the whole slice, masking the tail with K1; the
+// AVX2 ones handle len rounded down to a multiple of 8 and the Go wrappers
+// finish the tail with the generic twin. Both perform the generic twin's
+// operations in the same order (no fused multiply-adds), so the results
+// agree bit for bit. The dot product uses the AVX2 kernel on both paths.
 
 var x86 = detectX86()
 
@@ -34,32 +34,50 @@ func availableKernelPaths() []int {
 	return paths
 }
 
-// gemmTile returns the micro-kernel's tile (mr rows × nr columns) on path.
-func gemmTile(path int) (mr, nr int) {
-	if path == pathAVX512 {
-		return 8, 32
+// gemmTile returns the micro-kernel's tile (mr rows × nr columns) on path
+// for an m-row product. AVX-512 has 8×32 and 6×32 kernels and takes the one
+// that leaves fewer rows to the partial last strip (the seed's batch of 60
+// is ten 6-row strips).
+func gemmTile(path, m int) (mr, nr int) {
+	if path != pathAVX512 {
+		return 6, 16
 	}
-	return 6, 16
+	if (6-m%6)%6 < (8-m%8)%8 {
+		return 6, 32
+	}
+	return 8, 32
 }
 
-// gemmMicro runs path's micro-kernel (see sgemmKern6x16AVX2).
-func gemmMicro(path, k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
-	if path == pathAVX512 {
-		sgemmKern8x32AVX512(k, a, lda, b, ldb, c, ldc, alpha, beta)
-	} else {
-		sgemmKern6x16AVX2(k, a, lda, b, ldb, c, ldc, alpha, beta)
+// gemmMasked reports whether path's micro-kernel can compute a tile with
+// fewer than nr columns in place (AVX-512 masks the loads and stores).
+func gemmMasked(path int) bool { return path == pathAVX512 }
+
+// gemmMicro runs path's mr-row micro-kernel (see sgemmKern6x16AVX2) on a
+// tile with cols columns; cols < nr only where gemmMasked(path).
+func gemmMicro(path, mr, k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, cols int) {
+	switch {
+	case path != pathAVX512:
+		sgemmKern6x16AVX2(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+	case mr == 6 && cols < 32:
+		sgemmKern6x32MaskAVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, 1<<cols-1)
+	case mr == 6:
+		sgemmKern6x32AVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
+	case cols < 32:
+		sgemmKern8x32MaskAVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta, 1<<cols-1)
+	default:
+		sgemmKern8x32AVX512(k, a, rsa, csa, b, ldb, c, ldc, alpha, beta)
 	}
 }
 
 // sgemmKern6x16AVX2 computes a 6×16 tile of C from k ≥ 1 steps, where step
-// p reads the 6 floats a[p·lda : p·lda+6] (a column strip of op(A)) and the
-// 16 floats b[p·ldb : p·ldb+16] (a row strip of op(B)):
+// p reads the 6 elements a[i·rsa + p·csa] of an mr-row strip of op(A) and
+// the 16 floats b[p·ldb : p·ldb+16] of a row strip of op(B):
 //
 //	for i := 0; i < 6; i++ {
 //		for j := 0; j < 16; j++ {
 //			var acc float32
 //			for p := 0; p < k; p++ {
-//				acc = fma(a[p*lda+i], b[p*ldb+j], acc)
+//				acc = fma(a[i*rsa+p*csa], b[p*ldb+j], acc)
 //			}
 //			if beta == 0 {
 //				c[i*ldc+j] = alpha * acc
@@ -70,12 +88,31 @@ func gemmMicro(path, k int, a *float32, lda int, b *float32, ldb int, c *float32
 //	}
 //
 //go:noescape
-func sgemmKern6x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // sgemmKern8x32AVX512 is sgemmKern6x16AVX2 for an 8×32 tile with AVX-512F.
 //
 //go:noescape
-func sgemmKern8x32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+func sgemmKern8x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// sgemmKern6x32AVX512 is sgemmKern8x32AVX512 for a 6×32 tile.
+//
+//go:noescape
+func sgemmKern6x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// sgemmKern6x32MaskAVX512 is sgemmKern8x32MaskAVX512 for a 6×32 tile.
+//
+//go:noescape
+func sgemmKern6x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+// sgemmKern8x32MaskAVX512 is sgemmKern8x32AVX512 for a tile whose column j
+// exists only if bit j of mask is set; other columns of B and C are not
+// accessed:
+//
+//	for j := 0; j < 32; j++ { if mask>>j&1 == 1 { /* column j as in sgemmKern6x16AVX2 */ } }
+//
+//go:noescape
+func sgemmKern8x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 // sdotAVX2 returns Σ x[i]·y[i] over len(x) (a multiple of 8), accumulating
 // in 32 lanes (lane i%32 gets fma(x[i], y[i], lane)) summed at the end:
@@ -115,6 +152,94 @@ func tanhGradAVX2(dz, y []float32)
 //go:noescape
 func reparamAVX2(w, mu, sigma, eps []float32)
 
+// fmaPeakAVX512 runs n iterations of 12 independent 16-lane FMAs (384 flops
+// each) on registers, to measure the machine's FMA peak:
+//
+//	for ; n > 0; n-- { for r := range acc { acc[r] = fma(x, y, acc[r]) } }
+//
+//go:noescape
+func fmaPeakAVX512(n int)
+
+// fmaPeakAVX2 is fmaPeakAVX512 with 8-lane FMAs (192 flops an iteration).
+//
+//go:noescape
+func fmaPeakAVX2(n int)
+
+// fmaPeak runs the FMA peak loop of path for about iters iterations and
+// returns the flops it performed.
+func fmaPeak(path, iters int) float64 {
+	switch path {
+	case pathAVX512:
+		fmaPeakAVX512(iters)
+		return 384 * float64(iters)
+	case pathAVX2:
+		fmaPeakAVX2(iters)
+		return 192 * float64(iters)
+	}
+	return fmaPeakGeneric(iters)
+}
+
+// packT8AVX2 transposes blocks consecutive 8×8 blocks of src (row stride
+// lds) into dst (row stride ldd):
+//
+//	for p := 0; p < 8*blocks; p++ {
+//		for j := 0; j < 8; j++ {
+//			dst[p*ldd+j] = src[j*lds+p]
+//		}
+//	}
+//
+//go:noescape
+func packT8AVX2(dst *float32, ldd int, src *float32, lds int, blocks int)
+
+// packBT is packBRows (the packing of op(B) = Bᵀ) with its full 8×8 blocks
+// transposed by packT8AVX2.
+func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
+	if cols < nr || kc < 8 {
+		packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
+		return
+	}
+	k8 := kc &^ 7
+	for j := 0; j < cols; j += 8 {
+		packT8AVX2(&dst[j], nr, &b[(j0+j)*ldb+p0], ldb, k8/8)
+	}
+	for j := range cols {
+		src := b[(j0+j)*ldb+p0+k8 : (j0+j)*ldb+p0+kc]
+		for p, v := range src {
+			dst[(k8+p)*nr+j] = v
+		}
+	}
+}
+
+// saxpyAVX512: for i := range x { y[i] += alpha * x[i] }.
+//
+//go:noescape
+func saxpyAVX512(alpha float32, x, y []float32)
+
+// sscalAVX512: for i := range x { x[i] *= alpha }.
+//
+//go:noescape
+func sscalAVX512(alpha float32, x []float32)
+
+// vaddAVX512: for i := range z { z[i] += b[i] }.
+//
+//go:noescape
+func vaddAVX512(z, b []float32)
+
+// vaddTanhAVX512: for i := range z { z[i] = tanh32(z[i] + b[i]) }.
+//
+//go:noescape
+func vaddTanhAVX512(z, b []float32)
+
+// tanhGradAVX512: for i := range dz { dz[i] *= 1 - y[i]*y[i] }.
+//
+//go:noescape
+func tanhGradAVX512(dz, y []float32)
+
+// reparamAVX512: for i := range w { w[i] = mu[i] + sigma[i]*eps[i] }.
+//
+//go:noescape
+func reparamAVX512(w, mu, sigma, eps []float32)
+
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
@@ -125,18 +250,30 @@ func sdotArch(x, y []float32) float32 {
 }
 
 func saxpyArch(alpha float32, x, y []float32) {
+	if kernelPath == pathAVX512 {
+		saxpyAVX512(alpha, x, y)
+		return
+	}
 	v := len(x) &^ 7
 	saxpyAVX2(alpha, x[:v], y[:v])
 	saxpyGeneric(alpha, x[v:], y[v:])
 }
 
 func sscalArch(alpha float32, x []float32) {
+	if kernelPath == pathAVX512 {
+		sscalAVX512(alpha, x)
+		return
+	}
 	v := len(x) &^ 7
 	sscalAVX2(alpha, x[:v])
 	sscalGeneric(alpha, x[v:])
 }
 
 func vaddArch(z, bias []float32) {
+	if kernelPath == pathAVX512 {
+		vaddAVX512(z, bias)
+		return
+	}
 	v := len(z) &^ 7
 	vaddAVX2(z[:v], bias[:v])
 	for i := v; i < len(z); i++ {
@@ -145,6 +282,10 @@ func vaddArch(z, bias []float32) {
 }
 
 func vaddTanhArch(z, bias []float32) {
+	if kernelPath == pathAVX512 {
+		vaddTanhAVX512(z, bias)
+		return
+	}
 	v := len(z) &^ 7
 	vaddTanhAVX2(z[:v], bias[:v])
 	for i := v; i < len(z); i++ {
@@ -153,12 +294,20 @@ func vaddTanhArch(z, bias []float32) {
 }
 
 func tanhGradArch(dz, y []float32) {
+	if kernelPath == pathAVX512 {
+		tanhGradAVX512(dz, y)
+		return
+	}
 	v := len(dz) &^ 7
 	tanhGradAVX2(dz[:v], y[:v])
 	tanhGradGeneric(dz[v:], y[v:])
 }
 
 func reparamArch(w, mu, sigma, eps []float32) {
+	if kernelPath == pathAVX512 {
+		reparamAVX512(w, mu, sigma, eps)
+		return
+	}
 	v := len(w) &^ 7
 	reparamAVX2(w[:v], mu[:v], sigma[:v], eps[:v])
 	reparamGeneric(w[v:], mu[v:], sigma[v:], eps[v:])

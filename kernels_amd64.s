@@ -5,15 +5,17 @@
 // Float32 kernels for amd64: AVX2+FMA and AVX-512F. The Go declarations, the
 // dispatch and the equivalent Go loops are in kernels_amd64.go.
 
-// AVX2ROW(off, bc, acc0, acc1) broadcasts A element (SI)+off into bc and
+// AVX2ROW(addr, bc, acc0, acc1) broadcasts the A element at addr into bc and
 // accumulates it times the B vectors Y12, Y13 into acc0, acc1.
-#define AVX2ROW(off, bc, acc0, acc1) \
-	VBROADCASTSS off(SI), bc \
+#define AVX2ROW(addr, bc, acc0, acc1) \
+	VBROADCASTSS addr, bc \
 	VFMADD231PS  Y12, bc, acc0 \
 	VFMADD231PS  Y13, bc, acc1
 
-// AVX2STORE(acc0, acc1) writes row acc0|acc1 (already scaled by alpha) to
-// (DI), adding beta·C first when BETAC is set, then advances DI by ldc.
+// AVX2STOREBETA(acc0, acc1) adds beta·C (beta in Y15) to the row acc0|acc1
+// (already scaled by alpha), stores it at (DI) and advances DI by ldc (R9);
+// AVX2STORE stores without reading C. Z512STOREBETA and Z512STORE are the
+// same for a 32-wide row with beta in Z31.
 #define AVX2STOREBETA(acc0, acc1) \
 	VFMADD231PS (DI), Y15, acc0 \
 	VFMADD231PS 32(DI), Y15, acc1 \
@@ -26,14 +28,23 @@
 	VMOVUPS acc1, 32(DI) \
 	ADDQ    R9, DI
 
-// func sgemmKern6x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-64
+// The micro-kernels keep the tile in registers (AVX2: Y0–Y11, AVX-512:
+// Z0–Z15), load one row strip of op(B) and broadcast the mr elements of
+// op(A) per k-step: SI and R12 = SI + 4·rsa walk the strip of A (rows at
+// SI, SI+rsa, SI+2rsa, SI+3rsa, R12, …) by csa a step, DX walks B by ldb.
+//
+// func sgemmKern6x16AVX2(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
+	MOVQ rsa+16(FP), R8
 	SHLQ $2, R8
-	MOVQ b+24(FP), DX
-	MOVQ ldb+32(FP), R9
+	MOVQ csa+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	MOVQ b+32(FP), DX
+	MOVQ ldb+40(FP), R9
 	SHLQ $2, R9
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -51,21 +62,22 @@ TEXT ·sgemmKern6x16AVX2(SB), NOSPLIT, $0-64
 avx2gemmloop:
 	VMOVUPS (DX), Y12
 	VMOVUPS 32(DX), Y13
-	AVX2ROW(0, Y14, Y0, Y1)
-	AVX2ROW(4, Y15, Y2, Y3)
-	AVX2ROW(8, Y14, Y4, Y5)
-	AVX2ROW(12, Y15, Y6, Y7)
-	AVX2ROW(16, Y14, Y8, Y9)
-	AVX2ROW(20, Y15, Y10, Y11)
-	ADDQ    R8, SI
+	AVX2ROW((SI), Y14, Y0, Y1)
+	AVX2ROW((SI)(R8*1), Y15, Y2, Y3)
+	AVX2ROW((SI)(R8*2), Y14, Y4, Y5)
+	AVX2ROW((SI)(R11*1), Y15, Y6, Y7)
+	AVX2ROW((R12), Y14, Y8, Y9)
+	AVX2ROW((R12)(R8*1), Y15, Y10, Y11)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
 	ADDQ    R9, DX
 	DECQ    CX
 	JNZ     avx2gemmloop
 
-	MOVQ         c+40(FP), DI
-	MOVQ         ldc+48(FP), R9
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
 	SHLQ         $2, R9
-	VBROADCASTSS alpha+56(FP), Y14
+	VBROADCASTSS alpha+64(FP), Y14
 	VMULPS Y14, Y0, Y0
 	VMULPS Y14, Y1, Y1
 	VMULPS Y14, Y2, Y2
@@ -78,10 +90,10 @@ avx2gemmloop:
 	VMULPS Y14, Y9, Y9
 	VMULPS Y14, Y10, Y10
 	VMULPS Y14, Y11, Y11
-	MOVL         beta+60(FP), AX
+	MOVL         beta+68(FP), AX
 	ANDL         $0x7fffffff, AX
 	JZ           avx2gemmoverwrite
-	VBROADCASTSS beta+60(FP), Y15
+	VBROADCASTSS beta+68(FP), Y15
 	AVX2STOREBETA(Y0, Y1)
 	AVX2STOREBETA(Y2, Y3)
 	AVX2STOREBETA(Y4, Y5)
@@ -101,10 +113,10 @@ avx2gemmoverwrite:
 	VZEROUPPER
 	RET
 
-// Z512ROW(off, bc, acc0, acc1) broadcasts A element (SI)+off into bc and
+// Z512ROW(addr, bc, acc0, acc1) broadcasts the A element at addr into bc and
 // accumulates it times the B vectors Z16, Z17 into acc0, acc1.
-#define Z512ROW(off, bc, acc0, acc1) \
-	VBROADCASTSS off(SI), bc \
+#define Z512ROW(addr, bc, acc0, acc1) \
+	VBROADCASTSS addr, bc \
 	VFMADD231PS  Z16, bc, acc0 \
 	VFMADD231PS  Z17, bc, acc1
 
@@ -120,14 +132,18 @@ avx2gemmoverwrite:
 	VMOVUPS acc1, 64(DI) \
 	ADDQ    R9, DI
 
-// func sgemmKern8x32AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-64
+// func sgemmKern8x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
+	MOVQ rsa+16(FP), R8
 	SHLQ $2, R8
-	MOVQ b+24(FP), DX
-	MOVQ ldb+32(FP), R9
+	MOVQ csa+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	MOVQ b+32(FP), DX
+	MOVQ ldb+40(FP), R9
 	SHLQ $2, R9
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -149,23 +165,24 @@ TEXT ·sgemmKern8x32AVX512(SB), NOSPLIT, $0-64
 z512gemmloop:
 	VMOVUPS (DX), Z16
 	VMOVUPS 64(DX), Z17
-	Z512ROW(0, Z18, Z0, Z1)
-	Z512ROW(4, Z19, Z2, Z3)
-	Z512ROW(8, Z20, Z4, Z5)
-	Z512ROW(12, Z21, Z6, Z7)
-	Z512ROW(16, Z22, Z8, Z9)
-	Z512ROW(20, Z23, Z10, Z11)
-	Z512ROW(24, Z24, Z12, Z13)
-	Z512ROW(28, Z25, Z14, Z15)
-	ADDQ    R8, SI
+	Z512ROW((SI), Z18, Z0, Z1)
+	Z512ROW((SI)(R8*1), Z19, Z2, Z3)
+	Z512ROW((SI)(R8*2), Z20, Z4, Z5)
+	Z512ROW((SI)(R11*1), Z21, Z6, Z7)
+	Z512ROW((R12), Z22, Z8, Z9)
+	Z512ROW((R12)(R8*1), Z23, Z10, Z11)
+	Z512ROW((R12)(R8*2), Z24, Z12, Z13)
+	Z512ROW((R12)(R11*1), Z25, Z14, Z15)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
 	ADDQ    R9, DX
 	DECQ    CX
 	JNZ     z512gemmloop
 
-	MOVQ         c+40(FP), DI
-	MOVQ         ldc+48(FP), R9
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
 	SHLQ         $2, R9
-	VBROADCASTSS alpha+56(FP), Z30
+	VBROADCASTSS alpha+64(FP), Z30
 	VMULPS Z30, Z0, Z0
 	VMULPS Z30, Z1, Z1
 	VMULPS Z30, Z2, Z2
@@ -182,10 +199,10 @@ z512gemmloop:
 	VMULPS Z30, Z13, Z13
 	VMULPS Z30, Z14, Z14
 	VMULPS Z30, Z15, Z15
-	MOVL         beta+60(FP), AX
+	MOVL         beta+68(FP), AX
 	ANDL         $0x7fffffff, AX
 	JZ           z512gemmoverwrite
-	VBROADCASTSS beta+60(FP), Z31
+	VBROADCASTSS beta+68(FP), Z31
 	Z512STOREBETA(Z0, Z1)
 	Z512STOREBETA(Z2, Z3)
 	Z512STOREBETA(Z4, Z5)
@@ -645,5 +662,653 @@ reparamloop:
 	JNZ     reparamloop
 
 reparamdone:
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX512(n int)
+TEXT ·fmaPeakAVX512(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+z512peakloop:
+	VFMADD231PS Z30, Z31, Z0
+	VFMADD231PS Z30, Z31, Z1
+	VFMADD231PS Z30, Z31, Z2
+	VFMADD231PS Z30, Z31, Z3
+	VFMADD231PS Z30, Z31, Z4
+	VFMADD231PS Z30, Z31, Z5
+	VFMADD231PS Z30, Z31, Z6
+	VFMADD231PS Z30, Z31, Z7
+	VFMADD231PS Z30, Z31, Z8
+	VFMADD231PS Z30, Z31, Z9
+	VFMADD231PS Z30, Z31, Z10
+	VFMADD231PS Z30, Z31, Z11
+	DECQ CX
+	JNZ  z512peakloop
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX2(n int)
+TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+avx2peakloop:
+	VFMADD231PS Y14, Y15, Y0
+	VFMADD231PS Y14, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VFMADD231PS Y14, Y15, Y3
+	VFMADD231PS Y14, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VFMADD231PS Y14, Y15, Y6
+	VFMADD231PS Y14, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VFMADD231PS Y14, Y15, Y9
+	VFMADD231PS Y14, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	DECQ CX
+	JNZ  avx2peakloop
+	VZEROUPPER
+	RET
+
+// func packT8AVX2(dst *float32, ldd int, src *float32, lds int, blocks int)
+TEXT ·packT8AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R9
+	SHLQ $2, R9
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+32(FP), CX
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	LEAQ (R9)(R9*2), R13
+	LEAQ (DI)(R9*4), R14
+	TESTQ CX, CX
+	JZ   packtdone
+
+packtloop:
+	VMOVUPS     (SI), Y0
+	VMOVUPS     (SI)(R8*1), Y1
+	VMOVUPS     (SI)(R8*2), Y2
+	VMOVUPS     (SI)(R11*1), Y3
+	VMOVUPS     (R12), Y4
+	VMOVUPS     (R12)(R8*1), Y5
+	VMOVUPS     (R12)(R8*2), Y6
+	VMOVUPS     (R12)(R11*1), Y7
+	VUNPCKLPS   Y1, Y0, Y8
+	VUNPCKHPS   Y1, Y0, Y9
+	VUNPCKLPS   Y3, Y2, Y10
+	VUNPCKHPS   Y3, Y2, Y11
+	VUNPCKLPS   Y5, Y4, Y12
+	VUNPCKHPS   Y5, Y4, Y13
+	VUNPCKLPS   Y7, Y6, Y14
+	VUNPCKHPS   Y7, Y6, Y15
+	VSHUFPS     $0x44, Y10, Y8, Y0
+	VSHUFPS     $0xEE, Y10, Y8, Y1
+	VSHUFPS     $0x44, Y11, Y9, Y2
+	VSHUFPS     $0xEE, Y11, Y9, Y3
+	VSHUFPS     $0x44, Y14, Y12, Y4
+	VSHUFPS     $0xEE, Y14, Y12, Y5
+	VSHUFPS     $0x44, Y15, Y13, Y6
+	VSHUFPS     $0xEE, Y15, Y13, Y7
+	VPERM2F128  $0x20, Y4, Y0, Y8
+	VPERM2F128  $0x20, Y5, Y1, Y9
+	VPERM2F128  $0x20, Y6, Y2, Y10
+	VPERM2F128  $0x20, Y7, Y3, Y11
+	VPERM2F128  $0x31, Y4, Y0, Y12
+	VPERM2F128  $0x31, Y5, Y1, Y13
+	VPERM2F128  $0x31, Y6, Y2, Y14
+	VPERM2F128  $0x31, Y7, Y3, Y15
+	VMOVUPS     Y8, (DI)
+	VMOVUPS     Y9, (DI)(R9*1)
+	VMOVUPS     Y10, (DI)(R9*2)
+	VMOVUPS     Y11, (DI)(R13*1)
+	VMOVUPS     Y12, (R14)
+	VMOVUPS     Y13, (R14)(R9*1)
+	VMOVUPS     Y14, (R14)(R9*2)
+	VMOVUPS     Y15, (R14)(R13*1)
+	ADDQ        $32, SI
+	ADDQ        $32, R12
+	LEAQ        (DI)(R9*8), DI
+	LEAQ        (R14)(R9*8), R14
+	DECQ        CX
+	JNZ         packtloop
+
+packtdone:
+	VZEROUPPER
+	RET
+
+// The AVX-512 elementwise kernels below run over the whole slice: full
+// 16-lane blocks with K1 all ones, then one block with K1 masking the tail,
+// whose masked-out lanes are neither read nor written.
+//
+// Z512MASK(done) sets K1 for the next block of the CX elements left, or jumps
+// to done when none are left. It clobbers AX.
+#define Z512MASK(done) \
+	MOVL  $0xffff, AX \
+	CMPQ  CX, $16 \
+	JGE   6(PC) \
+	TESTQ CX, CX \
+	JLE   done \
+	SHLL  CX, AX \
+	NOTL  AX \
+	ANDL  $0xffff, AX \
+	KMOVW AX, K1
+
+// func saxpyAVX512(alpha float32, x, y []float32)
+TEXT ·saxpyAVX512(SB), NOSPLIT, $0-56
+	VBROADCASTSS alpha+0(FP), Z0
+	MOVQ x_base+8(FP), SI
+	MOVQ x_len+16(FP), CX
+	MOVQ y_base+32(FP), DI
+
+saxpyavx512loop:
+	Z512MASK(saxpyavx512done)
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DI), K1, Z2
+	VMULPS Z1, Z0, Z1
+	VADDPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  saxpyavx512loop
+
+saxpyavx512done:
+	VZEROUPPER
+	RET
+
+// func sscalAVX512(alpha float32, x []float32)
+TEXT ·sscalAVX512(SB), NOSPLIT, $0-32
+	VBROADCASTSS alpha+0(FP), Z0
+	MOVQ x_base+8(FP), DI
+	MOVQ x_len+16(FP), CX
+
+sscalavx512loop:
+	Z512MASK(sscalavx512done)
+	VMOVUPS.Z (DI), K1, Z1
+	VMULPS Z1, Z0, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  sscalavx512loop
+
+sscalavx512done:
+	VZEROUPPER
+	RET
+
+// func vaddAVX512(z, b []float32)
+TEXT ·vaddAVX512(SB), NOSPLIT, $0-48
+	MOVQ z_base+0(FP), DI
+	MOVQ z_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+
+vaddavx512loop:
+	Z512MASK(vaddavx512done)
+	VMOVUPS.Z (DI), K1, Z1
+	VMOVUPS.Z (SI), K1, Z2
+	VADDPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  vaddavx512loop
+
+vaddavx512done:
+	VZEROUPPER
+	RET
+
+// func tanhGradAVX512(dz, y []float32)
+TEXT ·tanhGradAVX512(SB), NOSPLIT, $0-48
+	MOVQ dz_base+0(FP), DI
+	MOVQ dz_len+8(FP), CX
+	MOVQ y_base+24(FP), SI
+	VBROADCASTSS tanhone<>(SB), Z0
+
+tanhgradavx512loop:
+	Z512MASK(tanhgradavx512done)
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DI), K1, Z2
+	VMULPS Z1, Z1, Z1
+	VSUBPS Z1, Z0, Z1
+	VMULPS Z2, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  tanhgradavx512loop
+
+tanhgradavx512done:
+	VZEROUPPER
+	RET
+
+// func reparamAVX512(w, mu, sigma, eps []float32)
+TEXT ·reparamAVX512(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), DI
+	MOVQ w_len+8(FP), CX
+	MOVQ mu_base+24(FP), SI
+	MOVQ sigma_base+48(FP), DX
+	MOVQ eps_base+72(FP), BX
+
+reparamavx512loop:
+	Z512MASK(reparamavx512done)
+	VMOVUPS.Z (DX), K1, Z1
+	VMOVUPS.Z (BX), K1, Z2
+	VMOVUPS.Z (SI), K1, Z3
+	VMULPS Z2, Z1, Z1
+	VADDPS Z3, Z1, Z1
+	VMOVUPS Z1, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP  reparamavx512loop
+
+reparamavx512done:
+	VZEROUPPER
+	RET
+
+// vaddTanhAVX512 keeps the tanh32 constants in Z10–Z31 and computes with
+// Z0–Z9, operation for operation as TANH8.
+// func vaddTanhAVX512(z, b []float32)
+TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ z_base+0(FP), DI
+	MOVQ z_len+8(FP), CX
+	MOVQ b_base+24(FP), SI
+	VBROADCASTSS tanhabs<>(SB), Z10
+	VBROADCASTSS tanhsign<>(SB), Z11
+	VBROADCASTSS tanhsmall<>(SB), Z12
+	VBROADCASTSS tanhclamp<>(SB), Z13
+	VBROADCASTSS tanhlog2e<>(SB), Z14
+	VBROADCASTSS tanhhalf<>(SB), Z15
+	VBROADCASTSS tanhln2hi<>(SB), Z16
+	VBROADCASTSS tanhln2lo<>(SB), Z17
+	VBROADCASTSS tanhc3<>(SB), Z18
+	VBROADCASTSS tanhc5<>(SB), Z19
+	VBROADCASTSS tanhc7<>(SB), Z20
+	VBROADCASTSS tanhc9<>(SB), Z21
+	VBROADCASTSS tanhc11<>(SB), Z22
+	VBROADCASTSS tanhc13<>(SB), Z23
+	VBROADCASTSS expc3<>(SB), Z24
+	VBROADCASTSS expc4<>(SB), Z25
+	VBROADCASTSS expc5<>(SB), Z26
+	VBROADCASTSS expc6<>(SB), Z27
+	VBROADCASTSS expc7<>(SB), Z28
+	VBROADCASTSS tanhone<>(SB), Z29
+	VBROADCASTSS tanhtwo<>(SB), Z30
+	VBROADCASTSS tanhbias<>(SB), Z31
+
+vaddtanhavx512loop:
+	Z512MASK(vaddtanhavx512done)
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z9
+	VADDPS Z9, Z0, Z0
+	VPANDD Z10, Z0, Z1
+	VPANDD Z11, Z0, Z2
+	VMULPS Z1, Z1, Z3
+	VMULPS Z23, Z3, Z4
+	VADDPS Z22, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z21, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z20, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z19, Z4, Z4
+	VMULPS Z3, Z4, Z4
+	VADDPS Z18, Z4, Z4
+	VMULPS Z4, Z3, Z4
+	VMULPS Z4, Z1, Z4
+	VADDPS Z4, Z1, Z4
+	VMINPS Z1, Z13, Z5
+	VADDPS Z5, Z5, Z5
+	VMULPS Z14, Z5, Z7
+	VADDPS Z15, Z7, Z7
+	VCVTTPS2DQ Z7, Z6
+	VCVTDQ2PS Z6, Z7
+	VMULPS Z16, Z7, Z8
+	VSUBPS Z8, Z5, Z5
+	VMULPS Z17, Z7, Z8
+	VSUBPS Z8, Z5, Z5
+	VMULPS Z28, Z5, Z8
+	VADDPS Z27, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z26, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z25, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z24, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z15, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z29, Z8, Z8
+	VMULPS Z5, Z8, Z8
+	VADDPS Z29, Z8, Z8
+	VPADDD Z31, Z6, Z6
+	VPSLLD $23, Z6, Z6
+	VMULPS Z6, Z8, Z8
+	VADDPS Z29, Z8, Z8
+	VDIVPS Z8, Z30, Z8
+	VSUBPS Z8, Z29, Z8
+	VCMPPS $1, Z12, Z1, K2
+	VBLENDMPS Z4, Z8, K2, Z8
+	VPORD Z2, Z8, Z8
+	VMOVUPS Z8, K1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  vaddtanhavx512loop
+
+vaddtanhavx512done:
+	VZEROUPPER
+	RET
+
+
+// Z512MSTOREBETA and Z512MSTORE are Z512STOREBETA and Z512STORE for a row
+// whose columns are masked by K1 (first 16) and K2 (last 16).
+#define Z512MSTOREBETA(acc0, acc1) \
+	VMOVUPS.Z   (DI), K1, Z28 \
+	VMOVUPS.Z   64(DI), K2, Z29 \
+	VFMADD231PS Z28, Z31, acc0 \
+	VFMADD231PS Z29, Z31, acc1 \
+	VMOVUPS     acc0, K1, (DI) \
+	VMOVUPS     acc1, K2, 64(DI) \
+	ADDQ        R9, DI
+
+#define Z512MSTORE(acc0, acc1) \
+	VMOVUPS acc0, K1, (DI) \
+	VMOVUPS acc1, K2, 64(DI) \
+	ADDQ    R9, DI
+
+// sgemmKern8x32MaskAVX512 is sgemmKern8x32AVX512 for the column strip at the
+// right edge: bit j of mask says whether column j exists. Columns that do
+// not are neither read from B nor read or written in C.
+//
+// func sgemmKern8x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+TEXT ·sgemmKern8x32MaskAVX512(SB), NOSPLIT, $0-76
+	MOVL  mask+72(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+	MOVQ  k+0(FP), CX
+	MOVQ  a+8(FP), SI
+	MOVQ  rsa+16(FP), R8
+	SHLQ  $2, R8
+	MOVQ  csa+24(FP), R10
+	SHLQ  $2, R10
+	LEAQ  (R8)(R8*2), R11
+	LEAQ  (SI)(R8*4), R12
+	MOVQ  b+32(FP), DX
+	MOVQ  ldb+40(FP), R9
+	SHLQ  $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+z512mgemmloop:
+	VMOVUPS.Z (DX), K1, Z16
+	VMOVUPS.Z 64(DX), K2, Z17
+	Z512ROW((SI), Z18, Z0, Z1)
+	Z512ROW((SI)(R8*1), Z19, Z2, Z3)
+	Z512ROW((SI)(R8*2), Z20, Z4, Z5)
+	Z512ROW((SI)(R11*1), Z21, Z6, Z7)
+	Z512ROW((R12), Z22, Z8, Z9)
+	Z512ROW((R12)(R8*1), Z23, Z10, Z11)
+	Z512ROW((R12)(R8*2), Z24, Z12, Z13)
+	Z512ROW((R12)(R11*1), Z25, Z14, Z15)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
+	ADDQ    R9, DX
+	DECQ    CX
+	JNZ     z512mgemmloop
+
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+64(FP), Z30
+	VMULPS Z30, Z0, Z0
+	VMULPS Z30, Z1, Z1
+	VMULPS Z30, Z2, Z2
+	VMULPS Z30, Z3, Z3
+	VMULPS Z30, Z4, Z4
+	VMULPS Z30, Z5, Z5
+	VMULPS Z30, Z6, Z6
+	VMULPS Z30, Z7, Z7
+	VMULPS Z30, Z8, Z8
+	VMULPS Z30, Z9, Z9
+	VMULPS Z30, Z10, Z10
+	VMULPS Z30, Z11, Z11
+	VMULPS Z30, Z12, Z12
+	VMULPS Z30, Z13, Z13
+	VMULPS Z30, Z14, Z14
+	VMULPS Z30, Z15, Z15
+	MOVL         beta+68(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           z512mgemmoverwrite
+	VBROADCASTSS beta+68(FP), Z31
+	Z512MSTOREBETA(Z0, Z1)
+	Z512MSTOREBETA(Z2, Z3)
+	Z512MSTOREBETA(Z4, Z5)
+	Z512MSTOREBETA(Z6, Z7)
+	Z512MSTOREBETA(Z8, Z9)
+	Z512MSTOREBETA(Z10, Z11)
+	Z512MSTOREBETA(Z12, Z13)
+	Z512MSTOREBETA(Z14, Z15)
+	VZEROUPPER
+	RET
+
+z512mgemmoverwrite:
+	Z512MSTORE(Z0, Z1)
+	Z512MSTORE(Z2, Z3)
+	Z512MSTORE(Z4, Z5)
+	Z512MSTORE(Z6, Z7)
+	Z512MSTORE(Z8, Z9)
+	Z512MSTORE(Z10, Z11)
+	Z512MSTORE(Z12, Z13)
+	Z512MSTORE(Z14, Z15)
+	VZEROUPPER
+	RET
+
+// func sgemmKern6x32AVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmKern6x32AVX512(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rsa+16(FP), R8
+	SHLQ $2, R8
+	MOVQ csa+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	MOVQ b+32(FP), DX
+	MOVQ ldb+40(FP), R9
+	SHLQ $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+z512r6loop:
+	VMOVUPS (DX), Z16
+	VMOVUPS 64(DX), Z17
+	Z512ROW((SI), Z18, Z0, Z1)
+	Z512ROW((SI)(R8*1), Z19, Z2, Z3)
+	Z512ROW((SI)(R8*2), Z20, Z4, Z5)
+	Z512ROW((SI)(R11*1), Z21, Z6, Z7)
+	Z512ROW((R12), Z22, Z8, Z9)
+	Z512ROW((R12)(R8*1), Z23, Z10, Z11)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
+	ADDQ    R9, DX
+	DECQ    CX
+	JNZ     z512r6loop
+
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+64(FP), Z30
+	VMULPS Z30, Z0, Z0
+	VMULPS Z30, Z1, Z1
+	VMULPS Z30, Z2, Z2
+	VMULPS Z30, Z3, Z3
+	VMULPS Z30, Z4, Z4
+	VMULPS Z30, Z5, Z5
+	VMULPS Z30, Z6, Z6
+	VMULPS Z30, Z7, Z7
+	VMULPS Z30, Z8, Z8
+	VMULPS Z30, Z9, Z9
+	VMULPS Z30, Z10, Z10
+	VMULPS Z30, Z11, Z11
+	MOVL         beta+68(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           z512r6overwrite
+	VBROADCASTSS beta+68(FP), Z31
+	Z512STOREBETA(Z0, Z1)
+	Z512STOREBETA(Z2, Z3)
+	Z512STOREBETA(Z4, Z5)
+	Z512STOREBETA(Z6, Z7)
+	Z512STOREBETA(Z8, Z9)
+	Z512STOREBETA(Z10, Z11)
+	VZEROUPPER
+	RET
+
+z512r6overwrite:
+	Z512STORE(Z0, Z1)
+	Z512STORE(Z2, Z3)
+	Z512STORE(Z4, Z5)
+	Z512STORE(Z6, Z7)
+	Z512STORE(Z8, Z9)
+	Z512STORE(Z10, Z11)
+	VZEROUPPER
+	RET
+
+// func sgemmKern6x32MaskAVX512(k int, a *float32, rsa, csa int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+TEXT ·sgemmKern6x32MaskAVX512(SB), NOSPLIT, $0-76
+	MOVL  mask+72(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rsa+16(FP), R8
+	SHLQ $2, R8
+	MOVQ csa+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R11
+	LEAQ (SI)(R8*4), R12
+	MOVQ b+32(FP), DX
+	MOVQ ldb+40(FP), R9
+	SHLQ $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+z512r6mloop:
+	VMOVUPS.Z (DX), K1, Z16
+	VMOVUPS.Z 64(DX), K2, Z17
+	Z512ROW((SI), Z18, Z0, Z1)
+	Z512ROW((SI)(R8*1), Z19, Z2, Z3)
+	Z512ROW((SI)(R8*2), Z20, Z4, Z5)
+	Z512ROW((SI)(R11*1), Z21, Z6, Z7)
+	Z512ROW((R12), Z22, Z8, Z9)
+	Z512ROW((R12)(R8*1), Z23, Z10, Z11)
+	ADDQ    R10, SI
+	ADDQ    R10, R12
+	ADDQ    R9, DX
+	DECQ    CX
+	JNZ     z512r6mloop
+
+	MOVQ         c+48(FP), DI
+	MOVQ         ldc+56(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+64(FP), Z30
+	VMULPS Z30, Z0, Z0
+	VMULPS Z30, Z1, Z1
+	VMULPS Z30, Z2, Z2
+	VMULPS Z30, Z3, Z3
+	VMULPS Z30, Z4, Z4
+	VMULPS Z30, Z5, Z5
+	VMULPS Z30, Z6, Z6
+	VMULPS Z30, Z7, Z7
+	VMULPS Z30, Z8, Z8
+	VMULPS Z30, Z9, Z9
+	VMULPS Z30, Z10, Z10
+	VMULPS Z30, Z11, Z11
+	MOVL         beta+68(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           z512r6moverwrite
+	VBROADCASTSS beta+68(FP), Z31
+	Z512MSTOREBETA(Z0, Z1)
+	Z512MSTOREBETA(Z2, Z3)
+	Z512MSTOREBETA(Z4, Z5)
+	Z512MSTOREBETA(Z6, Z7)
+	Z512MSTOREBETA(Z8, Z9)
+	Z512MSTOREBETA(Z10, Z11)
+	VZEROUPPER
+	RET
+
+z512r6moverwrite:
+	Z512MSTORE(Z0, Z1)
+	Z512MSTORE(Z2, Z3)
+	Z512MSTORE(Z4, Z5)
+	Z512MSTORE(Z6, Z7)
+	Z512MSTORE(Z8, Z9)
+	Z512MSTORE(Z10, Z11)
 	VZEROUPPER
 	RET

@@ -2,73 +2,138 @@
 
 package bnn
 
+import "sync"
+
 // The blocked matrix multiply shared by the assembly paths. C is computed in
-// mr×nr tiles by a register-blocked micro-kernel (gemmMicro) that reads an
-// mr-wide column strip of op(A) and an nr-wide row strip of op(B) one k-step
-// at a time, each step being a contiguous run of mr (resp. nr) floats at a
-// fixed stride. op(A) strips are contiguous in memory when A is transposed
-// and op(B) strips when B is not, so those are read in place; everything
-// else (and every partial edge strip, zero-padded) is packed into fixed
-// buffers on the stack. k is split into gemmKC blocks so a B strip stays in
-// L1, and m into gemmMC blocks so the packed A block stays in L2.
+// mr×nr tiles by a register-blocked micro-kernel (gemmMicro). Step p of a
+// tile reads mr elements of op(A) — element i at a[i·rsa + p·csa] — and the
+// nr contiguous floats b[p·ldb : p·ldb+nr] of op(B). Row strips of A are
+// therefore read in place whether A is transposed (rsa = 1, csa = lda) or not
+// (rsa = lda, csa = 1), and so are row strips of op(B) when B is not
+// transposed. Transposed B and the partial strips at the edges (zero-padded)
+// are packed into a scratch buffer, except partial column strips on paths
+// with masked loads and stores (gemmMasked), which are read in place. Tiles
+// with fewer than mr rows (or, unmasked, nr columns) are computed into a
+// scratch tile and merged into C. k is split into gemmKC blocks so a B strip
+// (gemmKC×nr floats) stays in L1 while the A strips stream past it, and m
+// into gemmMC blocks so those A strips (gemmMC×gemmKC floats) stay in L2
+// across the B strips.
 
 const (
 	gemmKC    = 256
-	gemmMC    = 48 // a multiple of every mr
+	gemmMC    = 240 // a multiple of every mr
 	gemmMRMax = 8
 	gemmNRMax = 32
 )
 
+// gemmScratch holds the packing buffers of one sgemm call.
+type gemmScratch struct {
+	a    [gemmMRMax * gemmKC]float32
+	b    [gemmKC * gemmNRMax]float32
+	tile [gemmMRMax * gemmNRMax]float32
+}
+
+// gemmScratchFree is a free list of scratch buffers. Unlike a sync.Pool it is
+// never emptied by the garbage collector, so once it holds as many buffers
+// as there are concurrent sgemm calls, sgemm never allocates (and never pays
+// for zeroing a large stack frame or growing a goroutine stack).
+var gemmScratchFree struct {
+	sync.Mutex
+	list []*gemmScratch
+}
+
+// getGemmScratch takes a scratch buffer from the free list, allocating one
+// only if the list is empty; putGemmScratch returns it.
+func getGemmScratch() *gemmScratch {
+	f := &gemmScratchFree
+	f.Lock()
+	defer f.Unlock()
+	if n := len(f.list); n > 0 {
+		s := f.list[n-1]
+		f.list = f.list[:n-1]
+		return s
+	}
+	return new(gemmScratch)
+}
+
+func putGemmScratch(s *gemmScratch) {
+	f := &gemmScratchFree
+	f.Lock()
+	f.list = append(f.list, s)
+	f.Unlock()
+}
+
+// sgemmBlocked is sgemm (kernels.go) on the assembly path kernelPath, for
+// m, n, k ≥ 1.
 func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if n == 1 && !transA && (transB || ldb == 1) {
+		// A matrix-vector product: one dot product per row of C.
+		x := b[:k]
+		for i := range m {
+			d := alpha * sdotArch(a[i*lda:i*lda+k], x)
+			if beta != 0 {
+				d += beta * c[i*ldc]
+			}
+			c[i*ldc] = d
+		}
+		return
+	}
 	path := kernelPath
-	mr, nr := gemmTile(path)
-	var abuf [gemmMC * gemmKC]float32
-	var bbuf [gemmKC * gemmNRMax]float32
-	var tile [gemmMRMax * gemmNRMax]float32
+	mr, nr := gemmTile(path, m)
+	masked := gemmMasked(path)
+	s := getGemmScratch()
+	defer putGemmScratch(s)
+	rsa, csa := lda, 1
+	if transA {
+		rsa, csa = 1, lda
+	}
+	mFull := m - m%mr // rows covered by full strips
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kc := min(gemmKC, k-p0)
 		bet := beta
 		if p0 > 0 {
 			bet = 1
 		}
-		for i0 := 0; i0 < m; i0 += gemmMC {
-			mc := min(gemmMC, m-i0)
-			if !transA {
-				for ii := 0; ii < mc; ii += mr {
-					packARows(abuf[ii*kc:(ii+mr)*kc], a, lda, i0+ii, min(mr, mc-ii), p0, kc, mr)
-				}
-			} else if rem := mc % mr; rem != 0 {
-				ii := mc - rem
-				packACols(abuf[ii*kc:(ii+mr)*kc], a, lda, i0+ii, rem, p0, kc, mr)
+		if mFull < m {
+			if transA {
+				packACols(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
+			} else {
+				packARows(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
 			}
+		}
+		for ic := 0; ic < m; ic += gemmMC {
+			mEnd := min(m, ic+gemmMC)
 			for j0 := 0; j0 < n; j0 += nr {
 				nrr := min(nr, n-j0)
 				var bp *float32
 				bs := nr
 				switch {
 				case transB:
-					packBRows(bbuf[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
-					bp = &bbuf[0]
-				case nrr < nr:
-					packBCols(bbuf[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
-					bp = &bbuf[0]
+					packBT(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
+					bp = &s.b[0]
+				case nrr < nr && !masked:
+					packBCols(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
+					bp = &s.b[0]
 				default:
 					bp, bs = &b[p0*ldb+j0], ldb
 				}
-				for ii := 0; ii < mc; ii += mr {
-					mrr := min(mr, mc-ii)
-					ap, as := &abuf[ii*kc], mr
-					if transA && mrr == mr {
-						ap, as = &a[p0*lda+i0+ii], lda
+				for i0 := ic; i0 < mEnd; i0 += mr {
+					mrr := min(mr, mEnd-i0)
+					var ap *float32
+					ars, acs := rsa, csa
+					if mrr == mr {
+						ap = &a[i0*rsa+p0*csa]
+					} else {
+						ap, ars, acs = &s.a[0], 1, mr
 					}
-					if mrr == mr && nrr == nr {
-						gemmMicro(path, kc, ap, as, bp, bs, &c[(i0+ii)*ldc+j0], ldc, alpha, bet)
+					if mrr == mr && (nrr == nr || masked) {
+						gemmMicro(path, mr, kc, ap, ars, acs, bp, bs, &c[i0*ldc+j0], ldc, alpha, bet, nrr)
 						continue
 					}
-					gemmMicro(path, kc, ap, as, bp, bs, &tile[0], nr, 1, 0)
+					gemmMicro(path, mr, kc, ap, ars, acs, bp, bs, &s.tile[0], nr, 1, 0, nrr)
 					for i := range mrr {
-						ci := c[(i0+ii+i)*ldc+j0 : (i0+ii+i)*ldc+j0+nrr]
-						ti := tile[i*nr : i*nr+nrr]
+						ci := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+nrr]
+						ti := s.tile[i*nr : i*nr+nrr]
 						if bet == 0 {
 							for j := range ci {
 								ci[j] = alpha * ti[j]
@@ -88,9 +153,7 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 // packARows packs rows i0…i0+rows−1, columns p0…p0+kc−1 of the row-major A
 // into dst as dst[p·mr+i], zero-padding rows ≥ rows.
 func packARows(dst, a []float32, lda, i0, rows, p0, kc, mr int) {
-	if rows < mr {
-		clear(dst)
-	}
+	clear(dst)
 	for i := range rows {
 		src := a[(i0+i)*lda+p0 : (i0+i)*lda+p0+kc]
 		for p, v := range src {

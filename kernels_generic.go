@@ -102,7 +102,7 @@ func tanh32(x float32) float32 {
 	var r float32
 	if ax < tanhSmall {
 		x2 := ax * ax
-		p := float32(float32(tanhC13*x2)+tanhC11)
+		p := float32(float32(tanhC13*x2) + tanhC11)
 		p = float32(p*x2) + tanhC9
 		p = float32(p*x2) + tanhC7
 		p = float32(p*x2) + tanhC5
@@ -117,14 +117,14 @@ func tanh32(x float32) float32 {
 		n := int32(float32(y*tanhLog2e) + 0.5) // y ≥ 0.8: truncation rounds to nearest
 		nf := float32(n)
 		q := float32(y-float32(nf*tanhLn2Hi)) - float32(nf*tanhLn2Lo)
-		p := float32(float32(expC7*q)+expC6)
+		p := float32(float32(expC7*q) + expC6)
 		p = float32(p*q) + expC5
 		p = float32(p*q) + expC4
 		p = float32(p*q) + expC3
 		p = float32(p*q) + expC2
 		p = float32(p*q) + 1
 		p = float32(p*q) + 1
-		e := p * math.Float32frombits(uint32(n+127)<<23)
+		e := float32(p * math.Float32frombits(uint32(n+127)<<23))
 		r = 1 - 2/(e+1)
 	}
 	return math.Float32frombits(math.Float32bits(r) | bits&tanhSignBit)
@@ -151,3 +151,21 @@ const (
 	expC6       = 1.0 / 720
 	expC7       = 1.0 / 5040
 )
+
+// fmaPeakGeneric runs iters iterations of 8 independent scalar multiply-adds
+// and returns the flops performed; it is the peak reference of the generic
+// path for BenchmarkPeakFMA.
+func fmaPeakGeneric(iters int) float64 {
+	var acc [8]float32
+	x, y := float32(0.999), float32(1e-3)
+	for range iters {
+		for r := range acc {
+			acc[r] = acc[r]*x + y
+		}
+	}
+	fmaPeakSink = acc[0] + acc[7]
+	return 16 * float64(iters)
+}
+
+// fmaPeakSink keeps fmaPeakGeneric's result alive.
+var fmaPeakSink float32

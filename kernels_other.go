@@ -20,3 +20,6 @@ func vaddArch(z, bias []float32)              { addBiasGeneric(z, bias, len(bias
 func vaddTanhArch(z, bias []float32)          { biasTanhGeneric(z, bias, len(bias)) }
 func tanhGradArch(dz, y []float32)            { tanhGradGeneric(dz, y) }
 func reparamArch(w, mu, sigma, eps []float32) { reparamGeneric(w, mu, sigma, eps) }
+
+// fmaPeak runs the generic FMA peak loop (see fmaPeakGeneric).
+func fmaPeak(_, iters int) float64 { return fmaPeakGeneric(iters) }

@@ -148,6 +148,24 @@ func TestKernelSgemmShapes(t *testing.T) {
 	})
 }
 
+// TestKernelSgemmLarge covers several m blocks (gemmMC) and k blocks
+// (gemmKC), with a partial last block of each.
+func TestKernelSgemmLarge(t *testing.T) {
+	shapes := [][3]int{{241, 33, 70}, {500, 64, 64}, {483, 65, 257}}
+	if testing.Short() {
+		shapes = shapes[:1]
+	}
+	forEachKernelPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		for i, s := range shapes {
+			for tr := range 4 {
+				runGemmCase(t, r, gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2],
+					alpha: 0.5, beta: []float32{0, 1, -0.5}[(i+tr)%3], pad: tr % 2, off: i})
+			}
+		}
+	})
+}
+
 // TestKernelSgemmSpecials checks that NaN and ±Inf in A or B reach exactly
 // the elements of C the generic code makes non-finite.
 func TestKernelSgemmSpecials(t *testing.T) {
@@ -429,7 +447,7 @@ func TestKernelPathName(t *testing.T) {
 	}
 }
 
-// FuzzSgemm compares the current path with the generic twin on shapes and
+// FuzzSgemm compares every available path with the generic twin on shapes and
 // dyadic values taken from the fuzz input, and checks that Sgemm rejects
 // inconsistent arguments with ErrShape instead of panicking.
 func FuzzSgemm(f *testing.F) {
@@ -452,7 +470,7 @@ func FuzzSgemm(f *testing.F) {
 			if len(data) == 0 {
 				return 1
 			}
-			return float32(int8(data[i%len(data)]+byte(i/len(data)))) / 8
+			return float32(int(data[i%len(data)]+byte(i/len(data)))%17-8) / 4 // dyadic, sums exact
 		}
 		mk := func(rows, cols, ld, seed int) []float32 {
 			s := make([]float32, max(0, (rows-1)*ld+cols))
@@ -463,20 +481,25 @@ func FuzzSgemm(f *testing.F) {
 		}
 		a, b := mk(ar, ac, lda, 0), mk(br, bc, ldb, 1)
 		c0 := mk(m, n, ldc, 2)
-		alpha, beta := val(3)/2, float32(flags>>2&3)/2
-		got := append([]float32(nil), c0...)
+		alpha, beta := float32(int(flags>>4&3)-1)/2, float32(flags>>2&3)/2
 		want := append([]float32(nil), c0...)
-		if err := Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc); err != nil {
-			t.Fatalf("valid shape rejected: %v", err)
-		}
-		defer setKernelPath(pathGeneric)()
-		sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-		for i := range got {
-			if got[i] != want[i] && !sameFloat32(got[i], want[i]) {
-				t.Fatalf("C[%d] = %g, generic %g", i, got[i], want[i])
+		sgemmGeneric(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+		for _, p := range availableKernelPaths() {
+			restore := setKernelPath(p)
+			got := append([]float32(nil), c0...)
+			err := Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
+			restore()
+			if err != nil {
+				t.Fatalf("valid shape rejected: %v", err)
+			}
+			for i := range got {
+				if got[i] != want[i] && !sameFloat32(got[i], want[i]) {
+					t.Fatalf("%s: C[%d] = %g, generic %g", kernelPathNames[p], i, got[i], want[i])
+				}
 			}
 		}
-		if len(a) > 0 {
+		got := c0
+		if ar > 0 && ac > 0 {
 			if err := Sgemm(tA, tB, m, n, k, alpha, a[:len(a)-1], lda, b, ldb, beta, got, ldc); !errors.Is(err, ErrShape) {
 				t.Fatalf("short A: err = %v", err)
 			}

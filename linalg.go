@@ -106,9 +106,14 @@ func (m *Dense) CopyFrom(a *Dense) error {
 // CheckFinite returns an error wrapping ErrNonFinite that names the first
 // element (row, column) that is NaN or ±Inf, or nil.
 func (m *Dense) CheckFinite() error {
+	return m.checkFinite("bnn: matrix")
+}
+
+// checkFinite is CheckFinite with the error prefixed by what (e.g. "bnn: lu").
+func (m *Dense) checkFinite(what string) error {
 	for k, v := range m.data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("bnn: row %d column %d is %g: %w", k/m.cols, k%m.cols, v, ErrNonFinite)
+			return fmt.Errorf("%s: row %d column %d is %g: %w", what, k/m.cols, k%m.cols, v, ErrNonFinite)
 		}
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 type LU struct {
 	n        int
 	lu       []float64
-	piv      []int // row i of P·A is row piv[i] of A
+	swaps    []int // at step k, rows k and swaps[k] were exchanged (LAPACK's ipiv)
 	sign     float64
 	ok       bool
 	singular int // index of the first zero pivot, or -1
@@ -30,20 +30,17 @@ func (f *LU) Factorize(a *Dense) error {
 	if a.cols != n {
 		return fmt.Errorf("bnn: lu: matrix is %d×%d, not square: %w", a.rows, a.cols, ErrShape)
 	}
-	if err := a.CheckFinite(); err != nil {
-		return fmt.Errorf("bnn: lu: %w", err)
+	if err := a.checkFinite("bnn: lu"); err != nil {
+		return err
 	}
 	if cap(f.lu) < n*n {
 		f.lu = make([]float64, n*n)
 	}
-	if cap(f.piv) < n {
-		f.piv = make([]int, n)
+	if cap(f.swaps) < n {
+		f.swaps = make([]int, n)
 	}
-	f.n, f.lu, f.piv = n, f.lu[:n*n], f.piv[:n]
+	f.n, f.lu, f.swaps = n, f.lu[:n*n], f.swaps[:n]
 	copy(f.lu, a.data)
-	for i := range f.piv {
-		f.piv[i] = i
-	}
 	f.sign, f.singular = 1, -1
 	lu := f.lu
 	for k := 0; k < n; k++ {
@@ -53,12 +50,12 @@ func (f *LU) Factorize(a *Dense) error {
 				p, best = i, v
 			}
 		}
+		f.swaps[k] = p
 		if p != k {
 			rk, rp := lu[k*n:(k+1)*n], lu[p*n:(p+1)*n]
 			for j := range rk {
 				rk[j], rp[j] = rp[j], rk[j]
 			}
-			f.piv[k], f.piv[p] = f.piv[p], f.piv[k]
 			f.sign = -f.sign
 		}
 		pivot := lu[k*n+k]
@@ -123,7 +120,7 @@ func (f *LU) usable(op string) error {
 	return nil
 }
 
-// SolveVecTo solves A·x = b, writing x into dst (dst must not be b). It
+// SolveVecTo solves A·x = b, writing x into dst (dst may be b). It
 // returns ErrShape for wrong lengths, ErrSingular for a singular factor and
 // ErrEmpty if f holds no factor.
 func (f *LU) SolveVecTo(dst, b []float64) error {
@@ -134,8 +131,9 @@ func (f *LU) SolveVecTo(dst, b []float64) error {
 	if len(dst) != n || len(b) != n {
 		return fmt.Errorf("bnn: lu SolveVecTo: vectors of length %d and %d for a %d×%d factor: %w", len(dst), len(b), n, n, ErrShape)
 	}
-	for i, p := range f.piv {
-		dst[i] = b[p]
+	copy(dst, b)
+	for k, p := range f.swaps {
+		dst[k], dst[p] = dst[p], dst[k]
 	}
 	for i := 0; i < n; i++ {
 		dst[i] -= dotF64(f.lu[i*n:i*n+i], dst)
@@ -146,8 +144,8 @@ func (f *LU) SolveVecTo(dst, b []float64) error {
 	return nil
 }
 
-// SolveTo solves A·X = B for the n×k matrix B, writing X into dst (dst must
-// not be b). Errors as SolveVecTo.
+// SolveTo solves A·X = B for the n×k matrix B, writing X into dst (dst may
+// be b). Errors as SolveVecTo.
 func (f *LU) SolveTo(dst, b *Dense) error {
 	if err := f.usable("SolveTo"); err != nil {
 		return err
@@ -157,8 +155,14 @@ func (f *LU) SolveTo(dst, b *Dense) error {
 		return fmt.Errorf("bnn: lu SolveTo: %d×%d right side into %d×%d for a %d×%d factor: %w", b.rows, b.cols, dst.rows, dst.cols, n, n, ErrShape)
 	}
 	x := dst.data
-	for i, p := range f.piv {
-		copy(x[i*k:(i+1)*k], b.data[p*k:(p+1)*k])
+	copy(x, b.data)
+	for r, p := range f.swaps {
+		if p != r {
+			xr, xp := x[r*k:(r+1)*k], x[p*k:(p+1)*k]
+			for j := range xr {
+				xr[j], xp[j] = xp[j], xr[j]
+			}
+		}
 	}
 	for i := 0; i < n; i++ {
 		xi := x[i*k : (i+1)*k]

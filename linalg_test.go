@@ -275,6 +275,10 @@ func TestLU(t *testing.T) {
 		if d := maxAbsDiff(ax, b); d > 1e-10 {
 			t.Errorf("n=%d residual %g", n, d)
 		}
+		inPlace := append([]float64(nil), b...)
+		if err := f.SolveVecTo(inPlace, inPlace); err != nil || maxAbsDiff(inPlace, x) != 0 {
+			t.Errorf("n=%d: in-place solve differs (%v)", n, err)
+		}
 		inv, _ := NewDense(n, n, nil)
 		if err := f.InverseTo(inv); err != nil {
 			t.Fatal(err)
@@ -477,3 +481,61 @@ func BenchmarkCholesky256(b *testing.B)      { benchmarkCholesky(b, 256) }
 func BenchmarkCholeskySolve10(b *testing.B)  { benchmarkCholeskySolve(b, 10) }
 func BenchmarkCholeskySolve64(b *testing.B)  { benchmarkCholeskySolve(b, 64) }
 func BenchmarkCholeskySolve256(b *testing.B) { benchmarkCholeskySolve(b, 256) }
+
+// FuzzLUEigen feeds arbitrary square matrices through LU (solve, inverse,
+// determinant) and the symmetric eigensolver: nothing may panic, errors must
+// be the documented ones, LU solves must leave a small residual, and the
+// eigenvalues must sum to the trace.
+func FuzzLUEigen(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, uint8(3))
+	f.Add([]byte{0, 0, 0, 0}, uint8(2))
+	f.Add([]byte{128, 1, 255}, uint8(7))
+	f.Fuzz(func(t *testing.T, raw []byte, nb uint8) {
+		n := int(nb % 10)
+		a, _ := NewDense(n, n, nil)
+		for i := range a.data {
+			if len(raw) > 0 {
+				a.data[i] = float64(int8(raw[i%len(raw)])) / 8
+			}
+		}
+		var lu LU
+		if err := lu.Factorize(a); err == nil {
+			norm := 0.0
+			for _, v := range a.data {
+				norm = math.Max(norm, math.Abs(v))
+			}
+			b := make([]float64, n)
+			for i := range b {
+				b[i] = float64(i%3) - 1
+			}
+			x := make([]float64, n)
+			if err := lu.SolveVecTo(x, b); err != nil {
+				t.Fatal(err)
+			}
+			if ld, _ := lu.LogAbsDet(); ld > -30 { // skip nearly singular matrices
+				checkResidual(t, a, x, b, norm)
+			}
+			inv, _ := NewDense(n, n, nil)
+			if err := lu.InverseTo(inv); err != nil {
+				t.Fatal(err)
+			}
+		} else if !errors.Is(err, ErrSingular) {
+			t.Fatalf("LU: %v", err)
+		} else if lu.Det() != 0 {
+			t.Fatalf("singular factor with Det %g", lu.Det())
+		}
+		var e EigenSym
+		if err := e.Factorize(a, n%2 == 0); err != nil {
+			t.Fatalf("eigen: %v", err)
+		}
+		trace, sum, scale := 0.0, 0.0, 1.0
+		for i, v := range e.Values(nil) {
+			trace += a.At(i, i)
+			sum += v
+			scale += math.Abs(v)
+		}
+		if math.Abs(trace-sum) > 1e-10*scale {
+			t.Fatalf("eigenvalues sum to %g, trace %g", sum, trace)
+		}
+	})
+}

@@ -49,7 +49,7 @@ func registerModelKind(kind string, dec func(r *modelReader) (Regressor, error))
 
 // SaveModel writes m to w in the versioned, checksummed model file format.
 // It returns ErrInvalidParameter if m is not a model kind this package can
-// save (Network, Ensemble, MCDropout, …), and any error from w.
+// save (Network, Ensemble, MCDropout, BayesianMLP), and any error from w.
 func SaveModel(w io.Writer, m Regressor) error {
 	sm, ok := m.(savableModel)
 	if !ok {
@@ -124,7 +124,7 @@ func LoadModel(r io.Reader) (Regressor, error) {
 		err = mr.err
 	}
 	if err != nil {
-		if errors.Is(err, ErrCorruptModel) {
+		if errors.Is(err, ErrCorruptModel) || errors.Is(err, ErrModelVersion) {
 			return nil, fmt.Errorf("bnn: load model: %s: %w", kind, err)
 		}
 		return nil, fmt.Errorf("bnn: load model: %s: %v: %w", kind, err, ErrCorruptModel)
@@ -240,18 +240,31 @@ func (r *modelReader) corrupt(format string, args ...any) {
 	}
 }
 
-// Model kinds of this file's networks.
+// Model kinds of this package's savable models.
 const (
 	modelKindNetwork  = "mlp"
 	modelKindEnsemble = "deep-ensemble"
 	modelKindDropout  = "mc-dropout"
+	modelKindBBB      = "bayes-by-backprop"
 )
 
 func init() {
 	registerModelKind(modelKindNetwork, func(r *modelReader) (Regressor, error) { return decodeNetwork(r) })
 	registerModelKind(modelKindEnsemble, decodeEnsemble)
 	registerModelKind(modelKindDropout, decodeMCDropout)
+	registerModelKind(modelKindBBB, func(r *modelReader) (Regressor, error) {
+		m, err := decodeBBBPayload(r.take(len(r.b)))
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	})
 }
+
+// The Bayes-by-Backprop network plugs its own payload codec (bbb_codec.go) into the container.
+func (m *BayesianMLP) modelKind() string { return modelKindBBB }
+
+func (m *BayesianMLP) appendModelPayload(w *modelWriter) { w.b = append(w.b, m.encodeBBBPayload()...) }
 
 func (net *Network) modelKind() string { return modelKindNetwork }
 

@@ -42,6 +42,14 @@ func nnSmallModels(t testing.TB) (map[string]Regressor, []float64) {
 		t.Fatal(err)
 	}
 	models["dropout"] = md
+	bc := SeedBNNConfig()
+	bc.Inputs, bc.Hidden, bc.Seed = 2, []int{5, 3}, 4
+	bbb, err := NewBayesianMLP(bc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bbb.PredictSamples = 9
+	models["bbb"] = bbb
 	return models, x
 }
 
@@ -169,4 +177,89 @@ func FuzzLoadModel(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestPredictAllocatesNothingAfterWarmUp(t *testing.T) {
+	models, x := nnSmallModels(t)
+	n := len(x) / 2
+	mean, std := make([]float64, n), make([]float64, n)
+	for _, name := range []string{"mlp", "ensemble", "dropout"} {
+		m := models[name]
+		if err := m.PredictTo(mean, std, x); err != nil {
+			t.Fatal(err)
+		}
+		if a := testing.AllocsPerRun(20, func() { _ = m.PredictTo(mean, std, x) }); a != 0 {
+			t.Errorf("%s: %v allocations per PredictTo", name, a)
+		}
+	}
+}
+
+// TestPredictVarianceDecomposition checks PredictTo's std against
+// PredictVarTo's components and MC dropout's dependence on Seed.
+func TestPredictVarianceDecomposition(t *testing.T) {
+	models, x := nnSmallModels(t)
+	n := len(x) / 2
+	type splitter interface {
+		Regressor
+		PredictVarTo(mean, epistemic, aleatoric, x []float64) error
+	}
+	for _, name := range []string{"ensemble", "dropout"} {
+		m := models[name].(splitter)
+		mean, std, m2, epi, ale := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		if err := m.PredictTo(mean, std, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.PredictVarTo(m2, epi, ale, x); err != nil {
+			t.Fatal(err)
+		}
+		for i := range mean {
+			if mean[i] != m2[i] || math.Abs(std[i]-math.Sqrt(epi[i]+ale[i])) > 1e-12*std[i] || !(epi[i] > 0) || !(ale[i] > 0) {
+				t.Fatalf("%s row %d: mean %v/%v std %v epistemic %v aleatoric %v", name, i, mean[i], m2[i], std[i], epi[i], ale[i])
+			}
+		}
+	}
+	md := models["dropout"].(*MCDropout)
+	a, sa, b, sb := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	_ = md.PredictTo(a, sa, x)
+	md.Seed++
+	_ = md.PredictTo(b, sb, x)
+	md.Seed--
+	if a[0] == b[0] {
+		t.Error("MC dropout prediction does not depend on Seed")
+	}
+}
+
+func TestPredictConcurrent(t *testing.T) {
+	models, x := nnSmallModels(t)
+	n := len(x) / 2
+	for name, m := range models {
+		want, ws := make([]float64, n), make([]float64, n)
+		if err := m.PredictTo(want, ws, x); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				mean, std := make([]float64, n), make([]float64, n)
+				for range 5 {
+					if err := m.PredictTo(mean, std, x); err != nil {
+						errs <- err
+						return
+					}
+					for i := range mean {
+						if mean[i] != want[i] || std[i] != ws[i] {
+							errs <- errors.New(name + ": concurrent prediction differs")
+							return
+						}
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }

@@ -10,10 +10,10 @@ import (
 // layers of the given widths each followed by Activation and (when Dropout > 0)
 // inverted dropout, and a linear output layer of Outputs units.
 type MLPConfig struct {
-	Inputs     int
-	Hidden     []int
-	Outputs    int
-	Activation Activation
+	Inputs     int        // features per input row (≥ 1)
+	Hidden     []int      // hidden-layer widths, input side first (each ≥ 1; none: a linear model)
+	Outputs    int        // output units (≥ 1)
+	Activation Activation // nonlinearity after every hidden layer
 	// Dropout is the probability of zeroing each hidden unit's output during
 	// training and Monte-Carlo prediction; kept units are scaled by 1/(1−p)
 	// (PyTorch's nn.Dropout). It must lie in [0, 1).
@@ -148,11 +148,11 @@ type mlpWork struct {
 	dout     []float32
 	grad     []float32
 	gw, gb   [][]float32
-	rng      *rand.PCG // dropout masks
-	dropping bool      // whether the last forward pass applied dropout
+	rng      gaussRNG // uniform bits for the dropout masks
+	dropping bool     // whether the last forward pass applied dropout
 }
 
-func newMLPWork(m *MLP, capRows int, rng *rand.PCG) *mlpWork {
+func newMLPWork(m *MLP, capRows int, rng gaussRNG) *mlpWork {
 	L := len(m.sizes) - 1
 	wk := &mlpWork{cap: capRows, rng: rng}
 	wk.y = make([][]float32, L)
@@ -199,7 +199,7 @@ func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
 		m.act.biasForward(z, m.b[l])
 		if wk.dropping {
 			h := wk.h[l+1][:n*fout]
-			dropoutMask(h, wk.mask[l+1][:n*fout], z, m.dropout, wk.rng)
+			dropoutMask(h, wk.mask[l+1][:n*fout], z, m.dropout, &wk.rng)
 			z = h
 		}
 		in = z
@@ -210,14 +210,15 @@ func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
 // dropoutMask draws inverted-dropout multipliers (0 with probability p, else
 // 1/(1−p)) into mask and writes h = y·mask. Each element compares 32 random
 // bits with p·2³², without branches (the keep/drop outcome is unpredictable).
-func dropoutMask(h, mask, y []float32, p float32, rng *rand.PCG) {
+func dropoutMask(h, mask, y []float32, p float32, rng *gaussRNG) {
 	thr := uint64(math.Min(float64(p)*(1<<32), math.MaxUint32))
 	scaleBits := math.Float32bits(1 / (1 - p))
 	mask = mask[:len(y)]
 	h = h[:len(y)]
+	g := *rng // a local copy stays in a register
 	i := 0
 	for ; i+1 < len(y); i += 2 {
-		u := rng.Uint64()
+		u := g.uint64()
 		// keep is all ones when the 32-bit draw is ≥ thr, else zero.
 		k0 := uint32((thr - 1 - u&0xffffffff) >> 32)
 		k1 := uint32((thr - 1 - u>>32) >> 32)
@@ -227,10 +228,11 @@ func dropoutMask(h, mask, y []float32, p float32, rng *rand.PCG) {
 		h[i], h[i+1] = y[i]*m0, y[i+1]*m1
 	}
 	if i < len(y) {
-		k0 := uint32((thr - 1 - rng.Uint64()&0xffffffff) >> 32)
+		k0 := uint32((thr - 1 - g.uint64()&0xffffffff) >> 32)
 		m0 := math.Float32frombits(scaleBits & k0)
 		mask[i], h[i] = m0, y[i]*m0
 	}
+	*rng = g
 }
 
 // backward back-propagates the output gradient in wk.dout (n×outputs, for

@@ -319,7 +319,8 @@ func TestDropoutMaskStatistics(t *testing.T) {
 		for i := range y {
 			y[i] = 2
 		}
-		dropoutMask(h, mask, y, p, rand.NewPCG(3, 4))
+		g := newGaussRNG(3, 4)
+		dropoutMask(h, mask, y, p, &g)
 		dropped := 0
 		for i, m := range mask {
 			switch {

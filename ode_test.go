@@ -3,6 +3,7 @@ package bnn
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -386,10 +387,8 @@ func FuzzSolve(f *testing.F) {
 			}
 			t.Fatalf("untyped error %v", err)
 		}
-		for i, v := range out {
-			if math.IsNaN(v) {
-				t.Fatalf("out[%d] is NaN", i)
-			}
+		if i := odeFirstNonFinite(out); i >= 0 {
+			t.Fatalf("out[%d] is %g", i, out[i])
 		}
 	})
 }
@@ -410,4 +409,42 @@ func TestInvFifthRoot(t *testing.T) {
 			t.Errorf("e=%g: %g vs %g", e, invFifthRoot(e), math.Pow(e, -0.2))
 		}
 	}
+}
+
+// A solution that overflows float64 fails (the step collapses as the
+// stages overflow) instead of returning ±Inf.
+func TestODEOverflow(t *testing.T) {
+	opts := DefaultODEOptions()
+	opts.RTol, opts.ATol = 1e-3, 1e-6
+	s, _ := NewODESolver(1, opts)
+	f := func(_ float64, y, d []float64) { d[0] = 50 * y[0] }
+	out := make([]float64, 1)
+	_, err := s.Solve(f, 0, []float64{1e300}, []float64{100}, out)
+	if !errors.Is(err, ErrNonFinite) && !errors.Is(err, ErrStepSizeTooSmall) {
+		t.Fatalf("got %v, want ErrNonFinite or ErrStepSizeTooSmall", err)
+	}
+}
+
+func ExampleODESolver_Solve() {
+	// Exponential decay y' = −y, integrated backwards from y(2) = e^-2.
+	s, err := NewODESolver(1, DefaultODEOptions())
+	if err != nil {
+		panic(err)
+	}
+	decay := func(_ float64, y, dydt []float64) { dydt[0] = -y[0] }
+	ts := []float64{1.5, 1, 0}
+	out := make([]float64, len(ts))
+	st, err := s.Solve(decay, 2, []float64{math.Exp(-2)}, ts, out)
+	if err != nil {
+		panic(err)
+	}
+	for i, t := range ts {
+		fmt.Printf("y(%g) = %.6f (exact %.6f)\n", t, out[i], math.Exp(-t))
+	}
+	fmt.Println(st.Accepted > 0, st.NFev == 2+6*(st.Accepted+st.Rejected))
+	// Output:
+	// y(1.5) = 0.223130 (exact 0.223130)
+	// y(1) = 0.367879 (exact 0.367879)
+	// y(0) = 1.000000 (exact 1.000000)
+	// true true
 }

@@ -49,7 +49,7 @@ func (d OscillatorData) Validate() error {
 		name string
 		s    []float64
 	}{{"time", d.T}, {"position", d.X}, {"initial state", []float64{d.T0, d.X0, d.V0}}} {
-		if i := firstNonFinite(v.s); i >= 0 {
+		if i := odeFirstNonFinite(v.s); i >= 0 {
 			return fmt.Errorf("bnn: oscillator data: %s %d is %g: %w", v.name, i, v.s[i], ErrNonFinite)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
+	"sync/atomic"
 )
 
 // Loss selects the training objective of Train.
@@ -124,7 +124,7 @@ type nnTrainer struct {
 
 func newNNTrainer(m *MLP, cfg *TrainConfig, capRows int) (*nnTrainer, error) {
 	t := &nnTrainer{m: m, loss: cfg.Loss, homosc: cfg.Loss == LossGaussian && !cfg.Heteroscedastic}
-	t.wk = newMLPWork(m, capRows, rand.NewPCG(cfg.Seed, nnStreamDropout))
+	t.wk = newMLPWork(m, capRows, newGaussRNG(cfg.Seed, nnStreamDropout))
 	switch cfg.Optimizer {
 	case OptimSGD:
 		o, err := NewSGD(m.NumParams(), float32(cfg.LearningRate))
@@ -319,7 +319,7 @@ type Network struct {
 	scale    nnScaler
 	loss     Loss
 	noiseVar float64 // LossMSE: noise variance in standardised target units
-	pool     sync.Pool
+	spare    atomic.Pointer[nnPredictWork]
 }
 
 // nnPredictChunk is the number of rows a prediction workspace holds.
@@ -332,15 +332,19 @@ type nnPredictWork struct {
 	xs []float32
 }
 
+// getWork takes the network's spare prediction workspace, or makes one
+// when it is in use by a concurrent call; putWork returns it.
 func (net *Network) getWork() *nnPredictWork {
-	if w, ok := net.pool.Get().(*nnPredictWork); ok {
+	if w := net.spare.Swap(nil); w != nil {
 		return w
 	}
 	return &nnPredictWork{
-		wk: newMLPWork(net.mlp, nnPredictChunk, rand.NewPCG(0, nnStreamDropout)),
+		wk: newMLPWork(net.mlp, nnPredictChunk, gaussRNG{}),
 		xs: make([]float32, nnPredictChunk*net.mlp.sizes[0]),
 	}
 }
+
+func (net *Network) putWork(w *nnPredictWork) { net.spare.Store(w) }
 
 // InputDim returns the number of features per row.
 func (net *Network) InputDim() int { return net.mlp.sizes[0] }
@@ -369,7 +373,7 @@ func (net *Network) heads(mu, v []float64, wk *mlpWork, xs []float32, n int, dro
 // deterministic network on n standardised rows.
 func (net *Network) residualVariance(xs, ys []float32, n int) float64 {
 	w := net.getWork()
-	defer net.pool.Put(w)
+	defer net.putWork(w)
 	d := net.mlp.sizes[0]
 	var mu, v [nnPredictChunk]float64
 	var ss float64
@@ -403,7 +407,7 @@ func (net *Network) PredictTo(mean, std, x []float64) error {
 		return err
 	}
 	w := net.getWork()
-	defer net.pool.Put(w)
+	defer net.putWork(w)
 	for s := 0; s < n; s += nnPredictChunk {
 		e := min(s+nnPredictChunk, n)
 		net.scale.inputs(w.xs, x[s*d:e*d])

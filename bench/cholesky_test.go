@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -136,6 +137,48 @@ func BenchmarkCholeskySolve(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkCholeskyPaired alternates the two libraries inside one loop (a
+// factorisation and one solve each per iteration) and reports each one's
+// time per operation and the ratio gonum/bnn, so that load from other
+// processes hits both equally.
+func BenchmarkCholeskyPaired(b *testing.B) {
+	for _, n := range sizes {
+		data, v := spdData(n), rhs(n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			a, _ := bnn.NewDense(n, n, data)
+			x := make([]float64, n)
+			var c bnn.Cholesky
+			ga := mat.NewSymDense(n, data)
+			gb := mat.NewVecDense(n, v)
+			gx := mat.NewVecDense(n, nil)
+			var gc mat.Cholesky
+			var tb, tg time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				if err := c.Factorize(a); err != nil {
+					b.Fatal(err)
+				}
+				if err := c.SolveVecTo(x, v); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if !gc.Factorize(ga) {
+					b.Fatal("not positive definite")
+				}
+				if err := gc.SolveVecTo(gx, gb); err != nil {
+					b.Fatal(err)
+				}
+				tg += time.Since(t1)
+				tb += t1.Sub(t0)
+			}
+			b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "bnn-ns/op")
+			b.ReportMetric(float64(tg.Nanoseconds())/float64(b.N), "gonum-ns/op")
+			b.ReportMetric(float64(tg)/float64(tb), "gonum/bnn")
 		})
 	}
 }
