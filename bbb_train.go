@@ -229,9 +229,10 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	workers = min(workers, max(cfg.Samples, bbbChunks))
 	if workers > 1 {
 		t.jobs, t.done = make(chan int, max(cfg.Samples, bbbChunks)), make(chan struct{}, max(cfg.Samples, bbbChunks))
+		jobs := t.jobs // close() clears t.jobs; the workers keep their own reference
 		for range workers {
 			go func() {
-				for j := range t.jobs {
+				for j := range jobs {
 					t.runJob(j)
 					t.done <- struct{}{}
 				}
