@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"testing"
@@ -16,6 +17,17 @@ func TestBBBPayloadRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.PredictSamples = 17
+		var file bytes.Buffer
+		if err := SaveModel(&file, m); err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := LoadModel(&file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lm, ok := loaded.(*BayesianMLP); !ok || lm.Prior != m.Prior || len(lm.params) != len(m.params) || lm.params[3] != m.params[3] {
+			t.Fatalf("LoadModel returned %T", loaded)
+		}
 		b := m.encodeBBBPayload()
 		d, err := decodeBBBPayload(b)
 		if err != nil {

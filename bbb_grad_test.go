@@ -111,19 +111,24 @@ func TestBBBGradients(t *testing.T) {
 		{"learned noise relu", ReLU, gauss, BBBConfig{Samples: 3, LearnNoise: true}},
 		{"local reparam", Tanh, gauss, BBBConfig{Samples: 2, KL: KLClosedForm, LocalReparam: true, LearnNoise: true}},
 		{"identity blundell", Identity, mix, BBBConfig{Samples: 1, BatchSize: 3, KLWeighting: KLBlundell}},
+		{"one input (seed shape)", Tanh, gauss, BBBConfig{Samples: 2}},
+		{"one input local reparam", Tanh, gauss, BBBConfig{Samples: 2, KL: KLClosedForm, LocalReparam: true}},
 	}
 	for ci, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(ci), 9))
-			n := 5
-			x, y := make([]float64, 2*n), make([]float64, n)
+			n, in := 5, 2
+			if ci >= 6 {
+				in = 1
+			}
+			x, y := make([]float64, in*n), make([]float64, n)
 			for i := range x {
 				x[i] = rng.NormFloat64()
 			}
 			for i := range y {
 				y[i] = rng.NormFloat64()
 			}
-			m, err := NewBayesianMLP(BNNConfig{Inputs: 2, Hidden: []int{3, 4}, Activation: c.act, Prior: c.pr, Rho0: -1, InitScale: 0.8, NoiseStd: 0.6, Seed: 3})
+			m, err := NewBayesianMLP(BNNConfig{Inputs: in, Hidden: []int{3, 4}, Activation: c.act, Prior: c.pr, Rho0: -1, InitScale: 0.8, NoiseStd: 0.6, Seed: 3})
 			if err != nil {
 				t.Fatal(err)
 			}

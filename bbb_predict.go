@@ -111,7 +111,7 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 	nw := m.nw
 	sigma := make([]float32, nw)
 	for i, r := range m.params[nw : 2*nw] {
-		sigma[i], _, _ = softplusSigmoid32(r)
+		sigma[i], _ = softplusSigmoid32(r)
 	}
 	out := make([]float32, samples*n)
 	workers := min(runtime.GOMAXPROCS(0), samples)
@@ -152,7 +152,7 @@ func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64
 	for li, l := range m.Layers {
 		nW := l.In * l.Out
 		z := cur[:n*l.Out]
-		sgemm(false, false, n, l.Out, l.In, 1, a, l.In, p.w[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		bbbMul(n, l.Out, l.In, a, p.w[l.off:l.off+nW], z)
 		act := m.Activation
 		if li == last {
 			act = Identity

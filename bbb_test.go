@@ -2,6 +2,7 @@ package bnn
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"testing"
@@ -79,7 +80,7 @@ func TestBBBZeroAllocsPerStep(t *testing.T) {
 	p := m.newBBBPredictor(40)
 	sigma := make([]float32, m.nw)
 	for i, r := range m.params[m.nw:] {
-		sigma[i], _, _ = softplusSigmoid32(r)
+		sigma[i], _ = softplusSigmoid32(r)
 	}
 	x32, dst := make([]float32, 40), make([]float32, 40)
 	if a := testing.AllocsPerRun(20, func() { p.draw(m, sigma, x32, dst, 1, 2) }); a != 0 {
@@ -213,4 +214,34 @@ func TestBBBErrors(t *testing.T) {
 	check("predict nan", m.PredictTo(mean, make([]float64, 5), []float64{0, 0, 0, math.NaN(), 0}), ErrNonFinite)
 	check("predict samples", m.PredictiveTo(mean, nil, nil, x, 0, 1), ErrInvalidParameter)
 	check("trajectories", m.SampleFunctionsTo(make([]float64, 9), x, 2, 1), ErrShape)
+}
+
+var _ Regressor = (*BayesianMLP)(nil)
+
+// ExampleBayesianMLP trains a small Bayes-by-Backprop network on a sine and
+// compares its epistemic uncertainty inside and outside the data.
+func ExampleBayesianMLP() {
+	var x, y []float64
+	for i := range 40 {
+		v := -1 + 2*float64(i)/39
+		x, y = append(x, v), append(y, math.Sin(3*v))
+	}
+	cfg := SeedBNNConfig()
+	cfg.Hidden = []int{32}
+	m, err := NewBayesianMLP(cfg)
+	if err != nil {
+		panic(err)
+	}
+	train := SeedBBBConfig()
+	train.Epochs, train.LR = 1500, 1e-2
+	if _, err := m.Train(x, y, train); err != nil {
+		panic(err)
+	}
+	at := []float64{0, 3} // inside and far outside the training range
+	mean, epi := make([]float64, 2), make([]float64, 2)
+	if err := m.PredictiveTo(mean, epi, nil, at, 200, 1); err != nil {
+		panic(err)
+	}
+	fmt.Printf("f(0) ≈ %.1f; uncertainty grows away from the data: %t\n", mean[0], epi[1] > 2*epi[0])
+	// Output: f(0) ≈ 0.0; uncertainty grows away from the data: true
 }

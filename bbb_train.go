@@ -96,10 +96,16 @@ type bbbTrainer struct {
 	dsig        []float32 // dσ/dρ = sigmoid(ρ)
 	zeros       []float32 // zero bias for activations applied after the bias was added
 	sumLogSigma float64
+	partLog     [bbbChunks]float64 // per-chunk Σ log σ
+	partSq      [bbbChunks]float64 // per-chunk Σ σ² + μ² (closed-form KL)
+	phase       int
 	klWeight    float32
 	noise       float64
 	step        uint64
-	opt         *Adam
+	adamMu      [bbbChunks]*Adam // Adam over each chunk's μ; identical to one Adam over all
+	adamRho     [bbbChunks]*Adam // and over each chunk's ρ
+	adamNoise   *Adam            // log noise, when learned
+	sigmaFresh  bool             // σ, dσ/dρ and partLog match the current ρ
 	samples     []bbbSample
 
 	jobs chan int
@@ -180,11 +186,18 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 		t.pv = m.params[:2*nw+1] // setShape leaves one spare slot for log NoiseStd
 		t.pv[2*nw] = float32(math.Log(m.NoiseStd))
 	}
-	opt, err := NewAdam(len(t.pv), float32(cfg.LR))
-	if err != nil {
-		return nil, err
+	// Adam is elementwise, so one instance per chunk (same hyperparameters and
+	// step count) updates exactly as one instance over all parameters would,
+	// and the chunks can be stepped in parallel.
+	for c := range bbbChunks {
+		n := (c+1)*nw/bbbChunks - c*nw/bbbChunks
+		var err error
+		if t.adamMu[c], err = NewAdam(n, float32(cfg.LR)); err != nil {
+			return nil, err
+		}
+		t.adamRho[c], _ = NewAdam(n, float32(cfg.LR))
 	}
-	t.opt = opt
+	t.adamNoise, _ = NewAdam(1, float32(cfg.LR))
 	t.grads = make([]float32, len(t.pv))
 	t.sigma, t.sigma2, t.dsig = make([]float32, nw), make([]float32, nw), make([]float32, nw)
 	t.zeros = make([]float32, mw)
@@ -213,13 +226,14 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, cfg.Samples)
+	workers = min(workers, max(cfg.Samples, bbbChunks))
 	if workers > 1 {
-		t.jobs, t.done = make(chan int, cfg.Samples), make(chan struct{}, cfg.Samples)
+		t.jobs, t.done = make(chan int, max(cfg.Samples, bbbChunks)), make(chan struct{}, max(cfg.Samples, bbbChunks))
+		jobs := t.jobs // close() clears t.jobs; the workers keep their own reference
 		for range workers {
 			go func() {
-				for k := range t.jobs {
-					t.runSample(k)
+				for j := range jobs {
+					t.runJob(j)
 					t.done <- struct{}{}
 				}
 			}()
@@ -256,9 +270,7 @@ func (t *bbbTrainer) epoch() float64 {
 	var total float64
 	for b := range M {
 		t.loadBatch(t.perm[b*bs:min((b+1)*bs, t.n)], b, M)
-		total += t.lossGrad()
-		t.opt.Step(t.pv, t.grads)
-		t.step++
+		total += t.trainStep()
 	}
 	return total
 }
@@ -282,46 +294,157 @@ func (t *bbbTrainer) loadBatch(rows []int, b, M int) {
 // lossGrad evaluates the current minibatch's loss (the K-sample average of
 // πᵢ·KL + NLL) and leaves its gradient in t.grads.
 func (t *bbbTrainer) lossGrad() float64 {
-	nw := t.m.nw
-	rho := t.pv[nw : 2*nw]
-	var sumLog float64
-	for i, r := range rho {
-		s, ds, ls := softplusSigmoid32(r)
-		t.sigma[i], t.dsig[i] = s, ds
-		sumLog += float64(ls)
-	}
-	t.sumLogSigma = sumLog
-	if t.cfg.LocalReparam {
-		for i, s := range t.sigma {
-			t.sigma2[i] = s * s
-		}
-	}
-	if t.cfg.LearnNoise {
-		t.noise = math.Exp(float64(t.pv[2*nw]))
-	}
-	K := len(t.samples)
-	if t.jobs != nil {
-		for k := range K {
-			t.jobs <- k
-		}
-		for range K {
-			<-t.done
-		}
-	} else {
-		for k := range K {
-			t.runSample(k)
-		}
-	}
-	return t.reduce()
+	t.prepare()
+	t.runPhase(bbbPhaseSample, len(t.samples))
+	t.runPhase(bbbPhaseReduce, bbbChunks)
+	return t.finishLoss()
 }
 
-// reduce averages the samples' gradients in sample order (so the result does
-// not depend on which goroutine ran which sample), adds the KL terms that do
-// not depend on the sample, and chains σ to ρ.
-func (t *bbbTrainer) reduce() float64 {
+// trainStep runs one optimisation step on the current minibatch and returns
+// its loss before the update. The reduction, the Adam update and the next
+// step's σ = softplus(ρ) run fused, chunk by chunk, on the workers.
+func (t *bbbTrainer) trainStep() float64 {
+	t.prepare()
+	t.runPhase(bbbPhaseSample, len(t.samples))
+	t.runPhase(bbbPhaseReduceStep, bbbChunks)
+	t.sigmaFresh = true
+	loss := t.finishLoss()
+	if t.cfg.LearnNoise {
+		t.adamNoise.Step(t.pv[2*t.m.nw:], t.grads[2*t.m.nw:])
+	}
+	t.step++
+	return loss
+}
+
+// prepare makes σ current and sums log σ.
+func (t *bbbTrainer) prepare() {
+	if t.cfg.LearnNoise {
+		t.noise = math.Exp(float64(t.pv[2*t.m.nw]))
+	}
+	if !t.sigmaFresh {
+		t.runPhase(bbbPhaseSigma, bbbChunks)
+	}
+	t.sigmaFresh = false
+	t.sumLogSigma = 0
+	for _, v := range t.partLog {
+		t.sumLogSigma += v
+	}
+}
+
+// finishLoss combines the samples' losses and the closed-form KL, and sets the
+// log-noise gradient.
+func (t *bbbTrainer) finishLoss() float64 {
 	nw := t.m.nw
 	K := len(t.samples)
-	invK := 1 / float32(K)
+	pi := float64(t.klWeight)
+	var loss, dNoise float64
+	for k := range t.samples {
+		s := &t.samples[k]
+		loss += pi*s.kl + s.nll
+		dNoise += s.dLogNoise
+	}
+	loss /= float64(K)
+	if t.cfg.KL == KLClosedForm {
+		var sumSq float64
+		for _, v := range t.partSq {
+			sumSq += v
+		}
+		s := t.m.Prior.scale
+		loss += pi * (float64(nw)*math.Log(s) - t.sumLogSigma + sumSq/(2*s*s) - 0.5*float64(nw))
+	}
+	if t.cfg.LearnNoise {
+		t.grads[2*nw] = float32(dNoise / float64(K))
+	}
+	return loss
+}
+
+// The per-step work runs in three phases on the worker pool: σ = softplus(ρ)
+// over fixed chunks of the weights, the K Monte-Carlo samples, and the
+// reduction over fixed chunks. Chunk boundaries and the order in which partial
+// sums are combined do not depend on the number of workers, so the results
+// are bit-identical at any GOMAXPROCS.
+const (
+	bbbPhaseSigma = iota
+	bbbPhaseSample
+	bbbPhaseReduce
+	bbbPhaseReduceStep
+
+	bbbChunks = 8
+)
+
+// runPhase runs jobs 0…count−1 of phase on the workers (or inline without them).
+func (t *bbbTrainer) runPhase(phase, count int) {
+	t.phase = phase
+	if t.jobs == nil {
+		for j := range count {
+			t.runJob(j)
+		}
+		return
+	}
+	for j := range count {
+		t.jobs <- j
+	}
+	for range count {
+		<-t.done
+	}
+}
+
+func (t *bbbTrainer) runJob(j int) {
+	switch t.phase {
+	case bbbPhaseSigma:
+		t.sigmaChunk(j)
+	case bbbPhaseSample:
+		t.runSample(j)
+	case bbbPhaseReduce:
+		t.reduceChunk(j)
+	default:
+		t.reduceChunk(j)
+		lo, hi := t.chunk(j)
+		nw := t.m.nw
+		t.adamMu[j].Step(t.pv[lo:hi], t.grads[lo:hi])
+		t.adamRho[j].Step(t.pv[nw+lo:nw+hi], t.grads[nw+lo:nw+hi])
+		t.sigmaChunk(j)
+	}
+}
+
+// chunk returns the weight index range of chunk c.
+func (t *bbbTrainer) chunk(c int) (lo, hi int) {
+	return c * t.m.nw / bbbChunks, (c + 1) * t.m.nw / bbbChunks
+}
+
+// sigmaChunk computes σ, dσ/dρ (and σ² for local reparameterisation) over
+// chunk c and its partial Σ log σ. The logarithms of the σ are summed as the
+// logarithm of a running product, renormalised by its binary exponent.
+func (t *bbbTrainer) sigmaChunk(c int) {
+	lo, hi := t.chunk(c)
+	nw := t.m.nw
+	rho := t.pv[nw+lo : nw+hi]
+	sigma, dsig := t.sigma[lo:hi], t.dsig[lo:hi]
+	prod, exp := 1.0, 0
+	for i, r := range rho {
+		s, ds := softplusSigmoid32(r)
+		sigma[i], dsig[i] = s, ds
+		prod *= float64(s)
+		if i&3 == 3 { // four float32 factors cannot underflow or overflow a float64 near 1
+			var e int
+			prod, e = math.Frexp(prod)
+			exp += e
+		}
+	}
+	t.partLog[c] = math.Log(prod) + float64(exp)*math.Ln2
+	if t.cfg.LocalReparam {
+		for i, s := range sigma {
+			t.sigma2[lo+i] = s * s
+		}
+	}
+}
+
+// reduceChunk averages the samples' gradients over chunk c in sample order,
+// adds the KL terms that do not depend on the sample, and chains σ to ρ.
+func (t *bbbTrainer) reduceChunk(c int) {
+	lo, hi := t.chunk(c)
+	nw := t.m.nw
+	invK := 1 / float32(len(t.samples))
 	pi := t.klWeight
 	mu := t.pv[:nw]
 	closed := t.cfg.KL == KLClosedForm
@@ -330,7 +453,7 @@ func (t *bbbTrainer) reduce() float64 {
 		invS2 = float32(1 / (t.m.Prior.scale * t.m.Prior.scale))
 	}
 	var sumSq float64
-	for i := range nw {
+	for i := lo; i < hi; i++ {
 		var gm, gs float32
 		for k := range t.samples {
 			gm += t.samples[k].gmu[i]
@@ -349,21 +472,7 @@ func (t *bbbTrainer) reduce() float64 {
 		t.grads[i] = gm
 		t.grads[nw+i] = gs * t.dsig[i]
 	}
-	var loss, dNoise float64
-	for k := range t.samples {
-		s := &t.samples[k]
-		loss += float64(pi)*s.kl + s.nll
-		dNoise += s.dLogNoise
-	}
-	loss /= float64(K)
-	if closed {
-		s := t.m.Prior.scale
-		loss += float64(pi) * (float64(nw)*math.Log(s) - t.sumLogSigma + sumSq/(2*s*s) - 0.5*float64(nw))
-	}
-	if t.cfg.LearnNoise {
-		t.grads[2*nw] = float32(dNoise / float64(K))
-	}
-	return loss
+	t.partSq[c] = sumSq
 }
 
 // runSample draws Monte-Carlo sample k of the current step, runs the network
@@ -409,7 +518,7 @@ func (t *bbbTrainer) forwardSampled(s *bbbSample) {
 	for li, l := range t.m.Layers {
 		z := s.acts[li][:nb*l.Out]
 		nW := l.In * l.Out
-		sgemm(false, false, nb, l.Out, l.In, 1, a, l.In, s.w[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		bbbMul(nb, l.Out, l.In, a, s.w[l.off:l.off+nW], z)
 		act := t.m.Activation
 		if li == last {
 			act = Identity
@@ -432,7 +541,7 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 			a = s.acts[li-1]
 		}
 		a = a[:nb*l.In]
-		sgemm(true, false, l.In, l.Out, nb, 1, a, l.In, dl, l.Out, 0, s.gmu[l.off:l.off+nW], l.Out)
+		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
 		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
 		if li > 0 {
 			// dp = dl·Wᵀ through an explicit transpose of W (In·Out copies
@@ -440,7 +549,7 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 			wt := s.wt[:nW]
 			bbbTranspose(wt, s.w[l.off:l.off+nW], l.In, l.Out)
 			dp := spare[:nb*l.In]
-			sgemm(false, false, nb, l.In, l.Out, 1, dl, l.Out, wt, l.In, 0, dp, l.In)
+			bbbMul(nb, l.In, l.Out, dl, wt, dp)
 			t.m.Activation.backward(dp, a)
 			d, spare = spare, d
 		}
@@ -484,18 +593,28 @@ func (t *bbbTrainer) klSampled(s *bbbSample) {
 	var sumE2, lp float64
 	if p := t.m.Prior; p.IsGaussian() {
 		c := pi / float32(p.scale*p.scale)
-		var sumW2 float32
-		var sumE2f float32
-		for i, e := range eps {
-			wi := w[i]
-			h := gmu[i] + c*wi
-			gmu[i] = h
-			gsig[i] = h * e
-			sumW2 += wi * wi
-			sumE2f += e * e
+		// Four independent pairs of accumulators, so the sums do not serialise
+		// the loop on the adder's latency.
+		var w0, w1, w2, w3, e0, e1, e2, e3 float32
+		i := 0
+		for ; i+4 <= nw; i += 4 {
+			ww, ee := w[i:i+4:i+4], eps[i:i+4:i+4]
+			gm, gs := gmu[i:i+4:i+4], gsig[i:i+4:i+4]
+			h0, h1, h2, h3 := gm[0]+c*ww[0], gm[1]+c*ww[1], gm[2]+c*ww[2], gm[3]+c*ww[3]
+			gm[0], gm[1], gm[2], gm[3] = h0, h1, h2, h3
+			gs[0], gs[1], gs[2], gs[3] = h0*ee[0], h1*ee[1], h2*ee[2], h3*ee[3]
+			w0, w1, w2, w3 = w0+ww[0]*ww[0], w1+ww[1]*ww[1], w2+ww[2]*ww[2], w3+ww[3]*ww[3]
+			e0, e1, e2, e3 = e0+ee[0]*ee[0], e1+ee[1]*ee[1], e2+ee[2]*ee[2], e3+ee[3]*ee[3]
 		}
-		sumE2 = float64(sumE2f)
-		lp = -float64(sumW2)/(2*p.scale*p.scale) - float64(nw)*(math.Log(p.scale)+bbbHalfLog2Pi)
+		for ; i < nw; i++ {
+			h := gmu[i] + c*w[i]
+			gmu[i], gsig[i] = h, h*eps[i]
+			w0 += w[i] * w[i]
+			e0 += eps[i] * eps[i]
+		}
+		sumE2 = float64(e0) + float64(e1) + float64(e2) + float64(e3)
+		sumW2 := float64(w0) + float64(w1) + float64(w2) + float64(w3)
+		lp = -sumW2/(2*p.scale*p.scale) - float64(nw)*(math.Log(p.scale)+bbbHalfLog2Pi)
 	} else {
 		for i, e := range eps {
 			l, gr := p.logDensityGrad(float64(w[i]))
@@ -526,9 +645,9 @@ func (t *bbbTrainer) forwardLRT(s *bbbSample, g *gaussRNG) {
 		for i, v := range a {
 			a2[i] = v * v
 		}
-		sgemm(false, false, nb, l.Out, l.In, 1, a, l.In, mu[l.off:l.off+nW], l.Out, 0, z, l.Out)
+		bbbMul(nb, l.Out, l.In, a, mu[l.off:l.off+nW], z)
 		addBias(z, mu[l.off+nW:l.off+nW+l.Out], l.Out)
-		sgemm(false, false, nb, l.Out, l.In, 1, a2, l.In, t.sigma2[l.off:l.off+nW], l.Out, 0, sd, l.Out)
+		bbbMul(nb, l.Out, l.In, a2, t.sigma2[l.off:l.off+nW], sd)
 		addBias(sd, t.sigma2[l.off+nW:l.off+nW+l.Out], l.Out)
 		g.fill(eps)
 		for i, v := range sd {
@@ -560,7 +679,7 @@ func (t *bbbTrainer) backwardLRT(s *bbbSample) {
 			a = s.acts[li-1]
 		}
 		a = a[:nb*l.In]
-		sgemm(true, false, l.In, l.Out, nb, 1, a, l.In, dl, l.Out, 0, s.gmu[l.off:l.off+nW], l.Out)
+		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
 		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
 		dv := s.d3[:nb*l.Out]
 		eps, sd := s.lrtEps[li][:nb*l.Out], s.lrtSD[li][:nb*l.Out]
@@ -572,7 +691,7 @@ func (t *bbbTrainer) backwardLRT(s *bbbSample) {
 			a2[i] = v * v
 		}
 		gs := s.gsig[l.off : l.off+nW+l.Out]
-		sgemm(true, false, l.In, l.Out, nb, 1, a2, l.In, dv, l.Out, 0, gs[:nW], l.Out)
+		bbbMulTA(l.In, l.Out, nb, a2, dv, gs[:nW])
 		bbbColSums(gs[nW:], dv)
 		for i := range gs {
 			gs[i] *= 2 * t.sigma[l.off+i]

@@ -118,25 +118,35 @@ func (g *gaussRNG) zigSlow(b uint32) float32 {
 	}
 }
 
-// fill writes standard normal draws to every element of dst.
+// fill writes standard normal draws to every element of dst. The generator
+// state lives in a register through the fast path and is written back only
+// around the rare slow path.
 func (g *gaussRNG) fill(dst []float32) {
-	n := len(dst)
-	i := 0
-	for ; i+1 < n; i += 2 {
-		b := g.uint64()
+	st := g.s
+	for len(dst) >= 2 {
+		st += 0xa0761d6478bd642f
+		h, l := bits.Mul64(st, st^0xe7037ed1a0b428db)
+		b := h ^ l
 		lo, hi := uint32(b), uint32(b>>32)
-		if m, l := lo>>8&0x7fffff, lo&0xff; m < zigK[l] {
-			dst[i] = math.Float32frombits(math.Float32bits(float32(m)*zigW[l]) | lo&0x80000000)
+		d := dst[:2:2]
+		if m, i := lo>>8&0x7fffff, lo&0xff; m < zigK[i] {
+			d[0] = math.Float32frombits(math.Float32bits(float32(m)*zigW[i]) | lo&0x80000000)
 		} else {
-			dst[i] = g.zigSlow(lo)
+			g.s = st
+			d[0] = g.zigSlow(lo)
+			st = g.s
 		}
-		if m, l := hi>>8&0x7fffff, hi&0xff; m < zigK[l] {
-			dst[i+1] = math.Float32frombits(math.Float32bits(float32(m)*zigW[l]) | hi&0x80000000)
+		if m, i := hi>>8&0x7fffff, hi&0xff; m < zigK[i] {
+			d[1] = math.Float32frombits(math.Float32bits(float32(m)*zigW[i]) | hi&0x80000000)
 		} else {
-			dst[i+1] = g.zigSlow(hi)
+			g.s = st
+			d[1] = g.zigSlow(hi)
+			st = g.s
 		}
+		dst = dst[2:]
 	}
-	if i < n {
-		dst[i] = g.norm()
+	g.s = st
+	if len(dst) == 1 {
+		dst[0] = g.norm()
 	}
 }
