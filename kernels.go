@@ -144,7 +144,9 @@ func addBias(z, bias []float32, cols int) {
 		return
 	}
 	bias = bias[:cols]
-	if kernelPath == pathGeneric {
+	if kernelPath == pathGeneric || cols < 4 {
+		// Narrow rows (the output layer of a regression net) cost more
+		// in kernel calls than in additions; the sums are the same.
 		addBiasGeneric(z, bias, cols)
 		return
 	}
