@@ -7,7 +7,9 @@ package bnn
 // elementwise kernels handle len rounded down to a multiple of 4 and the Go
 // wrappers finish the tail with the generic twin. The Go compiler fuses
 // x*y + z into one FMADD on arm64, and the NEON kernels use VFMLA/VFMLS in
-// the same places, so they agree with the generic code bit for bit.
+// the same places, so they agree with the generic code bit for bit; where
+// the generic code rounds every product explicitly (tanh32, adamStep,
+// tanhGradMasked) the NEON code multiplies and adds separately.
 
 func bestKernelPath() int { return pathNEON }
 
