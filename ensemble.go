@@ -37,17 +37,11 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	if members < 1 {
 		return nil, fmt.Errorf("bnn: ensemble: %d members: %w", members, ErrInvalidParameter)
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	n, err := checkRegressionData(x, dim, y)
+	sc, xs, ys, err := prepareTrainingData(x, dim, y, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	sc := fitNNScaler(x, dim, y, cfg.Scaling)
-	xs, ys := make([]float32, len(x)), make([]float32, n)
-	sc.inputs(xs, x)
-	sc.targets(ys, y)
+	n := len(ys)
 
 	var progress func(int, float64)
 	if cfg.Progress != nil {

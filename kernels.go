@@ -144,7 +144,9 @@ func addBias(z, bias []float32, cols int) {
 		return
 	}
 	bias = bias[:cols]
-	if kernelPath == pathGeneric {
+	if kernelPath == pathGeneric || cols < 4 {
+		// Narrow rows (the output layer of a regression net) cost more
+		// in kernel calls than in additions; the sums are the same.
 		addBiasGeneric(z, bias, cols)
 		return
 	}
@@ -163,9 +165,7 @@ func biasTanh(z, bias []float32, cols int) {
 		biasTanhGeneric(z, bias, cols)
 		return
 	}
-	for r := 0; r+cols <= len(z); r += cols {
-		vaddTanhArch(z[r:r+cols], bias)
-	}
+	biasTanhArch(z, bias)
 }
 
 // tanhGrad computes dz[i] *= 1 − y[i]², the tanh derivative expressed through its output y.
@@ -186,4 +186,104 @@ func reparam(w, mu, sigma, eps []float32) {
 		return
 	}
 	reparamArch(w, mu, sigma, eps)
+}
+
+// adamCoeffs are the per-step constants of adamStep, computed once per step
+// by Adam.Step. The assembly reads them by offset (4 bytes each, in this
+// order), so the field order is part of its contract.
+type adamCoeffs struct {
+	beta1, c1  float32 // β₁ and 1−β₁
+	beta2, c2  float32 // β₂ and 1−β₂
+	wd         float32 // L2 weight decay added to the gradient; ±0 skips it
+	stepSize   float32 // lr/(1−β₁ᵗ)
+	invSqrtBC2 float32 // 1/√(1−β₂ᵗ)
+	eps        float32
+}
+
+// adamStep applies one Adam update to the parameters p from the gradients g,
+// updating the first and second moments m and v (len(g), len(m), len(v) ≥
+// len(p); g is not modified). Every operation is rounded to float32 in this
+// order, without fused multiply-adds, on every path:
+//
+//	for i := range p {
+//		gi := g[i]
+//		if k.wd != 0 {
+//			gi += k.wd * p[i]
+//		}
+//		m[i] = k.beta1*m[i] + k.c1*gi
+//		v[i] = k.beta2*v[i] + (k.c2*gi)*gi
+//		d := sqrt(v[i])*k.invSqrtBC2 + k.eps
+//		p[i] -= (k.stepSize * m[i]) / d
+//	}
+func adamStep(p, g, m, v []float32, k *adamCoeffs) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	if kernelPath == pathGeneric {
+		adamStepGeneric(p, g, m, v, k)
+		return
+	}
+	adamStepArch(p, g, m, v, k)
+}
+
+// tanhGradMasked computes dz[i] = (dz[i]·mask[i])·(1 − y[i]²): the gradient
+// through inverted dropout (multipliers mask) and then tanh, whose output
+// is y. len(y), len(mask) ≥ len(dz). Every operation is rounded to float32
+// in this order on every path (no fused multiply-adds).
+func tanhGradMasked(dz, y, mask []float32) {
+	y, mask = y[:len(dz)], mask[:len(dz)]
+	if kernelPath == pathGeneric {
+		tanhGradMaskedGeneric(dz, y, mask)
+		return
+	}
+	tanhGradMaskedArch(dz, y, mask)
+}
+
+// dropoutKeep turns random bits into inverted-dropout multipliers and
+// applies them: element i keeps its unit when its 32 bits — the low half of
+// bits[i/2] for even i, the high half for odd i — are ≥ thr, so each unit
+// is dropped with probability thr/2³². len(bits) ≥ (len(y)+1)/2 and
+// len(h), len(mask) ≥ len(y):
+//
+//	for i := range y {
+//		mask[i] = 0
+//		if uint32(bits[i/2]>>(32*(i%2))) >= thr {
+//			mask[i] = scale
+//		}
+//		h[i] = y[i] * mask[i]
+//	}
+func dropoutKeep(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	h, mask, bits = h[:len(y)], mask[:len(y)], bits[:(len(y)+1)/2]
+	if kernelPath == pathGeneric {
+		dropoutKeepGeneric(h, mask, y, bits, thr, scale)
+		return
+	}
+	dropoutKeepArch(h, mask, y, bits, thr, scale)
+}
+
+// colDot computes y[j] = Σ_r x[r]·a[r·cols+j] for j < cols over the
+// len(x) rows of the row-major a, adding the rows in order r = 0, 1, … to a
+// zero start as saxpy would (y is overwritten; len(y) ≥ cols, len(a) ≥
+// len(x)·cols). With x all ones it gives the column sums of a. It is the
+// weight and bias gradient of the thin layers.
+func colDot(y, a, x []float32, cols int) {
+	if cols <= 0 {
+		return
+	}
+	y, a = y[:cols], a[:len(x)*cols]
+	if kernelPath == pathGeneric {
+		colDotGeneric(y, a, x)
+		return
+	}
+	colDotArch(y, a, x)
+}
+
+// outer computes the outer product z[r·len(w)+j] = x[r]·w[j] for r <
+// len(x) (len(z) ≥ len(x)·len(w)): the forward pass of a one-input layer
+// and the input gradient of a one-output layer.
+func outer(z, x, w []float32) {
+	z = z[:len(x)*len(w)]
+	if kernelPath == pathGeneric || len(w) == 0 {
+		outerGeneric(z, x, w)
+		return
+	}
+	outerArch(z, x, w)
 }

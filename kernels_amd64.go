@@ -225,7 +225,12 @@ func sscalAVX512(alpha float32, x []float32)
 //go:noescape
 func vaddAVX512(z, b []float32)
 
-// vaddTanhAVX512: for i := range z { z[i] = tanh32(z[i] + b[i]) }.
+// vaddTanhAVX512 adds the bias row b to every row of z (len(z) a multiple
+// of len(b); a partial last row is left alone) and applies tanh32:
+//
+//	for r := 0; r+len(b) <= len(z); r += len(b) {
+//		for j := range b { z[r+j] = tanh32(z[r+j] + b[j]) }
+//	}
 //
 //go:noescape
 func vaddTanhAVX512(z, b []float32)
@@ -239,6 +244,47 @@ func tanhGradAVX512(dz, y []float32)
 //
 //go:noescape
 func reparamAVX512(w, mu, sigma, eps []float32)
+
+// adamStepAVX512 is adamStep (kernels.go) with AVX-512F.
+//
+//go:noescape
+func adamStepAVX512(p, g, m, v []float32, k *adamCoeffs)
+
+// adamStepAVX2 is adamStep for len(p) a multiple of 8.
+//
+//go:noescape
+func adamStepAVX2(p, g, m, v []float32, k *adamCoeffs)
+
+// tanhGradMaskedAVX512 is tanhGradMasked (kernels.go) with AVX-512F.
+//
+//go:noescape
+func tanhGradMaskedAVX512(dz, y, mask []float32)
+
+// tanhGradMaskedAVX2 is tanhGradMasked for len(dz) a multiple of 8.
+//
+//go:noescape
+func tanhGradMaskedAVX2(dz, y, mask []float32)
+
+// dropoutKeepAVX512 is dropoutKeep (kernels.go) with AVX-512F.
+//
+//go:noescape
+func dropoutKeepAVX512(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+
+// dropoutKeepAVX2 is dropoutKeep for len(y) a multiple of 8.
+//
+//go:noescape
+func dropoutKeepAVX2(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+
+// colDotAVX512 is colDot (kernels.go) with AVX-512F: 64 columns at a
+// time accumulate in registers over the rows (multiply, then add).
+//
+//go:noescape
+func colDotAVX512(y, a, x []float32, cols int)
+
+// outerAVX512 is outer (kernels.go) with AVX-512F, for len(w) ≥ 1.
+//
+//go:noescape
+func outerAVX512(z, x, w []float32)
 
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -281,15 +327,20 @@ func vaddArch(z, bias []float32) {
 	}
 }
 
-func vaddTanhArch(z, bias []float32) {
+// biasTanhArch is biasTanh (kernels.go) for len(bias) ≥ 1.
+func biasTanhArch(z, bias []float32) {
 	if kernelPath == pathAVX512 {
 		vaddTanhAVX512(z, bias)
 		return
 	}
-	v := len(z) &^ 7
-	vaddTanhAVX2(z[:v], bias[:v])
-	for i := v; i < len(z); i++ {
-		z[i] = tanh32(z[i] + bias[i])
+	cols := len(bias)
+	v := cols &^ 7
+	for r := 0; r+cols <= len(z); r += cols {
+		row := z[r : r+cols]
+		vaddTanhAVX2(row[:v], bias[:v])
+		for i := v; i < cols; i++ {
+			row[i] = tanh32(row[i] + bias[i])
+		}
 	}
 }
 
@@ -311,4 +362,55 @@ func reparamArch(w, mu, sigma, eps []float32) {
 	v := len(w) &^ 7
 	reparamAVX2(w[:v], mu[:v], sigma[:v], eps[:v])
 	reparamGeneric(w[v:], mu[v:], sigma[v:], eps[v:])
+}
+
+func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
+	if kernelPath == pathAVX512 {
+		adamStepAVX512(p, g, m, v, k)
+		return
+	}
+	n := len(p) &^ 7
+	adamStepAVX2(p[:n], g[:n], m[:n], v[:n], k)
+	adamStepGeneric(p[n:], g[n:], m[n:], v[n:], k)
+}
+
+func tanhGradMaskedArch(dz, y, mask []float32) {
+	if kernelPath == pathAVX512 {
+		tanhGradMaskedAVX512(dz, y, mask)
+		return
+	}
+	n := len(dz) &^ 7
+	tanhGradMaskedAVX2(dz[:n], y[:n], mask[:n])
+	tanhGradMaskedGeneric(dz[n:], y[n:], mask[n:])
+}
+
+func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	if kernelPath == pathAVX512 {
+		dropoutKeepAVX512(h, mask, y, bits, thr, scale)
+		return
+	}
+	n := len(y) &^ 7
+	dropoutKeepAVX2(h[:n], mask[:n], y[:n], bits[:n/2], thr, scale)
+	dropoutKeepGeneric(h[n:], mask[n:], y[n:], bits[n/2:], thr, scale)
+}
+
+// colDotArch is colDot for cols = len(y); the AVX2 path adds one saxpy per row.
+func colDotArch(y, a, x []float32) {
+	if kernelPath == pathAVX512 {
+		colDotAVX512(y, a, x, len(y))
+		return
+	}
+	cols := len(y)
+	clear(y)
+	for r, xr := range x {
+		saxpyArch(xr, a[r*cols:r*cols+cols], y)
+	}
+}
+
+func outerArch(z, x, w []float32) {
+	if kernelPath == pathAVX512 {
+		outerAVX512(z, x, w)
+		return
+	}
+	outerGeneric(z, x, w)
 }

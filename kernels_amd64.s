@@ -245,15 +245,6 @@ DATA tanhsign<>+20(SB)/4, $0x80000000
 DATA tanhsign<>+24(SB)/4, $0x80000000
 DATA tanhsign<>+28(SB)/4, $0x80000000
 GLOBL tanhsign<>(SB), RODATA|NOPTR, $32
-DATA tanhsmall<>+0(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+4(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+8(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+12(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+16(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+20(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+24(SB)/4, $0x3ecccccd
-DATA tanhsmall<>+28(SB)/4, $0x3ecccccd
-GLOBL tanhsmall<>(SB), RODATA|NOPTR, $32
 DATA tanhclamp<>+0(SB)/4, $0x41200000
 DATA tanhclamp<>+4(SB)/4, $0x41200000
 DATA tanhclamp<>+8(SB)/4, $0x41200000
@@ -299,60 +290,6 @@ DATA tanhln2lo<>+20(SB)/4, $0x35bfbe8e
 DATA tanhln2lo<>+24(SB)/4, $0x35bfbe8e
 DATA tanhln2lo<>+28(SB)/4, $0x35bfbe8e
 GLOBL tanhln2lo<>(SB), RODATA|NOPTR, $32
-DATA tanhc3<>+0(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+4(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+8(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+12(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+16(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+20(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+24(SB)/4, $0xbeaaaaab
-DATA tanhc3<>+28(SB)/4, $0xbeaaaaab
-GLOBL tanhc3<>(SB), RODATA|NOPTR, $32
-DATA tanhc5<>+0(SB)/4, $0x3e088889
-DATA tanhc5<>+4(SB)/4, $0x3e088889
-DATA tanhc5<>+8(SB)/4, $0x3e088889
-DATA tanhc5<>+12(SB)/4, $0x3e088889
-DATA tanhc5<>+16(SB)/4, $0x3e088889
-DATA tanhc5<>+20(SB)/4, $0x3e088889
-DATA tanhc5<>+24(SB)/4, $0x3e088889
-DATA tanhc5<>+28(SB)/4, $0x3e088889
-GLOBL tanhc5<>(SB), RODATA|NOPTR, $32
-DATA tanhc7<>+0(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+4(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+8(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+12(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+16(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+20(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+24(SB)/4, $0xbd5d0dd1
-DATA tanhc7<>+28(SB)/4, $0xbd5d0dd1
-GLOBL tanhc7<>(SB), RODATA|NOPTR, $32
-DATA tanhc9<>+0(SB)/4, $0x3cb327a4
-DATA tanhc9<>+4(SB)/4, $0x3cb327a4
-DATA tanhc9<>+8(SB)/4, $0x3cb327a4
-DATA tanhc9<>+12(SB)/4, $0x3cb327a4
-DATA tanhc9<>+16(SB)/4, $0x3cb327a4
-DATA tanhc9<>+20(SB)/4, $0x3cb327a4
-DATA tanhc9<>+24(SB)/4, $0x3cb327a4
-DATA tanhc9<>+28(SB)/4, $0x3cb327a4
-GLOBL tanhc9<>(SB), RODATA|NOPTR, $32
-DATA tanhc11<>+0(SB)/4, $0xbc11371b
-DATA tanhc11<>+4(SB)/4, $0xbc11371b
-DATA tanhc11<>+8(SB)/4, $0xbc11371b
-DATA tanhc11<>+12(SB)/4, $0xbc11371b
-DATA tanhc11<>+16(SB)/4, $0xbc11371b
-DATA tanhc11<>+20(SB)/4, $0xbc11371b
-DATA tanhc11<>+24(SB)/4, $0xbc11371b
-DATA tanhc11<>+28(SB)/4, $0xbc11371b
-GLOBL tanhc11<>(SB), RODATA|NOPTR, $32
-DATA tanhc13<>+0(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+4(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+8(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+12(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+16(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+20(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+24(SB)/4, $0x3b6b69e8
-DATA tanhc13<>+28(SB)/4, $0x3b6b69e8
-GLOBL tanhc13<>(SB), RODATA|NOPTR, $32
 DATA expc3<>+0(SB)/4, $0x3e2aaaab
 DATA expc3<>+4(SB)/4, $0x3e2aaaab
 DATA expc3<>+8(SB)/4, $0x3e2aaaab
@@ -540,58 +477,42 @@ vadddone:
 // TANH8(x) replaces the eight floats in x with tanh32 of them, operation for
 // operation as in kernels_generic.go. It clobbers Y8–Y15.
 #define TANH8(x) \
-	VANDPS        tanhabs<>(SB), x, Y8 \
-	VANDPS        tanhsign<>(SB), x, Y9 \
-	VMULPS        Y8, Y8, Y10 \
-	VMULPS        tanhc13<>(SB), Y10, Y11 \
-	VADDPS        tanhc11<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc9<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc7<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc5<>(SB), Y11, Y11 \
-	VMULPS        Y10, Y11, Y11 \
-	VADDPS        tanhc3<>(SB), Y11, Y11 \
-	VMULPS        Y11, Y10, Y11 \
-	VMULPS        Y11, Y8, Y11 \
-	VADDPS        Y11, Y8, Y11 \
-	VMOVUPS       tanhclamp<>(SB), Y12 \
-	VMINPS        Y8, Y12, Y12 \
-	VADDPS        Y12, Y12, Y12 \
-	VMULPS        tanhlog2e<>(SB), Y12, Y13 \
-	VADDPS        tanhhalf<>(SB), Y13, Y13 \
-	VCVTTPS2DQ    Y13, Y13 \
-	VCVTDQ2PS     Y13, Y14 \
-	VMULPS        tanhln2hi<>(SB), Y14, Y15 \
-	VSUBPS        Y15, Y12, Y12 \
-	VMULPS        tanhln2lo<>(SB), Y14, Y15 \
-	VSUBPS        Y15, Y12, Y12 \
-	VMULPS        expc7<>(SB), Y12, Y14 \
-	VADDPS        expc6<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        expc5<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        expc4<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        expc3<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        tanhhalf<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        tanhone<>(SB), Y14, Y14 \
-	VMULPS        Y12, Y14, Y14 \
-	VADDPS        tanhone<>(SB), Y14, Y14 \
-	VPADDD        tanhbias<>(SB), Y13, Y13 \
-	VPSLLD        $23, Y13, Y13 \
-	VMULPS        Y13, Y14, Y14 \
-	VADDPS        tanhone<>(SB), Y14, Y14 \
-	VMOVUPS       tanhtwo<>(SB), Y15 \
-	VDIVPS        Y14, Y15, Y14 \
-	VMOVUPS       tanhone<>(SB), Y15 \
-	VSUBPS        Y14, Y15, Y14 \
-	VCMPPS        $1, tanhsmall<>(SB), Y8, Y15 \
-	VBLENDVPS     Y15, Y11, Y14, x \
-	VORPS         Y9, x, x
+	VANDPS     tanhabs<>(SB), x, Y8 \
+	VANDPS     tanhsign<>(SB), x, Y9 \
+	VMOVUPS    tanhclamp<>(SB), Y10 \
+	VMINPS     Y8, Y10, Y8 \
+	VADDPS     Y8, Y8, Y8 \
+	VMULPS     tanhlog2e<>(SB), Y8, Y10 \
+	VADDPS     tanhhalf<>(SB), Y10, Y10 \
+	VCVTTPS2DQ Y10, Y10 \
+	VCVTDQ2PS  Y10, Y11 \
+	VMULPS     tanhln2hi<>(SB), Y11, Y12 \
+	VSUBPS     Y8, Y12, Y12 \
+	VMULPS     tanhln2lo<>(SB), Y11, Y11 \
+	VADDPS     Y11, Y12, Y12 \
+	VMULPS     Y12, Y12, Y13 \
+	VMULPS     expc7<>(SB), Y12, Y14 \
+	VADDPS     expc6<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     expc5<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     expc4<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     expc3<>(SB), Y14, Y14 \
+	VMULPS     Y12, Y14, Y14 \
+	VADDPS     tanhhalf<>(SB), Y14, Y14 \
+	VMULPS     Y13, Y14, Y14 \
+	VADDPS     Y12, Y14, Y14 \
+	VMOVUPS    tanhbias<>(SB), Y15 \
+	VPSUBD     Y10, Y15, Y10 \
+	VPSLLD     $23, Y10, Y10 \
+	VMULPS     Y10, Y14, Y14 \
+	VSUBPS     tanhone<>(SB), Y10, Y10 \
+	VADDPS     Y10, Y14, Y14 \
+	VADDPS     tanhtwo<>(SB), Y14, Y15 \
+	VDIVPS     Y15, Y14, Y14 \
+	VANDPS     tanhabs<>(SB), Y14, Y14 \
+	VORPS      Y9, Y14, x
 
 // func vaddTanhAVX2(z, b []float32)
 TEXT ·vaddTanhAVX2(SB), NOSPLIT, $0-48
@@ -936,27 +857,101 @@ reparamavx512done:
 	VZEROUPPER
 	RET
 
-// vaddTanhAVX512 keeps the tanh32 constants in Z10–Z31 and computes with
-// Z0–Z9, operation for operation as TANH8.
+// Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) computes
+// tanh32 of the 16 floats in x into p and of those in X into P, the two
+// vectors interleaved instruction by instruction for more parallelism, with
+// the constants of vaddTanhAVX512 and the other registers as scratch.
+#define Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) \
+	VPANDD     Z10, x, a \
+	VPANDD     Z10, X, A \
+	VPANDD     Z11, x, sg \
+	VPANDD     Z11, X, SG \
+	VMINPS     a, Z13, a \
+	VMINPS     A, Z13, A \
+	VADDPS     a, a, a \
+	VADDPS     A, A, A \
+	VMULPS     Z14, a, q \
+	VMULPS     Z14, A, Q \
+	VADDPS     Z15, q, q \
+	VADDPS     Z15, Q, Q \
+	VCVTTPS2DQ q, n \
+	VCVTTPS2DQ Q, N \
+	VCVTDQ2PS  n, nf \
+	VCVTDQ2PS  N, NF \
+	VMULPS     Z16, nf, q \
+	VMULPS     Z16, NF, Q \
+	VSUBPS     a, q, q \
+	VSUBPS     A, Q, Q \
+	VMULPS     Z17, nf, q2 \
+	VMULPS     Z17, NF, Q2 \
+	VADDPS     q2, q, q \
+	VADDPS     Q2, Q, Q \
+	VMULPS     q, q, q2 \
+	VMULPS     Q, Q, Q2 \
+	VMULPS     Z28, q, p \
+	VMULPS     Z28, Q, P \
+	VADDPS     Z27, p, p \
+	VADDPS     Z27, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z26, p, p \
+	VADDPS     Z26, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z25, p, p \
+	VADDPS     Z25, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z24, p, p \
+	VADDPS     Z24, P, P \
+	VMULPS     q, p, p \
+	VMULPS     Q, P, P \
+	VADDPS     Z15, p, p \
+	VADDPS     Z15, P, P \
+	VMULPS     q2, p, p \
+	VMULPS     Q2, P, P \
+	VADDPS     q, p, p \
+	VADDPS     Q, P, P \
+	VPSUBD     n, Z31, n \
+	VPSUBD     N, Z31, N \
+	VPSLLD     $23, n, n \
+	VPSLLD     $23, N, N \
+	VMULPS     n, p, p \
+	VMULPS     N, P, P \
+	VSUBPS     Z29, n, n \
+	VSUBPS     Z29, N, N \
+	VADDPS     n, p, p \
+	VADDPS     N, P, P \
+	VADDPS     Z30, p, n \
+	VADDPS     Z30, P, N \
+	VDIVPS     n, p, p \
+	VDIVPS     N, P, P \
+	VPANDD     Z10, p, p \
+	VPANDD     Z10, P, P \
+	VPORD      sg, p, p \
+	VPORD      SG, P, P
+
+// vaddTanhAVX512 keeps the tanh32 constants in Z10, Z11, Z13–Z17 and
+// Z24–Z31 and computes with the others (Z512TANH), operation for operation
+// as TANH8: two full vectors at a time, then masked single vectors (the
+// second lane set of Z512TANH then repeats the first). It walks z row by row (R13: row
+// start, R10: elements left, R12: the row length len(b)), so the constants
+// are loaded once per matrix.
 // func vaddTanhAVX512(z, b []float32)
 TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
-	MOVQ z_base+0(FP), DI
-	MOVQ z_len+8(FP), CX
-	MOVQ b_base+24(FP), SI
+	MOVQ         z_base+0(FP), R13
+	MOVQ         z_len+8(FP), R10
+	MOVQ         b_base+24(FP), R11
+	MOVQ         b_len+32(FP), R12
+	TESTQ        R12, R12
+	JZ           vaddtanhavx512done
 	VBROADCASTSS tanhabs<>(SB), Z10
 	VBROADCASTSS tanhsign<>(SB), Z11
-	VBROADCASTSS tanhsmall<>(SB), Z12
 	VBROADCASTSS tanhclamp<>(SB), Z13
 	VBROADCASTSS tanhlog2e<>(SB), Z14
 	VBROADCASTSS tanhhalf<>(SB), Z15
 	VBROADCASTSS tanhln2hi<>(SB), Z16
 	VBROADCASTSS tanhln2lo<>(SB), Z17
-	VBROADCASTSS tanhc3<>(SB), Z18
-	VBROADCASTSS tanhc5<>(SB), Z19
-	VBROADCASTSS tanhc7<>(SB), Z20
-	VBROADCASTSS tanhc9<>(SB), Z21
-	VBROADCASTSS tanhc11<>(SB), Z22
-	VBROADCASTSS tanhc13<>(SB), Z23
 	VBROADCASTSS expc3<>(SB), Z24
 	VBROADCASTSS expc4<>(SB), Z25
 	VBROADCASTSS expc5<>(SB), Z26
@@ -966,65 +961,42 @@ TEXT ·vaddTanhAVX512(SB), NOSPLIT, $0-48
 	VBROADCASTSS tanhtwo<>(SB), Z30
 	VBROADCASTSS tanhbias<>(SB), Z31
 
+vaddtanhavx512row:
+	CMPQ R10, R12
+	JLT  vaddtanhavx512done
+	SUBQ R12, R10
+	MOVQ R13, DI
+	MOVQ R11, SI
+	MOVQ R12, CX
+	LEAQ (R13)(R12*4), R13
+
+vaddtanhavx512pair:
+	CMPQ     CX, $32
+	JLT      vaddtanhavx512loop
+	VMOVUPS  (DI), Z0
+	VMOVUPS  64(DI), Z18
+	VADDPS   (SI), Z0, Z0
+	VADDPS   64(SI), Z18, Z18
+	Z512TANH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z18, Z19, Z20, Z21, Z22, Z23, Z12, Z9)
+	VMOVUPS  Z5, (DI)
+	VMOVUPS  Z23, 64(DI)
+	ADDQ     $128, SI
+	ADDQ     $128, DI
+	SUBQ     $32, CX
+	JMP      vaddtanhavx512pair
+
 vaddtanhavx512loop:
-	Z512MASK(vaddtanhavx512done)
+	Z512MASK(vaddtanhavx512row)
 	VMOVUPS.Z (DI), K1, Z0
-	VMOVUPS.Z (SI), K1, Z9
-	VADDPS Z9, Z0, Z0
-	VPANDD Z10, Z0, Z1
-	VPANDD Z11, Z0, Z2
-	VMULPS Z1, Z1, Z3
-	VMULPS Z23, Z3, Z4
-	VADDPS Z22, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z21, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z20, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z19, Z4, Z4
-	VMULPS Z3, Z4, Z4
-	VADDPS Z18, Z4, Z4
-	VMULPS Z4, Z3, Z4
-	VMULPS Z4, Z1, Z4
-	VADDPS Z4, Z1, Z4
-	VMINPS Z1, Z13, Z5
-	VADDPS Z5, Z5, Z5
-	VMULPS Z14, Z5, Z7
-	VADDPS Z15, Z7, Z7
-	VCVTTPS2DQ Z7, Z6
-	VCVTDQ2PS Z6, Z7
-	VMULPS Z16, Z7, Z8
-	VSUBPS Z8, Z5, Z5
-	VMULPS Z17, Z7, Z8
-	VSUBPS Z8, Z5, Z5
-	VMULPS Z28, Z5, Z8
-	VADDPS Z27, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z26, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z25, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z24, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z15, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z29, Z8, Z8
-	VMULPS Z5, Z8, Z8
-	VADDPS Z29, Z8, Z8
-	VPADDD Z31, Z6, Z6
-	VPSLLD $23, Z6, Z6
-	VMULPS Z6, Z8, Z8
-	VADDPS Z29, Z8, Z8
-	VDIVPS Z8, Z30, Z8
-	VSUBPS Z8, Z29, Z8
-	VCMPPS $1, Z12, Z1, K2
-	VBLENDMPS Z4, Z8, K2, Z8
-	VPORD Z2, Z8, Z8
-	VMOVUPS Z8, K1, (DI)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	SUBQ $16, CX
-	JMP  vaddtanhavx512loop
+	VMOVUPS.Z (SI), K1, Z18
+	VADDPS    Z18, Z0, Z0
+	VMOVAPS   Z0, Z18
+	Z512TANH(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z18, Z19, Z20, Z21, Z22, Z23, Z12, Z9)
+	VMOVUPS   Z5, K1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	JMP       vaddtanhavx512loop
 
 vaddtanhavx512done:
 	VZEROUPPER
@@ -1310,5 +1282,391 @@ z512r6moverwrite:
 	Z512MSTORE(Z6, Z7)
 	Z512MSTORE(Z8, Z9)
 	Z512MSTORE(Z10, Z11)
+	VZEROUPPER
+	RET
+
+// The Adam kernels load the eight adamCoeffs from k (R8) and update p, m
+// and v in place, operation for operation as adamStepGeneric. A weight
+// decay of ±0 selects the loop without the decay term.
+//
+// ADAMCORE(P, G, M, V, T, U, B1, C1, B2, C2, SS, IB, EP) computes the Adam
+// update of one vector from p in P, g in G (decay already added), m in M
+// and v in V, with β₁, 1−β₁, β₂, 1−β₂, the step size, 1/√(1−β₂ᵗ) and ε in
+// the registers named, leaving the new p, m and v in P, M and V. It
+// clobbers T and U.
+#define ADAMCORE(P, G, M, V, T, U, B1, C1, B2, C2, SS, IB, EP) \
+	VMULPS  B1, M, M \
+	VMULPS  C1, G, T \
+	VADDPS  T, M, M \
+	VMULPS  B2, V, V \
+	VMULPS  C2, G, T \
+	VMULPS  G, T, T \
+	VADDPS  T, V, V \
+	VSQRTPS V, T \
+	VMULPS  IB, T, T \
+	VADDPS  EP, T, T \
+	VMULPS  SS, M, U \
+	VDIVPS  T, U, U \
+	VSUBPS  U, P, P
+
+#define ADAMCORE512 ADAMCORE(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z10, Z11, Z13, Z14, Z15)
+#define ADAMCORE256 ADAMCORE(Y0, Y1, Y2, Y3, Y4, Y5, Y8, Y9, Y10, Y11, Y13, Y14, Y15)
+
+// func adamStepAVX512(p, g, m, v []float32, k *adamCoeffs)
+TEXT ·adamStepAVX512(SB), NOSPLIT, $0-104
+	MOVQ         p_base+0(FP), DI
+	MOVQ         p_len+8(FP), CX
+	MOVQ         g_base+24(FP), SI
+	MOVQ         m_base+48(FP), DX
+	MOVQ         v_base+72(FP), BX
+	MOVQ         k+96(FP), R8
+	VBROADCASTSS 0(R8), Z8
+	VBROADCASTSS 4(R8), Z9
+	VBROADCASTSS 8(R8), Z10
+	VBROADCASTSS 12(R8), Z11
+	VBROADCASTSS 16(R8), Z12
+	VBROADCASTSS 20(R8), Z13
+	VBROADCASTSS 24(R8), Z14
+	VBROADCASTSS 28(R8), Z15
+	MOVL         16(R8), R9
+	ANDL         $0x7fffffff, R9
+	JZ           adam512nowd
+
+adam512wd:
+	Z512MASK(adam512done)
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS.Z (BX), K1, Z3
+	VMULPS    Z12, Z0, Z4
+	VADDPS    Z4, Z1, Z1
+	ADAMCORE512
+	VMOVUPS   Z2, K1, (DX)
+	VMOVUPS   Z3, K1, (BX)
+	VMOVUPS   Z0, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	ADDQ      $64, BX
+	SUBQ      $16, CX
+	JMP       adam512wd
+
+adam512nowd:
+	Z512MASK(adam512done)
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z1
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS.Z (BX), K1, Z3
+	ADAMCORE512
+	VMOVUPS   Z2, K1, (DX)
+	VMOVUPS   Z3, K1, (BX)
+	VMOVUPS   Z0, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	ADDQ      $64, BX
+	SUBQ      $16, CX
+	JMP       adam512nowd
+
+adam512done:
+	VZEROUPPER
+	RET
+
+// func adamStepAVX2(p, g, m, v []float32, k *adamCoeffs)
+TEXT ·adamStepAVX2(SB), NOSPLIT, $0-104
+	MOVQ         p_base+0(FP), DI
+	MOVQ         p_len+8(FP), CX
+	MOVQ         g_base+24(FP), SI
+	MOVQ         m_base+48(FP), DX
+	MOVQ         v_base+72(FP), BX
+	MOVQ         k+96(FP), R8
+	VBROADCASTSS 0(R8), Y8
+	VBROADCASTSS 4(R8), Y9
+	VBROADCASTSS 8(R8), Y10
+	VBROADCASTSS 12(R8), Y11
+	VBROADCASTSS 16(R8), Y12
+	VBROADCASTSS 20(R8), Y13
+	VBROADCASTSS 24(R8), Y14
+	VBROADCASTSS 28(R8), Y15
+	SHRQ         $3, CX
+	JZ           adam256done
+	MOVL         16(R8), R9
+	ANDL         $0x7fffffff, R9
+	JZ           adam256nowd
+
+adam256wd:
+	VMOVUPS (DI), Y0
+	VMOVUPS (SI), Y1
+	VMOVUPS (DX), Y2
+	VMOVUPS (BX), Y3
+	VMULPS  Y12, Y0, Y4
+	VADDPS  Y4, Y1, Y1
+	ADAMCORE256
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	DECQ    CX
+	JNZ     adam256wd
+	JMP     adam256done
+
+adam256nowd:
+	VMOVUPS (DI), Y0
+	VMOVUPS (SI), Y1
+	VMOVUPS (DX), Y2
+	VMOVUPS (BX), Y3
+	ADAMCORE256
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, (BX)
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	DECQ    CX
+	JNZ     adam256nowd
+
+adam256done:
+	VZEROUPPER
+	RET
+
+// func tanhGradMaskedAVX512(dz, y, mask []float32)
+TEXT ·tanhGradMaskedAVX512(SB), NOSPLIT, $0-72
+	MOVQ         dz_base+0(FP), DI
+	MOVQ         dz_len+8(FP), CX
+	MOVQ         y_base+24(FP), SI
+	MOVQ         mask_base+48(FP), DX
+	VBROADCASTSS tanhone<>(SB), Z0
+
+tgmaskavx512loop:
+	Z512MASK(tgmaskavx512done)
+	VMOVUPS.Z (DI), K1, Z1
+	VMOVUPS.Z (DX), K1, Z3
+	VMOVUPS.Z (SI), K1, Z2
+	VMULPS    Z3, Z1, Z1
+	VMULPS    Z2, Z2, Z2
+	VSUBPS    Z2, Z0, Z2
+	VMULPS    Z2, Z1, Z1
+	VMOVUPS   Z1, K1, (DI)
+	ADDQ      $64, DI
+	ADDQ      $64, SI
+	ADDQ      $64, DX
+	SUBQ      $16, CX
+	JMP       tgmaskavx512loop
+
+tgmaskavx512done:
+	VZEROUPPER
+	RET
+
+// func tanhGradMaskedAVX2(dz, y, mask []float32)
+TEXT ·tanhGradMaskedAVX2(SB), NOSPLIT, $0-72
+	MOVQ    dz_base+0(FP), DI
+	MOVQ    dz_len+8(FP), CX
+	MOVQ    y_base+24(FP), SI
+	MOVQ    mask_base+48(FP), DX
+	VMOVUPS tanhone<>(SB), Y0
+	SHRQ    $3, CX
+	JZ      tgmaskavx2done
+
+tgmaskavx2loop:
+	VMOVUPS (DI), Y1
+	VMULPS  (DX), Y1, Y1
+	VMOVUPS (SI), Y2
+	VMULPS  Y2, Y2, Y2
+	VSUBPS  Y2, Y0, Y2
+	VMULPS  Y2, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	DECQ    CX
+	JNZ     tgmaskavx2loop
+
+tgmaskavx2done:
+	VZEROUPPER
+	RET
+
+// The dropout kernels read bits as consecutive little-endian uint32s (the
+// low half of each uint64 first), compare them unsigned with thr and
+// select scale or 0 as the multiplier.
+//
+// func dropoutKeepAVX512(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+TEXT ·dropoutKeepAVX512(SB), NOSPLIT, $0-104
+	MOVQ         h_base+0(FP), DI
+	MOVQ         mask_base+24(FP), DX
+	MOVQ         y_base+48(FP), SI
+	MOVQ         y_len+56(FP), CX
+	MOVQ         bits_base+72(FP), BX
+	MOVL         thr+96(FP), AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Z1
+	VBROADCASTSS scale+100(FP), Z2
+
+dropavx512loop:
+	Z512MASK(dropavx512done)
+	VMOVDQU32.Z (BX), K1, Z3
+	VMOVUPS.Z   (SI), K1, Z4
+	VPCMPUD     $5, Z1, Z3, K1, K2
+	VMOVUPS.Z   Z2, K2, Z5
+	VMULPS      Z5, Z4, Z4
+	VMOVUPS     Z5, K1, (DX)
+	VMOVUPS     Z4, K1, (DI)
+	ADDQ        $64, DI
+	ADDQ        $64, DX
+	ADDQ        $64, SI
+	ADDQ        $64, BX
+	SUBQ        $16, CX
+	JMP         dropavx512loop
+
+dropavx512done:
+	VZEROUPPER
+	RET
+
+// func dropoutKeepAVX2(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+TEXT ·dropoutKeepAVX2(SB), NOSPLIT, $0-104
+	MOVQ         h_base+0(FP), DI
+	MOVQ         mask_base+24(FP), DX
+	MOVQ         y_base+48(FP), SI
+	MOVQ         y_len+56(FP), CX
+	MOVQ         bits_base+72(FP), BX
+	MOVL         thr+96(FP), AX
+	VMOVD        AX, X1
+	VPBROADCASTD X1, Y1
+	VBROADCASTSS scale+100(FP), Y2
+	SHRQ         $3, CX
+	JZ           dropavx2done
+
+dropavx2loop:
+	VMOVDQU  (BX), Y3
+	VPMAXUD  Y1, Y3, Y4
+	VPCMPEQD Y4, Y3, Y4
+	VANDPS   Y2, Y4, Y4
+	VMULPS   (SI), Y4, Y5
+	VMOVUPS  Y4, (DX)
+	VMOVUPS  Y5, (DI)
+	ADDQ     $32, DI
+	ADDQ     $32, DX
+	ADDQ     $32, SI
+	ADDQ     $32, BX
+	DECQ     CX
+	JNZ      dropavx2loop
+
+dropavx2done:
+	VZEROUPPER
+	RET
+
+// colDotAVX512 keeps 64 columns of y in Z0–Z3 (masked by K1–K4 at the
+// right edge) while DX walks a down the rows and BX walks x.
+//
+// func colDotAVX512(y, a, x []float32, cols int)
+TEXT ·colDotAVX512(SB), NOSPLIT, $0-80
+	MOVQ y_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ x_base+48(FP), R8
+	MOVQ x_len+56(FP), R9
+	MOVQ cols+72(FP), R10
+	MOVQ R10, R11
+	SHLQ $2, R11
+	XORQ R12, R12
+
+coldotchunk:
+	MOVQ R10, CX
+	SUBQ R12, CX
+	JLE  coldotdone
+	MOVQ $-1, AX
+	CMPQ CX, $64
+	JGE  coldotmask
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+
+coldotmask:
+	KMOVW  AX, K1
+	SHRQ   $16, AX
+	KMOVW  AX, K2
+	SHRQ   $16, AX
+	KMOVW  AX, K3
+	SHRQ   $16, AX
+	KMOVW  AX, K4
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	LEAQ   (SI)(R12*4), DX
+	MOVQ   R8, BX
+	MOVQ   R9, CX
+	TESTQ  CX, CX
+	JZ     coldotstore
+
+coldotrow:
+	VBROADCASTSS (BX), Z4
+	VMOVUPS.Z    (DX), K1, Z5
+	VMOVUPS.Z    64(DX), K2, Z6
+	VMOVUPS.Z    128(DX), K3, Z7
+	VMOVUPS.Z    192(DX), K4, Z8
+	VMULPS       Z4, Z5, Z5
+	VMULPS       Z4, Z6, Z6
+	VMULPS       Z4, Z7, Z7
+	VMULPS       Z4, Z8, Z8
+	VADDPS       Z5, Z0, Z0
+	VADDPS       Z6, Z1, Z1
+	VADDPS       Z7, Z2, Z2
+	VADDPS       Z8, Z3, Z3
+	ADDQ         $4, BX
+	ADDQ         R11, DX
+	DECQ         CX
+	JNZ          coldotrow
+
+coldotstore:
+	LEAQ    (DI)(R12*4), DX
+	VMOVUPS Z0, K1, (DX)
+	VMOVUPS Z1, K2, 64(DX)
+	VMOVUPS Z2, K3, 128(DX)
+	VMOVUPS Z3, K4, 192(DX)
+	ADDQ    $64, R12
+	JMP     coldotchunk
+
+coldotdone:
+	VZEROUPPER
+	RET
+
+// outerAVX512 writes row r of z (starting at R13) as x[r]·w.
+//
+// func outerAVX512(z, x, w []float32)
+TEXT ·outerAVX512(SB), NOSPLIT, $0-72
+	MOVQ  z_base+0(FP), R13
+	MOVQ  x_base+24(FP), R8
+	MOVQ  x_len+32(FP), R9
+	MOVQ  w_base+48(FP), R11
+	MOVQ  w_len+56(FP), R10
+	TESTQ R9, R9
+	JZ    outerdone
+
+outerrow:
+	VBROADCASTSS (R8), Z0
+	MOVQ         R13, DI
+	MOVQ         R11, SI
+	MOVQ         R10, CX
+
+outercol:
+	Z512MASK(outernext)
+	VMOVUPS.Z (SI), K1, Z1
+	VMULPS    Z1, Z0, Z1
+	VMOVUPS   Z1, K1, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	JMP       outercol
+
+outernext:
+	ADDQ $4, R8
+	LEAQ (R13)(R10*4), R13
+	DECQ R9
+	JNZ  outerrow
+
+outerdone:
 	VZEROUPPER
 	RET

@@ -7,7 +7,9 @@ package bnn
 // elementwise kernels handle len rounded down to a multiple of 4 and the Go
 // wrappers finish the tail with the generic twin. The Go compiler fuses
 // x*y + z into one FMADD on arm64, and the NEON kernels use VFMLA/VFMLS in
-// the same places, so they agree with the generic code bit for bit.
+// the same places, so they agree with the generic code bit for bit; where
+// the generic code rounds every product explicitly (tanh32, adamStep,
+// tanhGradMasked) the NEON code multiplies and adds separately.
 
 func bestKernelPath() int { return pathNEON }
 
@@ -103,6 +105,21 @@ func tanhGradNEON(dz, y []float32)
 //go:noescape
 func reparamNEON(w, mu, sigma, eps []float32)
 
+// adamStepNEON is adamStep (kernels.go) for len(p) a multiple of 4.
+//
+//go:noescape
+func adamStepNEON(p, g, m, v []float32, k *adamCoeffs)
+
+// tanhGradMaskedNEON is tanhGradMasked (kernels.go) for len(dz) a multiple of 4.
+//
+//go:noescape
+func tanhGradMaskedNEON(dz, y, mask []float32)
+
+// dropoutKeepNEON is dropoutKeep (kernels.go) for len(y) a multiple of 4.
+//
+//go:noescape
+func dropoutKeepNEON(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+
 // packBT packs op(B) = Bᵀ (see packBRows).
 func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
 	packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
@@ -137,11 +154,16 @@ func vaddArch(z, bias []float32) {
 	}
 }
 
-func vaddTanhArch(z, bias []float32) {
-	v := len(z) &^ 3
-	vaddTanhNEON(z[:v], bias[:v])
-	for i := v; i < len(z); i++ {
-		z[i] = tanh32(z[i] + bias[i])
+// biasTanhArch is biasTanh (kernels.go) for len(bias) ≥ 1.
+func biasTanhArch(z, bias []float32) {
+	cols := len(bias)
+	v := cols &^ 3
+	for r := 0; r+cols <= len(z); r += cols {
+		row := z[r : r+cols]
+		vaddTanhNEON(row[:v], bias[:v])
+		for i := v; i < cols; i++ {
+			row[i] = tanh32(row[i] + bias[i])
+		}
 	}
 }
 
@@ -156,3 +178,32 @@ func reparamArch(w, mu, sigma, eps []float32) {
 	reparamNEON(w[:v], mu[:v], sigma[:v], eps[:v])
 	reparamGeneric(w[v:], mu[v:], sigma[v:], eps[v:])
 }
+
+func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
+	n := len(p) &^ 3
+	adamStepNEON(p[:n], g[:n], m[:n], v[:n], k)
+	adamStepGeneric(p[n:], g[n:], m[n:], v[n:], k)
+}
+
+func tanhGradMaskedArch(dz, y, mask []float32) {
+	n := len(dz) &^ 3
+	tanhGradMaskedNEON(dz[:n], y[:n], mask[:n])
+	tanhGradMaskedGeneric(dz[n:], y[n:], mask[n:])
+}
+
+func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	n := len(y) &^ 3
+	dropoutKeepNEON(h[:n], mask[:n], y[:n], bits[:n/2], thr, scale)
+	dropoutKeepGeneric(h[n:], mask[n:], y[n:], bits[n/2:], thr, scale)
+}
+
+// colDotArch is colDot for cols = len(y): one saxpy per row.
+func colDotArch(y, a, x []float32) {
+	cols := len(y)
+	clear(y)
+	for r, xr := range x {
+		saxpyArch(xr, a[r*cols:r*cols+cols], y)
+	}
+}
+
+func outerArch(z, x, w []float32) { outerGeneric(z, x, w) }

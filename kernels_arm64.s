@@ -13,9 +13,10 @@
 //	FMUL4(m, n, d)   FMUL   Vd.4S, Vn.4S, Vm.4S   d = n · m
 //	FDIV4(m, n, d)   FDIV   Vd.4S, Vn.4S, Vm.4S   d = n / m
 //	FMIN4(m, n, d)   FMIN   Vd.4S, Vn.4S, Vm.4S   d = min(n, m), NaN if either is NaN
-//	FCMGT4(m, n, d)  FCMGT  Vd.4S, Vn.4S, Vm.4S   d = n > m ? all ones : 0
 //	FADDP4(m, n, d)  FADDP  Vd.4S, Vn.4S, Vm.4S   pairwise sums
+//	CMHS4(m, n, d)   CMHS   Vd.4S, Vn.4S, Vm.4S   d = n ≥ m (unsigned) ? all ones : 0
 //	FABS4(n, d)      FABS   Vd.4S, Vn.4S
+//	FSQRT4(n, d)     FSQRT  Vd.4S, Vn.4S          correctly rounded
 //	FCVTZS4(n, d)    FCVTZS Vd.4S, Vn.4S          float → int32, toward zero (NaN → 0)
 //	SCVTF4(n, d)     SCVTF  Vd.4S, Vn.4S          int32 → float
 #define FADD4(m, n, d) WORD $(0x4E20D400 | ((m)<<16) | ((n)<<5) | (d))
@@ -23,9 +24,10 @@
 #define FMUL4(m, n, d) WORD $(0x6E20DC00 | ((m)<<16) | ((n)<<5) | (d))
 #define FDIV4(m, n, d) WORD $(0x6E20FC00 | ((m)<<16) | ((n)<<5) | (d))
 #define FMIN4(m, n, d) WORD $(0x4EA0F400 | ((m)<<16) | ((n)<<5) | (d))
-#define FCMGT4(m, n, d) WORD $(0x6EA0E400 | ((m)<<16) | ((n)<<5) | (d))
 #define FADDP4(m, n, d) WORD $(0x6E20D400 | ((m)<<16) | ((n)<<5) | (d))
+#define CMHS4(m, n, d) WORD $(0x6EA03C00 | ((m)<<16) | ((n)<<5) | (d))
 #define FABS4(n, d) WORD $(0x4EA0F800 | ((n)<<5) | (d))
+#define FSQRT4(n, d) WORD $(0x6EA1F800 | ((n)<<5) | (d))
 #define FCVTZS4(n, d) WORD $(0x4EA1B800 | ((n)<<5) | (d))
 #define SCVTF4(n, d) WORD $(0x4E21D800 | ((n)<<5) | (d))
 
@@ -415,8 +417,6 @@ neonreparamdone:
 TEXT ·vaddTanhNEON(SB), NOSPLIT, $0-48
 	MOVW $0x80000000, R3 // sign
 	VDUP R3, V10.S4
-	MOVW $0x3ecccccd, R3 // small
-	VDUP R3, V11.S4
 	MOVW $0x41200000, R3 // clamp
 	VDUP R3, V12.S4
 	MOVW $0x3fb8aa3b, R3 // log2e
@@ -427,18 +427,6 @@ TEXT ·vaddTanhNEON(SB), NOSPLIT, $0-48
 	VDUP R3, V15.S4
 	MOVW $0x35bfbe8e, R3 // ln2lo
 	VDUP R3, V16.S4
-	MOVW $0xbeaaaaab, R3 // c3
-	VDUP R3, V17.S4
-	MOVW $0x3e088889, R3 // c5
-	VDUP R3, V18.S4
-	MOVW $0xbd5d0dd1, R3 // c7
-	VDUP R3, V19.S4
-	MOVW $0x3cb327a4, R3 // c9
-	VDUP R3, V20.S4
-	MOVW $0xbc11371b, R3 // c11
-	VDUP R3, V21.S4
-	MOVW $0x3b6b69e8, R3 // c13
-	VDUP R3, V22.S4
 	MOVW $0x3e2aaaab, R3 // e3
 	VDUP R3, V23.S4
 	MOVW $0x3d2aaaab, R3 // e4
@@ -466,56 +454,164 @@ neontanhloop:
 	FADD4(1, 0, 0)
 	FABS4(0, 1)
 	VAND V10.B16, V0.B16, V2.B16
-	FMUL4(1, 1, 3)
-	FMUL4(3, 22, 4)
-	FADD4(21, 4, 4)
-	FMUL4(3, 4, 4)
-	FADD4(20, 4, 4)
-	FMUL4(3, 4, 4)
-	FADD4(19, 4, 4)
-	FMUL4(3, 4, 4)
-	FADD4(18, 4, 4)
-	FMUL4(3, 4, 4)
-	FADD4(17, 4, 4)
-	FMUL4(4, 3, 4)
-	FMUL4(4, 1, 4)
-	FADD4(4, 1, 4)
-	FMIN4(1, 12, 5)
-	FADD4(5, 5, 5)
-	FMUL4(13, 5, 7)
+	FMIN4(12, 1, 1)
+	FADD4(1, 1, 1)
+	FMUL4(13, 1, 7)
 	FADD4(14, 7, 7)
 	FCVTZS4(7, 6)
 	SCVTF4(6, 7)
-	FMUL4(15, 7, 8)
-	FSUB4(8, 5, 5)
-	FMUL4(16, 7, 8)
-	FSUB4(8, 5, 5)
-	FMUL4(5, 27, 8)
-	FADD4(26, 8, 8)
-	FMUL4(5, 8, 8)
-	FADD4(25, 8, 8)
-	FMUL4(5, 8, 8)
-	FADD4(24, 8, 8)
-	FMUL4(5, 8, 8)
-	FADD4(23, 8, 8)
-	FMUL4(5, 8, 8)
-	FADD4(14, 8, 8)
-	FMUL4(5, 8, 8)
-	FADD4(28, 8, 8)
-	FMUL4(5, 8, 8)
-	FADD4(28, 8, 8)
-	VADD V30.S4, V6.S4, V6.S4
+	FMUL4(15, 7, 3)
+	FSUB4(1, 3, 3)
+	FMUL4(16, 7, 4)
+	FADD4(4, 3, 3)
+	FMUL4(3, 3, 4)
+	FMUL4(3, 27, 5)
+	FADD4(26, 5, 5)
+	FMUL4(3, 5, 5)
+	FADD4(25, 5, 5)
+	FMUL4(3, 5, 5)
+	FADD4(24, 5, 5)
+	FMUL4(3, 5, 5)
+	FADD4(23, 5, 5)
+	FMUL4(3, 5, 5)
+	FADD4(14, 5, 5)
+	FMUL4(4, 5, 5)
+	FADD4(3, 5, 5)
+	VSUB V6.S4, V30.S4, V6.S4
 	VSHL $23, V6.S4, V6.S4
-	FMUL4(6, 8, 8)
-	FADD4(28, 8, 8)
-	FDIV4(8, 29, 8)
-	FSUB4(8, 28, 8)
-	FCMGT4(1, 11, 9)
-	VBIT V9.B16, V4.B16, V8.B16
-	VORR V2.B16, V8.B16, V8.B16
-	VST1.P [V8.S4], 16(R0)
+	FMUL4(6, 5, 5)
+	FSUB4(28, 6, 6)
+	FADD4(6, 5, 5)
+	FADD4(29, 5, 8)
+	FDIV4(8, 5, 5)
+	FABS4(5, 5)
+	VORR V2.B16, V5.B16, V5.B16
+	VST1.P [V5.S4], 16(R0)
 	SUBS   $4, R2, R2
 	BNE    neontanhloop
 
 neontanhdone:
+	RET
+
+// func adamStepNEON(p, g, m, v []float32, k *adamCoeffs)
+//
+// The eight adamCoeffs are broadcast into V20–V27 (β₁, 1−β₁, β₂, 1−β₂,
+// weight decay, step size, 1/√(1−β₂ᵗ), ε); V0–V5 hold p, g, m, v and two
+// temporaries. Operation for operation as adamStepGeneric (no FMLA).
+TEXT ·adamStepNEON(SB), NOSPLIT, $0-104
+	MOVD  p_base+0(FP), R0
+	MOVD  p_len+8(FP), R4
+	MOVD  g_base+24(FP), R1
+	MOVD  m_base+48(FP), R2
+	MOVD  v_base+72(FP), R3
+	MOVD  k+96(FP), R5
+	FMOVS 0(R5), F20
+	VDUP  V20.S[0], V20.S4
+	FMOVS 4(R5), F21
+	VDUP  V21.S[0], V21.S4
+	FMOVS 8(R5), F22
+	VDUP  V22.S[0], V22.S4
+	FMOVS 12(R5), F23
+	VDUP  V23.S[0], V23.S4
+	FMOVS 16(R5), F24
+	VDUP  V24.S[0], V24.S4
+	FMOVS 20(R5), F25
+	VDUP  V25.S[0], V25.S4
+	FMOVS 24(R5), F26
+	VDUP  V26.S[0], V26.S4
+	FMOVS 28(R5), F27
+	VDUP  V27.S[0], V27.S4
+	CBZ   R4, neonadamdone
+	MOVWU 16(R5), R6
+	ANDW  $0x7fffffff, R6
+	CBZW  R6, neonadamnowd
+
+neonadamwd:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	FMUL4(24, 0, 4)
+	FADD4(4, 1, 1)
+	B      neonadamcore
+
+neonadamnowd:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+
+neonadamcore:
+	VLD1   (R2), [V2.S4]
+	VLD1   (R3), [V3.S4]
+	FMUL4(20, 2, 2)
+	FMUL4(21, 1, 4)
+	FADD4(4, 2, 2)
+	FMUL4(22, 3, 3)
+	FMUL4(23, 1, 4)
+	FMUL4(1, 4, 4)
+	FADD4(4, 3, 3)
+	FSQRT4(3, 4)
+	FMUL4(26, 4, 4)
+	FADD4(27, 4, 4)
+	FMUL4(25, 2, 5)
+	FDIV4(4, 5, 5)
+	FSUB4(5, 0, 0)
+	VST1.P [V2.S4], 16(R2)
+	VST1.P [V3.S4], 16(R3)
+	VST1.P [V0.S4], 16(R0)
+	SUBS   $4, R4, R4
+	BEQ    neonadamdone
+	CBZW   R6, neonadamnowd
+	B      neonadamwd
+
+neonadamdone:
+	RET
+
+// func tanhGradMaskedNEON(dz, y, mask []float32)
+TEXT ·tanhGradMaskedNEON(SB), NOSPLIT, $0-72
+	MOVD  dz_base+0(FP), R0
+	MOVD  dz_len+8(FP), R3
+	MOVD  y_base+24(FP), R1
+	MOVD  mask_base+48(FP), R2
+	FMOVS $1.0, F16
+	VDUP  V16.S[0], V16.S4
+	CBZ   R3, neontgmaskdone
+
+neontgmaskloop:
+	VLD1   (R0), [V0.S4]
+	VLD1.P 16(R1), [V1.S4]
+	VLD1.P 16(R2), [V2.S4]
+	FMUL4(2, 0, 0)
+	FMUL4(1, 1, 1)
+	FSUB4(1, 16, 1)
+	FMUL4(1, 0, 0)
+	VST1.P [V0.S4], 16(R0)
+	SUBS   $4, R3, R3
+	BNE    neontgmaskloop
+
+neontgmaskdone:
+	RET
+
+// func dropoutKeepNEON(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
+TEXT ·dropoutKeepNEON(SB), NOSPLIT, $0-104
+	MOVD  h_base+0(FP), R0
+	MOVD  mask_base+24(FP), R1
+	MOVD  y_base+48(FP), R2
+	MOVD  y_len+56(FP), R4
+	MOVD  bits_base+72(FP), R3
+	MOVWU thr+96(FP), R5
+	VDUP  R5, V16.S4
+	FMOVS scale+100(FP), F17
+	VDUP  V17.S[0], V17.S4
+	CBZ   R4, neondropdone
+
+neondroploop:
+	VLD1.P 16(R3), [V0.S4]
+	VLD1.P 16(R2), [V1.S4]
+	CMHS4(16, 0, 2)
+	VAND   V17.B16, V2.B16, V2.B16
+	FMUL4(2, 1, 1)
+	VST1.P [V2.S4], 16(R1)
+	VST1.P [V1.S4], 16(R0)
+	SUBS   $4, R4, R4
+	BNE    neondroploop
+
+neondropdone:
 	RET

@@ -88,62 +88,107 @@ func reparamGeneric(w, mu, sigma, eps []float32) {
 	}
 }
 
+func adamStepGeneric(p, g, m, v []float32, k *adamCoeffs) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	b1, c1, b2, c2 := k.beta1, k.c1, k.beta2, k.c2
+	wd, step, inv, eps := k.wd, k.stepSize, k.invSqrtBC2, k.eps
+	// The explicit conversions round every product, so that no compiler
+	// fuses them into multiply-adds (which the arm64 one would).
+	for i, pi := range p {
+		gi := g[i]
+		if wd != 0 {
+			gi += float32(wd * pi)
+		}
+		mi := float32(b1*m[i]) + float32(c1*gi)
+		vi := float32(b2*v[i]) + float32(float32(c2*gi)*gi)
+		m[i], v[i] = mi, vi
+		d := float32(float32(math.Sqrt(float64(vi)))*inv) + eps
+		p[i] = pi - float32(step*mi)/d
+	}
+}
+
+func tanhGradMaskedGeneric(dz, y, mask []float32) {
+	y, mask = y[:len(dz)], mask[:len(dz)]
+	for i, v := range y {
+		dz[i] = float32(dz[i]*mask[i]) * float32(1-float32(v*v))
+	}
+}
+
+func dropoutKeepGeneric(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
+	h, mask = h[:len(y)], mask[:len(y)]
+	for i, v := range y {
+		var m float32
+		if uint32(bits[i/2]>>(32*(i&1))) >= thr {
+			m = scale
+		}
+		mask[i], h[i] = m, v*m
+	}
+}
+
+// colDotGeneric is colDot for cols = len(y) (the same rounding as a clear
+// followed by one saxpy per row: on arm64 the compiler fuses the update as
+// saxpyNEON does).
+func colDotGeneric(y, a, x []float32) {
+	cols := len(y)
+	clear(y)
+	for r, xr := range x {
+		row := a[r*cols : r*cols+cols]
+		for j, v := range row {
+			y[j] += xr * v
+		}
+	}
+}
+
+func outerGeneric(z, x, w []float32) {
+	cols := len(w)
+	for r, xr := range x {
+		zr := z[r*cols : r*cols+cols]
+		for j, wj := range w {
+			zr[j] = xr * wj
+		}
+	}
+}
+
 // tanh32 is the float32 hyperbolic tangent shared by every kernel path. The
 // assembly reproduces it operation for operation (no fused multiply-adds), so
-// all paths agree bit for bit. For |x| < 0.4 it is the odd Taylor polynomial
-// through x¹³ (truncation error < 2e-9 relative); otherwise it is
-// 1 − 2/(e^{2|x|}+1) with e^y = 2ⁿ·p(r), y = n·ln2 + r, |r| ≤ ln2/2 and p the
-// degree-7 Taylor polynomial, and |x| clamped to 10 (tanh rounds to 1 above
-// 9.02). The sign is copied from x, so tanh32(±0) = ±0 and the function is
-// exactly odd; NaN gives NaN. The error is within 3 ulp of the exact tanh.
+// all paths agree bit for bit. With a = min(|x|, 10) (tanh rounds to 1 above
+// 9.02) and y = 2a, it is tanh(a) = −em/(em+2) for em = expm1(−y), which
+// stays accurate for small a (no cancellation in 1 − e^{−y}). The expm1 is
+// e^{−y} − 1 = 2^{−n}·expm1(q) + (2^{−n} − 1) with y = n·ln2 − q, |q| ≤
+// ln2/2 and expm1(q) the degree-7 Taylor polynomial; 2^{−n} − 1 is exact for
+// n ≤ 24 and rounds to −1 beyond, where tanh rounds to 1. The sign is copied
+// from x, so tanh32(±0) = ±0 and the function is exactly odd; NaN gives NaN.
+// The error is within 3 ulp of the exact tanh.
 func tanh32(x float32) float32 {
 	bits := math.Float32bits(x)
-	ax := math.Float32frombits(bits &^ tanhSignBit)
-	var r float32
-	if ax < tanhSmall {
-		x2 := ax * ax
-		p := float32(float32(tanhC13*x2) + tanhC11)
-		p = float32(p*x2) + tanhC9
-		p = float32(p*x2) + tanhC7
-		p = float32(p*x2) + tanhC5
-		p = float32(p*x2) + tanhC3
-		r = ax + float32(ax*float32(x2*p))
-	} else {
-		t := ax
-		if t > tanhClamp { // NaN stays NaN
-			t = tanhClamp
-		}
-		y := t + t
-		n := int32(float32(y*tanhLog2e) + 0.5) // y ≥ 0.8: truncation rounds to nearest
-		nf := float32(n)
-		q := float32(y-float32(nf*tanhLn2Hi)) - float32(nf*tanhLn2Lo)
-		p := float32(float32(expC7*q) + expC6)
-		p = float32(p*q) + expC5
-		p = float32(p*q) + expC4
-		p = float32(p*q) + expC3
-		p = float32(p*q) + expC2
-		p = float32(p*q) + 1
-		p = float32(p*q) + 1
-		e := float32(p * math.Float32frombits(uint32(n+127)<<23))
-		r = 1 - 2/(e+1)
+	a := math.Float32frombits(bits &^ tanhSignBit)
+	if a > tanhClamp { // NaN stays NaN
+		a = tanhClamp
 	}
-	return math.Float32frombits(math.Float32bits(r) | bits&tanhSignBit)
+	y := a + a
+	n := int32(float32(y*tanhLog2e) + 0.5) // y ≥ 0: truncation rounds to nearest
+	nf := float32(n)
+	q := float32(float32(nf*tanhLn2Hi)-y) + float32(nf*tanhLn2Lo)
+	q2 := float32(q * q)
+	p := float32(float32(expC7*q) + expC6)
+	p = float32(p*q) + expC5
+	p = float32(p*q) + expC4
+	p = float32(p*q) + expC3
+	p = float32(p*q) + expC2
+	p = float32(p*q2) + q                          // expm1(q)
+	s := math.Float32frombits(uint32(127-n) << 23) // 2^−n
+	em := float32(s*p) + (s - 1)                   // expm1(−y) ∈ [−1, 0]
+	r := em / (em + 2)                             // −tanh(a)
+	return math.Float32frombits(math.Float32bits(r)&^tanhSignBit | bits&tanhSignBit)
 }
 
 // Constants of tanh32, shared with the assembly (which spells them in hex).
 const (
 	tanhSignBit = 0x80000000
-	tanhSmall   = 0.4
 	tanhClamp   = 10
 	tanhLog2e   = 1.44269504088896340736
 	tanhLn2Hi   = 0.693145751953125 // 0x3f317200: n·tanhLn2Hi is exact for |n| < 2⁹
 	tanhLn2Lo   = 1.428606765330187045e-06
-	tanhC3      = -1.0 / 3
-	tanhC5      = 2.0 / 15
-	tanhC7      = -17.0 / 315
-	tanhC9      = 62.0 / 2835
-	tanhC11     = -1382.0 / 155925
-	tanhC13     = 21844.0 / 6081075
 	expC2       = 1.0 / 2
 	expC3       = 1.0 / 6
 	expC4       = 1.0 / 24

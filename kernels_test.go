@@ -349,7 +349,7 @@ func TestKernelAddBias(t *testing.T) {
 }
 
 func TestKernelBiasTanh(t *testing.T) {
-	for _, cols := range []int{1, 7, 8, 9, 64} {
+	for _, cols := range []int{1, 7, 8, 9, 40, 64} {
 		elementwise(t, fmt.Sprint("biasTanh", cols), 1, general,
 			func(z []float32, in [][]float32) { biasTanh(z, biasOf(in[0], cols), cols) },
 			func(z []float32, in [][]float32) { biasTanhGeneric(z, biasOf(in[0], cols), cols) })

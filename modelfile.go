@@ -49,7 +49,7 @@ func registerModelKind(kind string, dec func(r *modelReader) (Regressor, error))
 
 // SaveModel writes m to w in the versioned, checksummed model file format.
 // It returns ErrInvalidParameter if m is not a model kind this package can
-// save (Network, Ensemble, MCDropout, BayesianMLP), and any error from w.
+// save (Network, Ensemble, MCDropout, BayesianMLP, BayesianRidge), and any error from w.
 func SaveModel(w io.Writer, m Regressor) error {
 	sm, ok := m.(savableModel)
 	if !ok {

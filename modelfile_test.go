@@ -50,6 +50,15 @@ func nnSmallModels(t testing.TB) (map[string]Regressor, []float64) {
 	}
 	bbb.PredictSamples = 9
 	models["bbb"] = bbb
+	xd, err := NewDense(len(y), 2, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, err := FitBayesianRidge(xd, y, DefaultBayesianRidgeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	models["bayesian-ridge"] = br
 	return models, x
 }
 

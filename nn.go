@@ -148,8 +148,9 @@ type mlpWork struct {
 	dout     []float32
 	grad     []float32
 	gw, gb   [][]float32
-	rng      gaussRNG // uniform bits for the dropout masks
-	dropping bool     // whether the last forward pass applied dropout
+	ones     []float32 // cap ones: the row weights of the bias gradients
+	rng      gaussRNG  // uniform bits for the dropout masks
+	dropping bool      // whether the last forward pass applied dropout
 }
 
 func newMLPWork(m *MLP, capRows int, rng gaussRNG) *mlpWork {
@@ -171,6 +172,10 @@ func newMLPWork(m *MLP, capRows int, rng gaussRNG) *mlpWork {
 	wk.out = make([]float32, capRows*m.sizes[L])
 	wk.dout = make([]float32, capRows*m.sizes[L])
 	wk.grad = make([]float32, len(m.params))
+	wk.ones = make([]float32, capRows)
+	for i := range wk.ones {
+		wk.ones[i] = 1
+	}
 	wk.gw, wk.gb = mlpViews(m.sizes, wk.grad)
 	return wk
 }
@@ -209,31 +214,28 @@ func (m *MLP) forward(wk *mlpWork, x []float32, n int, dropout bool) []float32 {
 
 // dropoutMask draws inverted-dropout multipliers (0 with probability p, else
 // 1/(1−p)) into mask and writes h = y·mask. Each element compares 32 random
-// bits with p·2³², without branches (the keep/drop outcome is unpredictable).
+// bits with p·2³² (two elements per 64-bit draw, low half first); the draws
+// are made in chunks and turned into multipliers by the dropoutKeep kernel.
 func dropoutMask(h, mask, y []float32, p float32, rng *gaussRNG) {
-	thr := uint64(math.Min(float64(p)*(1<<32), math.MaxUint32))
-	scaleBits := math.Float32bits(1 / (1 - p))
+	thr := uint32(math.Min(float64(p)*(1<<32), math.MaxUint32))
+	scale := 1 / (1 - p)
 	mask = mask[:len(y)]
 	h = h[:len(y)]
+	var bits [dropoutChunk / 2]uint64
 	g := *rng // a local copy stays in a register
-	i := 0
-	for ; i+1 < len(y); i += 2 {
-		u := g.uint64()
-		// keep is all ones when the 32-bit draw is ≥ thr, else zero.
-		k0 := uint32((thr - 1 - u&0xffffffff) >> 32)
-		k1 := uint32((thr - 1 - u>>32) >> 32)
-		m0 := math.Float32frombits(scaleBits & k0)
-		m1 := math.Float32frombits(scaleBits & k1)
-		mask[i], mask[i+1] = m0, m1
-		h[i], h[i+1] = y[i]*m0, y[i+1]*m1
-	}
-	if i < len(y) {
-		k0 := uint32((thr - 1 - g.uint64()&0xffffffff) >> 32)
-		m0 := math.Float32frombits(scaleBits & k0)
-		mask[i], h[i] = m0, y[i]*m0
+	for s := 0; s < len(y); s += dropoutChunk {
+		e := min(s+dropoutChunk, len(y))
+		b := bits[:(e-s+1)/2]
+		for i := range b {
+			b[i] = g.uint64()
+		}
+		dropoutKeep(h[s:e], mask[s:e], y[s:e], b, thr, scale)
 	}
 	*rng = g
 }
+
+// dropoutChunk is the number of elements dropoutMask draws bits for at a time.
+const dropoutChunk = 512
 
 // backward back-propagates the output gradient in wk.dout (n×outputs, for
 // the last forward pass over n rows) and overwrites wk.grad with the
@@ -247,16 +249,21 @@ func (m *MLP) backward(wk *mlpWork, n int) {
 		if l > 0 {
 			in = wk.h[l][:n*fin]
 		}
-		denseWeightGrad(wk.gw[l], wk.gb[l], in, dz, n, fin, fout)
+		denseWeightGrad(wk.gw[l], wk.gb[l], in, dz, wk.ones[:n], fin, fout)
 		if l == 0 {
 			return
 		}
 		dh := wk.delta[l][:n*fin]
 		denseInputGrad(dh, dz, m.w[l], n, fin, fout)
-		if wk.dropping {
+		switch {
+		case wk.dropping && m.act == Tanh:
+			tanhGradMasked(dh, wk.y[l][:n*fin], wk.mask[l][:n*fin])
+		case wk.dropping:
 			mulInPlace(dh, wk.mask[l][:n*fin])
+			m.act.backward(dh, wk.y[l][:n*fin])
+		default:
+			m.act.backward(dh, wk.y[l][:n*fin])
 		}
-		m.act.backward(dh, wk.y[l][:n*fin])
 		dz = dh
 	}
 }
@@ -274,13 +281,7 @@ func mulInPlace(a, b []float32) {
 func denseForward(z, in, w []float32, n, fin, fout int) {
 	switch {
 	case fin == 1:
-		w = w[:fout]
-		for r, xr := range in[:n] {
-			zr := z[r*fout : (r+1)*fout]
-			for j, wj := range w {
-				zr[j] = xr * wj
-			}
-		}
+		outer(z, in[:n], w[:fout])
 	case fout == 1:
 		for r := range z[:n] {
 			z[r] = sdot(in[r*fin:(r+1)*fin], w)
@@ -290,23 +291,16 @@ func denseForward(z, in, w []float32, n, fin, fout int) {
 	}
 }
 
-// denseWeightGrad overwrites gw = inᵀ·dz and gb = column sums of dz for n rows.
-func denseWeightGrad(gw, gb, in, dz []float32, n, fin, fout int) {
-	clear(gb)
-	for r := range n {
-		saxpy(1, dz[r*fout:(r+1)*fout], gb)
-	}
+// denseWeightGrad overwrites gw = inᵀ·dz and gb = column sums of dz for the
+// n = len(ones) rows.
+func denseWeightGrad(gw, gb, in, dz, ones []float32, fin, fout int) {
+	n := len(ones)
+	colDot(gb, dz, ones, fout)
 	switch {
 	case fin == 1:
-		clear(gw)
-		for r, xr := range in[:n] {
-			saxpy(xr, dz[r*fout:(r+1)*fout], gw)
-		}
+		colDot(gw, dz, in[:n], fout)
 	case fout == 1:
-		clear(gw)
-		for r, d := range dz[:n] {
-			saxpy(d, in[r*fin:(r+1)*fin], gw)
-		}
+		colDot(gw, in, dz[:n], fin)
 	default:
 		sgemm(true, false, fin, fout, n, 1, in, fin, dz, fout, 0, gw, fout)
 	}
@@ -315,13 +309,7 @@ func denseWeightGrad(gw, gb, in, dz []float32, n, fin, fout int) {
 // denseInputGrad overwrites dh = dz·wᵀ for n rows.
 func denseInputGrad(dh, dz, w []float32, n, fin, fout int) {
 	if fout == 1 {
-		w = w[:fin]
-		for r, d := range dz[:n] {
-			hr := dh[r*fin : (r+1)*fin]
-			for i, wi := range w {
-				hr[i] = d * wi
-			}
-		}
+		outer(dh, dz[:n], w[:fin])
 		return
 	}
 	sgemm(false, true, n, fin, fout, 1, dz, fout, w, fout, 0, dh, fin)

@@ -3,8 +3,10 @@ package bnn
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -81,7 +83,7 @@ func (d nnSeedData) metrics(t testing.TB, mean, std []float64, interp bool) Metr
 func nnSeedConfig() TrainConfig {
 	return TrainConfig{
 		Hidden: []int{64, 64}, Activation: Tanh, LearningRate: 5e-3, WeightDecay: 1e-4,
-		Epochs: 3500, Seed: 2,
+		Epochs: 3500,
 	}
 }
 
@@ -106,54 +108,81 @@ func (d nnSeedData) reportDecomposed(t *testing.T, name string, mean, epi, ale [
 	return in
 }
 
-func TestEnsembleSeedAccuracy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains 5 × 3,500 epochs")
-	}
-	d := loadNNSeedData(t)
-	ens, err := TrainEnsemble(context.Background(), d.x, 1, d.y, nnSeedConfig(), 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+// nnSeedRuns is the number of seeds the accuracy tests train: PyTorch's
+// reference is a single run, and one run of ours varies by seed (and by the
+// kernels' rounding) about as much as ours differs from it, so the tests
+// compare the median over seeds 1…nnSeedRuns with PyTorch's value.
+const nnSeedRuns = 9
+
+// nnVarPredictor is a model that splits its predictive variance (Ensemble, MCDropout).
+type nnVarPredictor interface {
+	PredictVarTo(mean, epistemic, aleatoric, x []float64) error
+}
+
+// nnSeedMedianRMSE trains one model per seed with train, logs each run's
+// interpolation metrics (epistemic and total std) and returns the median
+// interpolation RMSE and the worst one.
+func (d nnSeedData) nnSeedMedianRMSE(t *testing.T, name string, train func(seed uint64) (nnVarPredictor, error)) (median, worst float64) {
+	t.Helper()
 	n := len(d.te)
 	mean, epi, ale := make([]float64, n), make([]float64, n), make([]float64, n)
-	if err := ens.PredictVarTo(mean, epi, ale, d.te); err != nil {
-		t.Fatal(err)
+	var rmse []float64
+	for seed := uint64(1); seed <= nnSeedRuns; seed++ {
+		m, err := train(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.PredictVarTo(mean, epi, ale, d.te); err != nil {
+			t.Fatal(err)
+		}
+		in := d.reportDecomposed(t, fmt.Sprintf("%s seed %d", name, seed), mean, epi, ale)
+		rmse = append(rmse, in.RMSE)
 	}
-	in := d.reportDecomposed(t, "ensemble", mean, epi, ale)
-	// PyTorch's 0.0176 is one draw (a rerun of the pipeline under another
-	// torch build gave 0.0177). Seed 2 gives 0.0173 with the AVX-512
-	// kernels and 0.0184 with the purego ones; over seeds 1–8 this
-	// configuration gives 0.0165–0.0196 (median ≈ 0.0174), and the kernels'
-	// float rounding alone moves a given seed within that range, so the
-	// bound allows 10 % above the single PyTorch draw.
-	if in.RMSE > 1.1*d.refEns {
-		t.Errorf("ensemble interpolation RMSE %.4f > 1.1 × PyTorch's %.4f", in.RMSE, d.refEns)
+	slices.Sort(rmse)
+	return rmse[len(rmse)/2], rmse[len(rmse)-1]
+}
+
+// nnSeedTestSkip skips the multi-seed accuracy tests in -short mode and on
+// the generic kernels (purego or no SIMD), where they would take minutes;
+// the kernels' agreement with the generic code is tested separately.
+func nnSeedTestSkip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains nine models of 3,500 epochs")
+	}
+	if KernelPath() == "generic" {
+		t.Skip("the multi-seed accuracy runs need the SIMD kernels to be quick")
+	}
+}
+
+func TestEnsembleSeedAccuracy(t *testing.T) {
+	nnSeedTestSkip(t)
+	d := loadNNSeedData(t)
+	median, worst := d.nnSeedMedianRMSE(t, "ensemble", func(seed uint64) (nnVarPredictor, error) {
+		cfg := nnSeedConfig()
+		cfg.Seed = seed
+		return TrainEnsemble(context.Background(), d.x, 1, d.y, cfg, 5)
+	})
+	t.Logf("ensemble interpolation RMSE over seeds 1–%d: median %.4f, worst %.4f (PyTorch's single run %.4f)", nnSeedRuns, median, worst, d.refEns)
+	if median > d.refEns {
+		t.Errorf("median ensemble interpolation RMSE %.4f > PyTorch's %.4f", median, d.refEns)
+	}
+	if worst > 1.15*d.refEns {
+		t.Errorf("worst ensemble interpolation RMSE %.4f > 1.15 × PyTorch's %.4f", worst, d.refEns)
 	}
 }
 
 func TestMCDropoutSeedAccuracy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains 3,500 epochs and takes 300 passes")
-	}
+	nnSeedTestSkip(t)
 	d := loadNNSeedData(t)
-	cfg := nnSeedConfig()
-	cfg.Dropout, cfg.Seed = 0.1, 4
-	md, err := TrainMCDropout(context.Background(), d.x, 1, d.y, cfg, 300)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := len(d.te)
-	mean, epi, ale := make([]float64, n), make([]float64, n), make([]float64, n)
-	if err := md.PredictVarTo(mean, epi, ale, d.te); err != nil {
-		t.Fatal(err)
-	}
-	in := d.reportDecomposed(t, "mc dropout", mean, epi, ale)
-	// MC dropout's accuracy varies much more between seeds than the
-	// ensemble's: seeds 1–12 give 0.0268–0.0533 (median ≈ 0.0326, seven of
-	// twelve below PyTorch's single draw of 0.0371); seed 4, near the median,
-	// gives 0.0328.
-	if in.RMSE > 1.1*d.refDrop {
-		t.Errorf("MC dropout interpolation RMSE %.4f > 1.1 × PyTorch's %.4f", in.RMSE, d.refDrop)
+	median, worst := d.nnSeedMedianRMSE(t, "mc dropout", func(seed uint64) (nnVarPredictor, error) {
+		cfg := nnSeedConfig()
+		cfg.Dropout, cfg.Seed = 0.1, seed
+		return TrainMCDropout(context.Background(), d.x, 1, d.y, cfg, 300)
+	})
+	// MC dropout varies much more between seeds than the ensemble
+	// (0.027–0.053 over seeds 1–9), so only the median is bounded.
+	t.Logf("MC dropout interpolation RMSE over seeds 1–%d: median %.4f, worst %.4f (PyTorch's single run %.4f)", nnSeedRuns, median, worst, d.refDrop)
+	if median > d.refDrop {
+		t.Errorf("median MC dropout interpolation RMSE %.4f > PyTorch's %.4f", median, d.refDrop)
 	}
 }

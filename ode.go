@@ -36,6 +36,11 @@ type ODEOptions struct {
 	MaxStep float64
 	// MaxSteps caps the number of step attempts, accepted plus rejected (> 0).
 	MaxSteps int
+	// MinStep is the smallest step magnitude allowed (≥ 0, in the units of
+	// t). A step that the error control must shrink below max(MinStep, 10
+	// ulps of t) fails with ErrStepSizeTooSmall — the signature of a stiff
+	// problem for an explicit method. 0 keeps SciPy's 10-ulp floor only.
+	MinStep float64
 }
 
 // DefaultODEOptions returns RTol 1e-7, ATol 1e-9 (torchdiffeq's defaults, as
@@ -65,6 +70,7 @@ type ODEStats struct {
 type ODESolver struct {
 	n                        int
 	rtol, firstStep, maxStep float64
+	minStep                  float64 // ODEOptions.MinStep
 	maxSteps                 int
 	atol                     []float64
 	y, yNew, yTmp            []float64
@@ -73,8 +79,8 @@ type ODESolver struct {
 
 // NewODESolver returns a solver for systems of dimension n (≥ 1). It returns
 // ErrInvalidParameter for n < 1, a non-positive or non-finite tolerance,
-// a negative or non-finite first step, a non-positive max step or
-// MaxSteps < 1, and ErrShape when len(ATolVec) != n.
+// a negative or non-finite first step, a non-positive max step, a min step
+// outside [0, max step] or MaxSteps < 1, and ErrShape when len(ATolVec) != n.
 func NewODESolver(n int, opts ODEOptions) (*ODESolver, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("bnn: ode: dimension %d < 1: %w", n, ErrInvalidParameter)
@@ -91,8 +97,11 @@ func NewODESolver(n int, opts ODEOptions) (*ODESolver, error) {
 	if opts.MaxSteps < 1 {
 		return nil, fmt.Errorf("bnn: ode: max steps %d < 1: %w", opts.MaxSteps, ErrInvalidParameter)
 	}
+	if !(opts.MinStep >= 0) || opts.MinStep > opts.MaxStep {
+		return nil, fmt.Errorf("bnn: ode: min step %g must be ≥ 0 and ≤ the max step %g: %w", opts.MinStep, opts.MaxStep, ErrInvalidParameter)
+	}
 	s := &ODESolver{n: n, rtol: math.Max(opts.RTol, 100*odeEpsilon), firstStep: opts.FirstStep,
-		maxStep: opts.MaxStep, maxSteps: opts.MaxSteps}
+		maxStep: opts.MaxStep, minStep: opts.MinStep, maxSteps: opts.MaxSteps}
 	buf := make([]float64, 11*n)
 	take := func() []float64 { v := buf[:n:n]; buf = buf[n:]; return v }
 	s.atol = take()

@@ -49,7 +49,7 @@ type odeLinear2 struct {
 // returns the new time and the next step magnitude; the new state is in
 // s.yNew and f(tNew, yNew) in s.k[6].
 func (s *ODESolver) step(f ODEFunc, lin odeLinear2, t, tf, dir, hAbs float64, st *ODEStats) (tNew, hNext float64, err error) {
-	minStep := 10 * math.Abs(math.Nextafter(t, dir*math.Inf(1))-t)
+	minStep := math.Max(s.minStep, 10*math.Abs(math.Nextafter(t, dir*math.Inf(1))-t))
 	if hAbs > s.maxStep {
 		hAbs = s.maxStep
 	} else if hAbs < minStep {

@@ -331,6 +331,25 @@ func TestODEStiffVanDerPol(t *testing.T) {
 	t.Log(err)
 }
 
+// With a minimum step, the same stiff problem fails as the step-size floor
+// is crossed: the controller must shrink the step to ~1e-6 to stay stable.
+func TestODEStiffVanDerPolMinStep(t *testing.T) {
+	opts := DefaultODEOptions()
+	opts.MinStep = 1e-4
+	s, _ := NewODESolver(2, opts)
+	out := make([]float64, 2)
+	st, err := s.Solve(vanDerPol(1e6), 0, []float64{2, 0}, []float64{2}, out)
+	if !errors.Is(err, ErrStepSizeTooSmall) {
+		t.Fatalf("got %v (stats %+v), want ErrStepSizeTooSmall", err, st)
+	}
+	if st.Accepted+st.Rejected > 1000 {
+		t.Errorf("took %+v attempts to detect stiffness", st)
+	}
+	if _, err := NewODESolver(2, ODEOptions{RTol: 1e-6, ATol: 1e-9, MaxStep: 1, MaxSteps: 10, MinStep: -1}); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("negative MinStep: %v", err)
+	}
+}
+
 func TestODESolveAllocatesNothing(t *testing.T) {
 	s, _ := NewODESolver(2, DefaultODEOptions())
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}

@@ -42,8 +42,10 @@ func NewAdam(n int, lr float32) (*Adam, error) {
 	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, m: make([]float32, n), v: make([]float32, n)}, nil
 }
 
-// Step applies one Adam update to params. It panics if the lengths differ from
-// the size given to NewAdam (a broken caller invariant, not caller data).
+// Step applies one Adam update to params, every operation rounded to
+// float32 in a fixed order (the same bits on every kernel path). It panics
+// if the lengths differ from the size given to NewAdam (a broken caller
+// invariant, not caller data).
 func (a *Adam) Step(params, grads []float32) {
 	if len(params) != len(a.m) || len(grads) != len(a.m) {
 		panic("bnn: adam: parameter length differs from construction")
@@ -51,20 +53,15 @@ func (a *Adam) Step(params, grads []float32) {
 	a.t++
 	bc1 := 1 - math.Pow(float64(a.Beta1), float64(a.t))
 	bc2 := 1 - math.Pow(float64(a.Beta2), float64(a.t))
-	stepSize := float32(float64(a.LR) / bc1)
-	invSqrtBC2 := float32(1 / math.Sqrt(bc2))
-	b1, b2, eps, wd := a.Beta1, a.Beta2, a.Eps, a.WeightDecay
-	m, v := a.m, a.v
-	for i, g := range grads {
-		p := params[i]
-		if wd != 0 {
-			g += wd * p
-		}
-		mi := b1*m[i] + (1-b1)*g
-		vi := b2*v[i] + (1-b2)*g*g
-		m[i], v[i] = mi, vi
-		params[i] = p - stepSize*mi/(float32(math.Sqrt(float64(vi)))*invSqrtBC2+eps)
+	k := adamCoeffs{
+		beta1: a.Beta1, c1: 1 - a.Beta1,
+		beta2: a.Beta2, c2: 1 - a.Beta2,
+		wd:         a.WeightDecay,
+		stepSize:   float32(float64(a.LR) / bc1),
+		invSqrtBC2: float32(1 / math.Sqrt(bc2)),
+		eps:        a.Eps,
 	}
+	adamStep(params, grads, a.m, a.v, &k)
 }
 
 // Reset clears the moments and the step count.

@@ -268,18 +268,28 @@ func (t *nnTrainer) run(ctx context.Context, cfg *TrainConfig, x, y []float32, n
 // for bad settings, ErrDiverged (naming the epoch) if the loss becomes NaN or
 // ±Inf, and the context's error if ctx is cancelled.
 func Train(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig) (*Network, error) {
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	n, err := checkRegressionData(x, dim, y)
+	sc, xs, ys, err := prepareTrainingData(x, dim, y, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	sc := fitNNScaler(x, dim, y, cfg.Scaling)
-	xs, ys := make([]float32, len(x)), make([]float32, n)
+	return trainNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, cfg.Progress)
+}
+
+// prepareTrainingData validates cfg and the data, fits the scaler that
+// cfg.Scaling asks for and returns the standardised float32 copies of x and y.
+func prepareTrainingData(x []float64, dim int, y []float64, cfg *TrainConfig) (sc nnScaler, xs, ys []float32, err error) {
+	if err := cfg.validate(); err != nil {
+		return sc, nil, nil, err
+	}
+	n, err := checkRegressionData(x, dim, y)
+	if err != nil {
+		return sc, nil, nil, err
+	}
+	sc = fitNNScaler(x, dim, y, cfg.Scaling)
+	xs, ys = make([]float32, len(x)), make([]float32, n)
 	sc.inputs(xs, x)
 	sc.targets(ys, y)
-	return trainNetwork(ctx, &cfg, sc, xs, ys, n, dim, cfg.Progress)
+	return sc, xs, ys, nil
 }
 
 // trainNetwork trains one network on standardised data.

@@ -27,7 +27,7 @@ func (p *panel) render(w *svgWriter, idx int, cx, cy, cw, ch float64) {
 		}
 	}
 	plotH := ch - top - bottom
-	yt, ystep := niceTicks(y0, y1, clampInt(int(plotH/36), 3, 10))
+	yt, ystep := niceTicks(y0, y1, clampInt(int(plotH/30), 3, 10))
 	ylabels := make([]string, len(yt))
 	labelW := 0.0
 	for i, v := range yt {

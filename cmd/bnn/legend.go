@@ -33,18 +33,9 @@ func (p *panel) drawLegend(w *svgWriter, t transform) {
 	boxH := pad + float64(len(entries))*rowH + pad - 4
 	pos := p.legendPos
 	if pos == "best" {
-		pos = p.bestCorner(t, boxW, boxH)
+		pos = p.bestPosition(t, boxW, boxH)
 	}
-	x := t.left + t.w - boxW - 6
-	y := t.top + 6
-	switch pos {
-	case "upper left":
-		x = t.left + 6
-	case "lower left":
-		x, y = t.left+6, t.top+t.h-boxH-6
-	case "lower right":
-		y = t.top + t.h - boxH - 6
-	}
+	x, y := legendBox(t, pos, boxW, boxH)
 	w.open("g", attr{"class", "legend"}, attr{"font-size", num(fontLegend)})
 	w.elem("rect", attr{"x", num(x)}, attr{"y", num(y)}, attr{"width", num(boxW)}, attr{"height", num(boxH)}, attr{"rx", "3"},
 		attr{"fill", "white"}, attr{"fill-opacity", "0.85"}, attr{"stroke", "#bbbbbb"}, attr{"stroke-width", "0.8"})
@@ -76,8 +67,28 @@ func num2(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }
 
-// corners are the legend positions "best" chooses from, in order of preference.
-var corners = []string{"upper right", "upper left", "lower right", "lower left"}
+// legendPositions are the places "best" chooses from, in order of
+// preference, with the box's placement as fractions of the free width and
+// height of the plot area.
+var legendPositions = []struct {
+	name   string
+	fx, fy float64
+}{
+	{"upper right", 1, 0}, {"upper left", 0, 0}, {"lower right", 1, 1}, {"lower left", 0, 1},
+	{"upper center", 0.5, 0}, {"lower center", 0.5, 1}, {"center right", 1, 0.5}, {"center left", 0, 0.5},
+}
+
+// legendBox returns the top-left corner of a boxW×boxH legend at the named
+// position (upper right for an unknown name), 6 px inside the plot area.
+func legendBox(t transform, pos string, boxW, boxH float64) (float64, float64) {
+	fx, fy := 1.0, 0.0
+	for _, lp := range legendPositions {
+		if lp.name == pos {
+			fx, fy = lp.fx, lp.fy
+		}
+	}
+	return t.left + 6 + fx*(t.w-boxW-12), t.top + 6 + fy*(t.h-boxH-12)
+}
 
 // pointer is implemented by artists whose data points the legend should
 // avoid covering.
@@ -85,10 +96,10 @@ type pointer interface {
 	points(fn func(x, y float64))
 }
 
-// bestCorner returns the corner where a boxW×boxH legend covers the fewest
-// data points (the first in corners on ties).
-func (p *panel) bestCorner(t transform, boxW, boxH float64) string {
-	counts := make([]int, len(corners))
+// bestPosition returns the position where a boxW×boxH legend (with a small
+// margin) covers the fewest data points, the first in legendPositions on ties.
+func (p *panel) bestPosition(t transform, boxW, boxH float64) string {
+	counts := make([]int, len(legendPositions))
 	for _, it := range p.items {
 		pt, ok := it.(pointer)
 		if !ok {
@@ -99,12 +110,9 @@ func (p *panel) bestCorner(t transform, boxW, boxH float64) string {
 				return
 			}
 			px, py := t.px(x), t.py(y)
-			right := px >= t.left+t.w-boxW-12
-			left := px <= t.left+boxW+12
-			upper := py <= t.top+boxH+12
-			lower := py >= t.top+t.h-boxH-12
-			for k, c := range []bool{upper && right, upper && left, lower && right, lower && left} {
-				if c {
+			for k, lp := range legendPositions {
+				bx, by := legendBox(t, lp.name, boxW, boxH)
+				if px >= bx-6 && px <= bx+boxW+6 && py >= by-6 && py <= by+boxH+6 {
 					counts[k]++
 				}
 			}
@@ -116,5 +124,5 @@ func (p *panel) bestCorner(t transform, boxW, boxH float64) string {
 			best = k
 		}
 	}
-	return corners[best]
+	return legendPositions[best].name
 }

@@ -3,7 +3,8 @@ package main
 import (
 	_ "embed"
 	"encoding/json"
-	"math"
+
+	"github.com/gobnn/bnn"
 )
 
 //go:embed seed_data.json
@@ -72,14 +73,13 @@ func (d *oscData) normTime(t []float64) []float64 {
 	return out
 }
 
-// truthAt evaluates the true oscillator x(t) (x0 = 1, v0 = 0) in closed form
-// for the underdamped case ζ < 1.
+// truthAt evaluates the true oscillator x(t) from x(0) = 1, v(0) = 0 with
+// the library's closed form.
 func truthAt(ts []float64) []float64 {
-	wd := trueOmega * math.Sqrt(1-trueZeta*trueZeta)
-	a := trueZeta * trueOmega
+	o := bnn.Oscillator{Zeta: trueZeta, OmegaN: trueOmega}
 	out := make([]float64, len(ts))
 	for i, t := range ts {
-		out[i] = math.Exp(-a*t) * (math.Cos(wd*t) + a/wd*math.Sin(wd*t))
+		out[i], _ = o.Exact(t, 1, 0)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ type oscConfig struct {
 	Hidden  int      `json:"hidden"`
 	Grid    int      `json:"grid"`
 	Members int      `json:"members"`
+	Refine  float64  `json:"refine_cells_per_std"`
 	Methods []string `json:"methods"`
 	Quick   bool     `json:"quick"`
 }
@@ -31,8 +31,8 @@ var allSections = []string{"data", "dists", "grid", "blr", "vi", "bnn", "ensembl
 
 // Defaults of a full run, and of -quick (used for any flag not given).
 var (
-	defaultConfig = oscConfig{Out: "bnn-out", Epochs: 3500, Samples: 300, Hidden: 64, Grid: 60, Members: 5}
-	quickConfig   = oscConfig{Out: "bnn-out", Epochs: 800, Samples: 100, Hidden: 32, Grid: 30, Members: 3}
+	defaultConfig = oscConfig{Out: "bnn-out", Epochs: 3500, Samples: 300, Hidden: 64, Grid: 60, Members: 5, Refine: 5}
+	quickConfig   = oscConfig{Out: "bnn-out", Epochs: 800, Samples: 100, Hidden: 32, Grid: 30, Members: 3, Refine: 3}
 )
 
 // parseOscillatorFlags reads the flags of "bnn oscillator".
@@ -47,6 +47,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	hidden := fs.Int("hidden", d.Hidden, "hidden width of the two-layer networks (-quick: 32)")
 	grid := fs.Int("grid", d.Grid, "cells per axis of the (ζ, ωₙ) posterior grid (-quick: 30)")
 	members := fs.Int("members", d.Members, "deep-ensemble members (-quick: 3)")
+	refine := fs.Float64("refine", d.Refine, "zoom the grid until each posterior std spans this many cells; 0 keeps the -grid grid (-quick: 3)")
 	methods := fs.String("methods", strings.Join(allSections, ","), "comma list of sections to run: "+strings.Join(allSections, ","))
 	quick := fs.Bool("quick", false, "a run of a few seconds: fewer epochs, samples and grid cells")
 	fs.Usage = func() {
@@ -73,6 +74,12 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	pick("hidden", &cfg.Hidden, *hidden)
 	pick("grid", &cfg.Grid, *grid)
 	pick("members", &cfg.Members, *members)
+	if set["refine"] {
+		cfg.Refine = *refine
+	}
+	if !(cfg.Refine >= 0 && cfg.Refine <= 50) {
+		return oscConfig{}, usageErrorf("-refine must be in [0, 50], got %g", cfg.Refine)
+	}
 	cfg.Out, cfg.Seed = *out, *seed
 	for name, v := range map[string]int{"epochs": cfg.Epochs, "samples": cfg.Samples, "hidden": cfg.Hidden, "members": cfg.Members} {
 		if v < 1 {
@@ -126,15 +133,13 @@ func parseMethods(list string) ([]string, error) {
 
 // oscRun is the state shared by the sections of one run.
 type oscRun struct {
-	cfg    oscConfig
-	stdout io.Writer
-	prog   *progress
-	res    *results
-	data   *oscData
+	cfg        oscConfig
+	stdout     io.Writer
+	prog       *progress
+	res        *results
+	data       *oscData
+	surrogates []*surrogate // methods reported so far, in run order
 }
-
-// errNotAvailable marks a section whose library piece has not landed.
-var errNotAvailable = errors.New("not available")
 
 // sectionFuncs maps each section to the code that runs it.
 var sectionFuncs = map[string]func(*oscRun) error{
@@ -171,17 +176,15 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		start := time.Now()
 		err := sectionFuncs[name](r)
 		r.prog.end()
-		st := &sectionStats{Seconds: jfloat(time.Since(start).Seconds()), Status: "ok"}
-		switch {
-		case errors.Is(err, errNotAvailable):
-			st.Status, st.Note = "not available", err.Error()
-			fmt.Fprintf(stdout, "  %-9s %v\n", name, err)
-		case err != nil:
+		if err != nil {
 			return fmt.Errorf("bnn oscillator: section %s: %w", name, err)
-		default:
-			fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		}
+		st := &sectionStats{Seconds: jfloat(time.Since(start).Seconds())}
+		fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		r.res.Sections[name] = st
+	}
+	if err := r.saveComparison(); err != nil {
+		return err
 	}
 	if err := writeResults(cfg.Out, r.res); err != nil {
 		return err

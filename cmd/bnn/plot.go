@@ -63,7 +63,7 @@ type panel struct {
 	xset, yset            bool
 	tight                 bool // no margins around the data (images, contours)
 	grid                  bool
-	legendPos             string // "best" (default), "upper right", "upper left", "lower right", "lower left" or "none"
+	legendPos             string // "best" (default), "none", or a name in legendPositions such as "upper right"
 	xticks                []float64
 	items                 []artist
 	cbar                  *colorbar
@@ -169,11 +169,11 @@ func textWidth(s string, size float64) float64 {
 		case r == 'm' || r == 'w' || r == 'M' || r == 'W' || r == '—':
 			w += 0.9
 		case r >= 'A' && r <= 'Z':
-			w += 0.7
+			w += 0.72
 		case r >= '0' && r <= '9':
 			w += 0.64
 		default:
-			w += 0.58
+			w += 0.61
 		}
 	}
 	return w * size
@@ -197,6 +197,9 @@ func (f *figure) render() []byte {
 		attr{"width", num(f.width)}, attr{"height", num(f.height)},
 		attr{"viewBox", "0 0 " + num(f.width) + " " + num(f.height)},
 		attr{"font-family", fontFamily})
+	if name := f.name(); name != "" {
+		w.text("title", name)
+	}
 	w.elem("rect", attr{"width", "100%"}, attr{"height", "100%"}, attr{"fill", "white"})
 	top := 0.0
 	if f.title != "" {
@@ -212,4 +215,17 @@ func (f *figure) render() []byte {
 	}
 	w.close("svg")
 	return w.buf.Bytes()
+}
+
+// name is the figure's title, or its first panel title, for the SVG <title>.
+func (f *figure) name() string {
+	if f.title != "" {
+		return f.title
+	}
+	for _, p := range f.panels {
+		if p.title != "" {
+			return p.title
+		}
+	}
+	return ""
 }

@@ -33,12 +33,9 @@ type results struct {
 	Methods  map[string]*methodResult `json:"methods,omitempty"`
 }
 
-// sectionStats records one section's wall time and outcome: "ok", or
-// "not available" when the library piece it needs is missing.
+// sectionStats records one section's wall time.
 type sectionStats struct {
 	Seconds jfloat `json:"seconds"`
-	Status  string `json:"status"`
-	Note    string `json:"note,omitempty"`
 }
 
 // dataSummary describes the oscillator data every section shares.
@@ -51,12 +48,18 @@ type dataSummary struct {
 	NEval     int        `json:"n_eval"`
 }
 
-// gridSummary is the grid posterior over (ζ, ωₙ).
+// gridSummary is the grid posterior over (ζ, ωₙ): the refined grid's,
+// with the seed's fixed grid under "seed_grid".
 type gridSummary struct {
-	Mean  [2]jfloat `json:"mean"`
-	Std   [2]jfloat `json:"std"`
-	MAP   [2]jfloat `json:"map"`
-	Cells [2]int    `json:"cells"`
+	Mean        [2]jfloat     `json:"mean"`
+	Std         [2]jfloat     `json:"std"`
+	MAP         [2]jfloat     `json:"map"`
+	Cells       [2]int        `json:"cells"`
+	Span        [2][2]float64 `json:"span"`
+	CellsPerStd [2]jfloat     `json:"cells_per_std"`
+	Rounds      int           `json:"refine_rounds,omitempty"`
+	Evaluations int           `json:"evaluations,omitempty"`
+	SeedGrid    *gridSummary  `json:"seed_grid,omitempty"`
 }
 
 // evidenceSummary is the log evidence of polynomial degrees 0–9.
@@ -88,6 +91,7 @@ type windowMetrics struct {
 	MeanStd  jfloat `json:"mean_std"`
 	Coverage jfloat `json:"coverage_2sigma"`
 	NLL      jfloat `json:"nll"`
+	CRPS     jfloat `json:"crps"`
 }
 
 // writeResults writes res as indented JSON to dir/results.json.

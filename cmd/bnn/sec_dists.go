@@ -3,6 +3,9 @@ package main
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
+
+	"github.com/gobnn/bnn"
 )
 
 // sectionDists draws the seed's tour of the Normal, Gamma, inverse-gamma
@@ -13,9 +16,13 @@ func sectionDists(r *oscRun) error {
 	f := newFigure(1100, 340, 1, 2)
 	h := f.at(0, 0)
 	h.title, h.xlabel, h.ylabel = "Histogram of observed data", "x", "density"
+	std, err := bnn.NewNormal(0, 1)
+	if err != nil {
+		return err
+	}
 	samples := make([]float64, 200)
 	for i := range samples {
-		samples[i] = normalSample(rng, 0, 1)
+		samples[i] = std.Sample(rng)
 	}
 	edges, dens := histogram(samples, 20)
 	h.bars(edges, dens, style{color: cycle(0), label: "200 draws of N(0, 1)"})
@@ -26,8 +33,11 @@ func sectionDists(r *oscRun) error {
 	n.title, n.xlabel, n.ylabel = "Normal family: shifting mean and variance", "x", "density"
 	x := linspace(-5, 5, 400)
 	for i, c := range []struct{ mu, sigma float64 }{{0, 0.5}, {0, 1}, {-2, 0.5}} {
-		n.line(x, mapf(x, func(v float64) float64 { return normalPDF(v, c.mu, c.sigma) }),
-			style{color: cycle(i), label: "μ = " + fmtg(c.mu) + ", σ = " + fmtg(c.sigma)})
+		d, err := bnn.NewNormal(c.mu, c.sigma)
+		if err != nil {
+			return err
+		}
+		n.line(x, mapf(x, d.Prob), style{color: cycle(i), label: "μ = " + fmtg(c.mu) + ", σ = " + fmtg(c.sigma)})
 	}
 	if err := r.save("distributions_normal.svg", f); err != nil {
 		return err
@@ -38,26 +48,37 @@ func sectionDists(r *oscRun) error {
 	g.title, g.xlabel, g.ylabel = "Gamma distribution", "x", "density"
 	x = linspace(0, 10, 400)
 	for i, a := range []float64{1, 3} {
-		g.line(x, mapf(x, func(v float64) float64 { return gammaPDF(v, a, 2) }),
-			style{color: cycle(i), label: "α = " + fmtg(a) + ", η = 0.5 (rate)"})
+		d, err := bnn.NewGamma(a, 2) // shape a, scale 2 (rate η = 0.5)
+		if err != nil {
+			return err
+		}
+		g.line(x, mapf(x, d.Prob), style{color: cycle(i), label: "α = " + fmtg(a) + ", η = 0.5 (rate)"})
 	}
 	ig := f.at(0, 1)
 	ig.title, ig.xlabel, ig.ylabel = "Inverse-gamma distribution", "x", "density"
 	x = linspace(0, 5, 400)
 	for i, a := range []float64{1, 3} {
-		ig.line(x, mapf(x, func(v float64) float64 { return invGammaPDF(v, a, 1) }),
-			style{color: cycle(i), label: "α = " + fmtg(a) + ", β = 1 (scale)"})
+		d, err := bnn.NewInverseGamma(a, 1)
+		if err != nil {
+			return err
+		}
+		ig.line(x, mapf(x, d.Prob), style{color: cycle(i), label: "α = " + fmtg(a) + ", β = 1 (scale)"})
 	}
 	u := f.at(0, 2)
 	u.title, u.xlabel, u.ylabel = "Uniform distribution samples", "x", "density"
+	unif, err := bnn.NewUniform(-1, 0)
+	if err != nil {
+		return err
+	}
 	us := make([]float64, 2000)
 	for i := range us {
-		us[i] = -1 + rng.Float64()
+		us[i] = unif.Sample(rng)
 	}
 	edges, dens = histogram(us, 20)
 	u.bars(edges, dens, style{color: cycle(0), label: "2000 draws of U(−1, 0)"})
-	u.line([]float64{-1, 0}, []float64{1, 1}, style{color: "red", width: 2, label: "density 1"})
-	u.legendPos = "lower right"
+	ux := linspace(-1, 0, 20)
+	u.line(ux, mapf(ux, unif.Prob), style{color: "red", width: 2, label: "density"})
+	u.setYLim(0, 1.5) // room above the bars for the legend
 	return r.save("distributions_positive.svg", f)
 }
 
@@ -98,9 +119,10 @@ func kde(xs, at []float64) []float64 {
 	for i, x := range at {
 		s := 0.0
 		for _, v := range xs {
-			s += normalPDF(x, v, bw)
+			z := (x - v) / bw
+			s += math.Exp(-0.5 * z * z)
 		}
-		out[i] = s / n
+		out[i] = s / (n * bw * math.Sqrt(2*math.Pi))
 	}
 	return out
 }
@@ -113,3 +135,6 @@ func mapf(x []float64, f func(float64) float64) []float64 {
 	}
 	return out
 }
+
+// fmtg formats a parameter value compactly.
+func fmtg(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -114,6 +114,9 @@ func checkPlot(t *testing.T, b []byte, labels ...string) *svgDoc {
 	if nData == 0 {
 		t.Error("no data elements")
 	}
+	if len(d.class("xlabel")) == 0 || len(d.class("ylabel")) == 0 {
+		t.Error("no axis labels")
+	}
 	all := strings.Join(d.texts(), "\n")
 	for _, l := range labels {
 		if !strings.Contains(all, l) {

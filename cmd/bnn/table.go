@@ -38,8 +38,13 @@ func (m windowMetrics) cells() string {
 
 // cell formats v with dec decimals, or "–" when it is not finite.
 func cell(v float64, dec int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	switch {
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsNaN(v) || math.IsInf(v, -1):
 		return "–"
+	case math.Abs(v) >= 1000:
+		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.*f", dec, v)
 }

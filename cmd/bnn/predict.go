@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+
+	"github.com/gobnn/bnn"
+)
+
+// runPredict implements "bnn predict".
+func runPredict(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bnn predict", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	modelPath := fs.String("model", "", "model file written by bnn fit (required)")
+	data := fs.String("data", "", "CSV file with the model's feature columns (required)")
+	out := fs.String("out", "predictions.csv", `output CSV of mean,std,lower,upper per row ("-" for stdout)`)
+	level := fs.Float64("level", 0.95, "probability inside the [lower, upper] interval")
+	target := fs.String("target", "", "target column for metrics (default: the one the model was fitted to)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: bnn predict -model model.bnn -data test.csv [-out predictions.csv] [flags]\n\nWrites the predictive mean, std and a central interval for every row, and\nprints metrics when the target column is present.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *modelPath == "" || *data == "" {
+		return usageErrorf("-model and -data are required")
+	}
+	if !(*level > 0 && *level < 1) {
+		return usageErrorf("-level must be in (0, 1), got %g", *level)
+	}
+	meta, model, err := loadCLIModel(*modelPath)
+	if err != nil {
+		return err
+	}
+	t, err := readCSV(*data)
+	if err != nil {
+		return err
+	}
+	features, tgt := predictColumns(meta, t, *target)
+	x, err := t.selectColumns(features)
+	if err != nil {
+		return err
+	}
+	if len(features) != model.InputDim() {
+		return fmt.Errorf("bnn predict: %s: %d feature columns for a model of %d inputs", t.path, len(features), model.InputDim())
+	}
+	n := t.rows()
+	mean, std := make([]float64, n), make([]float64, n)
+	if err := predictWith(meta, model, mean, std, x); err != nil {
+		return fmt.Errorf("bnn predict: %w", err)
+	}
+	z, err := normalQuantile(0.5 + *level/2)
+	if err != nil {
+		return err
+	}
+	metricsOut := stdout
+	if *out == "-" {
+		metricsOut = stderr
+		err = writePredictions(stdout, mean, std, z)
+	} else {
+		err = writePredictionsFile(*out, mean, std, z)
+	}
+	if err != nil {
+		return err
+	}
+	if *out != "-" {
+		fmt.Fprintf(stdout, "bnn predict: %d rows → %s\n", n, *out)
+	}
+	if k := t.column(tgt); k >= 0 {
+		return printMetrics(metricsOut, tgt, mean, std, t.cols[k], z, *level)
+	}
+	return nil
+}
+
+// predictColumns returns the feature columns to feed the model and the
+// target column name for metrics.
+func predictColumns(meta *modelMeta, t *csvTable, target string) ([]string, string) {
+	if meta != nil {
+		if target == "" {
+			target = meta.Target
+		}
+		return meta.Features, target
+	}
+	// A bare library model: every column but the target, in file order.
+	if target == "" {
+		target = "y"
+	}
+	var f []string
+	for _, n := range t.names {
+		if n != target {
+			f = append(f, n)
+		}
+	}
+	return f, target
+}
+
+// predictWith applies the command's standardisation around the model, if
+// the metadata records one.
+func predictWith(meta *modelMeta, m bnn.Regressor, mean, std, x []float64) error {
+	if meta == nil || meta.XMean == nil {
+		return m.PredictTo(mean, std, x)
+	}
+	d := len(meta.XMean)
+	xs := make([]float64, len(x))
+	for i := range x {
+		xs[i] = (x[i] - meta.XMean[i%d]) / meta.XScale[i%d]
+	}
+	if err := m.PredictTo(mean, std, xs); err != nil {
+		return err
+	}
+	for i := range mean {
+		mean[i] = meta.YMean + meta.YScale*mean[i]
+		std[i] *= meta.YScale
+	}
+	return nil
+}
+
+// normalQuantile returns z with Φ(z) = p, by bisection on the library's
+// normal CDF.
+func normalQuantile(p float64) (float64, error) {
+	nd, err := bnn.NewNormal(0, 1)
+	if err != nil {
+		return 0, err
+	}
+	lo, hi := -40.0, 40.0
+	for range 200 {
+		mid := (lo + hi) / 2
+		if nd.CDF(mid) < p {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2, nil
+}
+
+func writePredictionsFile(path string, mean, std []float64, z float64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("bnn predict: %w", err)
+	}
+	if err := writePredictions(f, mean, std, z); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("bnn predict: %w", err)
+	}
+	return nil
+}
+
+// writePredictions writes the CSV columns mean, std, lower, upper.
+func writePredictions(w io.Writer, mean, std []float64, z float64) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("mean,std,lower,upper\n")
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for i := range mean {
+		bw.WriteString(g(mean[i]) + "," + g(std[i]) + "," + g(mean[i]-z*std[i]) + "," + g(mean[i]+z*std[i]) + "\n")
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("bnn predict: write predictions: %w", err)
+	}
+	return nil
+}
+
+// printMetrics compares the predictions with the target column.
+func printMetrics(w io.Writer, target string, mean, std, y []float64, z, level float64) error {
+	ev, err := bnn.Evaluate(mean, std, y)
+	if err != nil {
+		return fmt.Errorf("bnn predict: metrics: %w", err)
+	}
+	in := 0
+	for i := range y {
+		if math.Abs(y[i]-mean[i]) <= z*std[i] {
+			in++
+		}
+	}
+	fmt.Fprintf(w, "metrics against %q (%d rows):\n", target, len(y))
+	row := func(name, value string) { fmt.Fprintf(w, "  %-15s %s\n", name, value) }
+	row("RMSE", fmt.Sprintf("%.6g", ev.RMSE))
+	row("mean std", fmt.Sprintf("%.6g", ev.MeanStd))
+	row("NLL", fmt.Sprintf("%.6g nats/row", ev.NLL))
+	row("CRPS", fmt.Sprintf("%.6g", ev.CRPS))
+	row("coverage 2σ", fmt.Sprintf("%.4f", ev.Coverage2Sigma))
+	row(fmt.Sprintf("coverage %g%%", 100*level), fmt.Sprintf("%.4f", float64(in)/float64(len(y))))
+	return nil
+}

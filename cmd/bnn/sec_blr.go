@@ -1,0 +1,262 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gobnn/bnn"
+)
+
+// blrFit is a Bayesian-linear-regression posterior with its predictive on
+// a test grid.
+type blrFit struct {
+	model      *bnn.BayesLinear
+	mean, std  []float64 // predictive on the test inputs (std includes the noise)
+	samples    [][]float64
+	phiTest    *bnn.Dense
+	meanWeight []float64
+}
+
+// fitBLR fits basis b to (x, t) at precisions alpha and beta, predicts on
+// xTest and draws nSamples posterior regression lines.
+func fitBLR(b bnn.Basis, x, t, xTest []float64, alpha, beta float64, nSamples int, rng *rand.Rand) (*blrFit, error) {
+	xd, err := bnn.NewDense(len(x), 1, x)
+	if err != nil {
+		return nil, err
+	}
+	phi, err := b.Expand(xd)
+	if err != nil {
+		return nil, err
+	}
+	m, err := bnn.FitBayesLinear(phi, t, alpha, beta)
+	if err != nil {
+		return nil, err
+	}
+	xtd, err := bnn.NewDense(len(xTest), 1, xTest)
+	if err != nil {
+		return nil, err
+	}
+	phiTest, err := b.Expand(xtd)
+	if err != nil {
+		return nil, err
+	}
+	f := &blrFit{model: m, phiTest: phiTest, mean: make([]float64, len(xTest)), std: make([]float64, len(xTest)), meanWeight: m.Mean()}
+	if err := m.PredictTo(f.mean, f.std, phiTest); err != nil {
+		return nil, err
+	}
+	for i, v := range f.std {
+		f.std[i] = math.Sqrt(v)
+	}
+	w := make([]float64, m.NumWeights())
+	for range nSamples {
+		if err := m.SampleWeightsTo(w, rng); err != nil {
+			return nil, err
+		}
+		y := make([]float64, len(xTest))
+		if err := phiTest.MulVecTo(y, w); err != nil {
+			return nil, err
+		}
+		f.samples = append(f.samples, y)
+	}
+	return f, nil
+}
+
+// sectionBLR runs the seed's three Bayesian-linear-regression examples and
+// its evidence-against-degree curve.
+func sectionBLR(r *oscRun) error {
+	rng := rand.New(rand.NewPCG(r.cfg.Seed, 0xb1a))
+	if err := blrStraightLine(r, rng); err != nil {
+		return err
+	}
+	if err := blrGaussianBasis(r, rng); err != nil {
+		return err
+	}
+	return blrEvidence(r)
+}
+
+// blrStraightLine: y = −0.3 + 0.5x with N = 3, 8, 20 points; posterior
+// density over (w0, w1), posterior sample lines and the predictive band.
+func blrStraightLine(r *oscRun, rng *rand.Rand) error {
+	const alpha, beta, w0, w1 = 2.0, 25.0, -0.3, 0.5
+	ns := []int{3, 8, 20}
+	x := make([]float64, ns[len(ns)-1])
+	t := make([]float64, len(x))
+	for i := range x {
+		x[i] = 2*rng.Float64() - 1
+		t[i] = w0 + w1*x[i] + rng.NormFloat64()/math.Sqrt(beta)
+	}
+	xTest := linspace(-1, 1, 100)
+	truth := mapf(xTest, func(v float64) float64 { return w0 + w1*v })
+	grid := linspace(-1, 1, 120)
+	f := newFigure(1250, 960, len(ns), 3)
+	for row, n := range ns {
+		fit, err := fitBLR(bnn.IdentityBasis(), x[:n], t[:n], xTest, alpha, beta, 5, rng)
+		if err != nil {
+			return fmt.Errorf("straight line, N = %d: %w", n, err)
+		}
+		cov, err := bnn.NewDense(2, 2, make([]float64, 4))
+		if err != nil {
+			return err
+		}
+		if err := fit.model.CovarianceTo(cov); err != nil {
+			return err
+		}
+		mvn, err := bnn.NewMultivariateNormal(fit.meanWeight, cov)
+		if err != nil {
+			return err
+		}
+		dens := make([]float64, len(grid)*len(grid))
+		for i, a := range grid {
+			for j, b := range grid {
+				p, err := mvn.Prob([]float64{a, b})
+				if err != nil {
+					return err
+				}
+				dens[i*len(grid)+j] = p
+			}
+		}
+		pd := f.at(row, 0)
+		pd.title = fmt.Sprintf("Posterior density (N = %d)", n)
+		pd.xlabel, pd.ylabel = "w0", "w1"
+		pd.heatmap(grid, grid, dens, viridis, "density")
+		pd.cross([]float64{w0}, []float64{w1}, style{color: "red", label: "Truth"})
+
+		ps := f.at(row, 1)
+		ps.title = "Posterior samples"
+		ps.xlabel, ps.ylabel = "x", "y"
+		ps.setYLim(-1.5, 1)
+		ps.line(xTest, truth, style{color: "black", dash: "6 4", label: "Truth"})
+		for k, y := range fit.samples {
+			st := style{color: "red", width: 1.2, opacity: 0.5}
+			if k == 0 {
+				st.label = "Posterior samples"
+			}
+			ps.line(xTest, y, st)
+		}
+		ps.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+		ps.legendPos = "lower right"
+
+		pp := f.at(row, 2)
+		pp.title = "Posterior predictive"
+		pp.xlabel, pp.ylabel = "x", "y"
+		pp.setYLim(-1.5, 1)
+		predictivePanel(pp, xTest, truth, fit, 1, "±1σ predictive std")
+		pp.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+		pp.legendPos = "lower right"
+	}
+	return r.save("blr_straight_line.svg", f)
+}
+
+// predictivePanel draws the truth, the predictive mean and a ±k·σ band.
+func predictivePanel(p *panel, x, truth []float64, fit *blrFit, k float64, bandLabel string) {
+	lo, hi := make([]float64, len(x)), make([]float64, len(x))
+	for i := range x {
+		lo[i], hi[i] = fit.mean[i]-k*fit.std[i], fit.mean[i]+k*fit.std[i]
+	}
+	p.band(x, lo, hi, style{color: cycle(0), label: bandLabel})
+	p.line(x, truth, style{color: "black", dash: "6 4", label: "Truth"})
+	p.line(x, fit.mean, style{color: cycle(0), label: "Predictive mean"})
+}
+
+// blrGaussianBasis: y = 0.5 + sin(2πx) with nine Gaussian bumps.
+func blrGaussianBasis(r *oscRun, rng *rand.Rand) error {
+	const alpha, beta = 2.0, 25.0
+	ns := []int{3, 8, 20}
+	g := func(v float64) float64 { return 0.5 + math.Sin(2*math.Pi*v) }
+	x := make([]float64, ns[len(ns)-1])
+	t := make([]float64, len(x))
+	for i := range x {
+		x[i] = rng.Float64()
+		t[i] = g(x[i]) + rng.NormFloat64()/math.Sqrt(beta)
+	}
+	basis, err := bnn.GaussianBasis(linspace(0, 1, 9), 0.1)
+	if err != nil {
+		return err
+	}
+	xTest := linspace(0, 1, 100)
+	truth := mapf(xTest, g)
+	f := newFigure(1100, 960, len(ns), 2)
+	for row, n := range ns {
+		fit, err := fitBLR(basis, x[:n], t[:n], xTest, alpha, beta, 5, rng)
+		if err != nil {
+			return fmt.Errorf("gaussian basis, N = %d: %w", n, err)
+		}
+		ps := f.at(row, 0)
+		ps.title = fmt.Sprintf("Posterior samples (N = %d)", n)
+		ps.xlabel, ps.ylabel = "x", "y"
+		ps.setYLim(-1, 2)
+		ps.line(xTest, truth, style{color: "black", dash: "6 4", label: "Truth"})
+		for k, y := range fit.samples {
+			st := style{color: "red", width: 1.2, opacity: 0.5}
+			if k == 0 {
+				st.label = "Posterior samples"
+			}
+			ps.line(xTest, y, st)
+		}
+		ps.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+		pp := f.at(row, 1)
+		pp.title = "Posterior predictive"
+		pp.xlabel, pp.ylabel = "x", "y"
+		pp.setYLim(-1, 2)
+		predictivePanel(pp, xTest, truth, fit, 1, "±1σ predictive std")
+		pp.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+	}
+	return r.save("blr_gaussian_basis.svg", f)
+}
+
+// blrEvidence fits polynomials of degree 0–9 to the seed's ten noisy
+// sinusoid targets and plots the fits and the log evidence per degree.
+func blrEvidence(r *oscRun) error {
+	const alpha, beta = 0.005, 1 / (0.3 * 0.3)
+	d := r.data
+	xTest := linspace(0, 1, 100)
+	truth := mapf(xTest, func(v float64) float64 { return 0.5 + math.Sin(2*math.Pi*v) })
+	ev := &evidenceSummary{}
+	f := newFigure(1500, 560, 2, 5)
+	best := 0
+	var logEv []float64
+	for deg := 0; deg <= 9; deg++ {
+		basis, err := bnn.PolynomialBasis(deg)
+		if err != nil {
+			return err
+		}
+		fit, err := fitBLR(basis, d.blrX, d.blrT, xTest, alpha, beta, 0, nil)
+		if err != nil {
+			return fmt.Errorf("degree %d: %w", deg, err)
+		}
+		le := fit.model.LogEvidence()
+		logEv = append(logEv, le)
+		ev.Degrees = append(ev.Degrees, deg)
+		ev.LogEvidence = append(ev.LogEvidence, jfloat(le))
+		if le > logEv[best] {
+			best = deg
+		}
+		p := f.at(deg/5, deg%5)
+		p.title = fmt.Sprintf("Degree = %d", deg)
+		p.xlabel, p.ylabel = "x", "t"
+		p.setYLim(-1, 2)
+		p.legendPos = "none"
+		predictivePanel(p, xTest, truth, fit, 1, "±1σ")
+		p.scatter(d.blrX, d.blrT, style{color: "black"})
+	}
+	ev.BestDegree = best
+	r.res.Evidence = ev
+	if err := r.save("blr_polynomials.svg", f); err != nil {
+		return err
+	}
+	f = newFigure(640, 340, 1, 1)
+	p := f.at(0, 0)
+	p.title = "Evidence prefers moderate complexity"
+	p.xlabel, p.ylabel = "Polynomial degree", "Log marginal likelihood"
+	degs := make([]float64, len(logEv))
+	for i := range degs {
+		degs[i] = float64(i)
+	}
+	p.xticks = degs
+	p.vline(float64(best), style{color: "black", dash: "5 4", width: 1, label: fmt.Sprintf("best degree %d", best)})
+	p.line(degs, logEv, style{color: cycle(0), label: "log evidence"})
+	p.scatter(degs, logEv, style{color: cycle(0), size: 4})
+	p.legendPos = "lower right"
+	return r.save("evidence.svg", f)
+}
