@@ -96,6 +96,7 @@ type bbbTrainer struct {
 	sigma2      []float32 // σ² (local reparameterisation)
 	dsig        []float32 // dσ/dρ = sigmoid(ρ)
 	zeros       []float32 // zero bias for activations applied after the bias was added
+	ones        []float32 // one per minibatch row, for column sums
 	sumLogSigma float64
 	partLog     [bbbChunks]float64 // per-chunk Σ log σ
 	partSq      [bbbChunks]float64 // per-chunk Σ σ² + μ² (closed-form KL)
@@ -206,6 +207,10 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	t.grads = make([]float32, len(t.pv))
 	t.sigma, t.sigma2, t.dsig = make([]float32, nw), make([]float32, nw), make([]float32, nw)
 	t.zeros = make([]float32, mw)
+	t.ones = make([]float32, bs)
+	for i := range t.ones {
+		t.ones[i] = 1
+	}
 	t.xb, t.yb = make([]float32, bs*in), make([]float32, bs)
 	t.perm = make([]int, n)
 	for i := range t.perm {
@@ -572,29 +577,13 @@ func (t *bbbTrainer) backwardSampled(s *bbbSample) {
 		}
 		a = a[:nb*l.In]
 		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
-		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
+		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl, t.ones)
 		if li > 0 {
 			dp := spare[:nb*l.In]
 			bbbMulTB(nb, l.In, l.Out, dl, s.w[l.off:l.off+nW], dp)
 			t.m.Activation.backward(dp, a)
 			d, spare = spare, d
 		}
-	}
-}
-
-// bbbColSums writes the column sums of the row-major matrix d (len(dst) columns) to dst.
-func bbbColSums(dst, d []float32) {
-	if len(dst) == 1 { // one output: a plain sum beats len(d) one-element saxpy calls
-		var sum float32
-		for _, v := range d {
-			sum += v
-		}
-		dst[0] = sum
-		return
-	}
-	clear(dst)
-	for r := 0; r+len(dst) <= len(d); r += len(dst) {
-		saxpy(1, d[r:r+len(dst)], dst)
 	}
 }
 
@@ -678,7 +667,7 @@ func (t *bbbTrainer) backwardLRT(s *bbbSample) {
 		}
 		a = a[:nb*l.In]
 		bbbMulTA(l.In, l.Out, nb, a, dl, s.gmu[l.off:l.off+nW])
-		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl)
+		bbbColSums(s.gmu[l.off+nW:l.off+nW+l.Out], dl, t.ones)
 		dv := s.d3[:nb*l.Out]
 		eps, sd := s.lrtEps[li][:nb*l.Out], s.lrtSD[li][:nb*l.Out]
 		for i, e := range eps {
@@ -690,7 +679,7 @@ func (t *bbbTrainer) backwardLRT(s *bbbSample) {
 		}
 		gs := s.gsig[l.off : l.off+nW+l.Out]
 		bbbMulTA(l.In, l.Out, nb, a2, dv, gs[:nW])
-		bbbColSums(gs[nW:], dv)
+		bbbColSums(gs[nW:], dv, t.ones)
 		for i := range gs {
 			gs[i] *= 2 * t.sigma[l.off+i]
 		}
