@@ -83,10 +83,18 @@ func TestBBBSeedTargets(t *testing.T) {
 		hist[499], hist[999], hist[1499], hist[1999], hist[2499], hist[2999], hist[3499])
 	t.Logf("interp: rmse %.4f mean std %.4f coverage %.3f", in.RMSE, in.MeanStd, in.Coverage2Sigma)
 	t.Logf("extrap: rmse %.4f mean std %.4f coverage %.3f", ex.RMSE, ex.MeanStd, ex.Coverage2Sigma)
-	// PyTorch's single run (sections.bnn) reached an interpolation RMSE of
-	// 0.0503 with 2σ coverage 1.0; this implementation gives 0.053–0.066 over
-	// seeds 0–7 (0.0594 for seed 0), so the bound below is the spread across
-	// seeds rather than PyTorch's one draw.
+	// PyTorch's reference run (sections.bnn, torch.manual_seed(0)) reached an
+	// interpolation RMSE of 0.0503 with 2σ coverage 1.0. That run is PyTorch's
+	// best of nine: re-running seed_pipeline.py's BNN section with
+	// torch.manual_seed(0…8) gives 0.0503–0.0628 (mean 0.0551, sd 0.0045). This
+	// implementation, with the seed's estimator (Monte-Carlo KL, sampled
+	// weights), gives 0.0497–0.0681 over seeds 0–23 (mean 0.0584, sd 0.0054;
+	// 0.0594 for seed 0, the seed tested here), coverage 1.0 for every seed; so
+	// neither implementation reaches ≤ 0.050 reliably, and the bound below is
+	// the worst of those 24 seeds rather than PyTorch's one draw. Local
+	// reparameterisation with the closed-form KL gives 0.0421–0.0613 (mean
+	// 0.0522, sd 0.0061, ≤ 0.050 for 10 of 24 seeds) at about 2.5× the cost
+	// per epoch.
 	if in.RMSE > 0.07 || in.Coverage2Sigma < 0.95 || ex.RMSE > 0.8 {
 		t.Errorf("interpolation rmse %.4f (want ≤ 0.07), coverage %.3f (want ≥ 0.95); extrapolation rmse %.4f",
 			in.RMSE, in.Coverage2Sigma, ex.RMSE)
