@@ -114,13 +114,28 @@ type bbbTrainer struct {
 	sigmaFresh  bool             // σ, dσ/dρ and partLog match the current ρ
 	samples     []bbbSample
 
-	// The worker pool: the calling goroutine and len(wake) helpers take the
-	// jobs of a phase from the counter next until count is reached.
-	wake  []chan struct{}
-	done  chan struct{}
-	next  atomic.Int32
-	count int32
+	// The worker pool: the calling goroutine and the helpers take the jobs of
+	// a phase from the counter next until count is reached (see runPhase).
+	helpers []*bbbHelper
+	gen     atomic.Uint32 // phase generation, bumped to start a phase
+	busy    atomic.Int32  // helpers still in the current phase
+	stop    atomic.Bool
+	next    atomic.Int32
+	count   int32
 }
+
+// bbbHelper is one helper goroutine's parking state: it spins on the
+// generation for a while after a phase, then parks on wake.
+type bbbHelper struct {
+	wake   chan struct{}
+	asleep atomic.Bool
+}
+
+// bbbSpins is how many times a helper polls for the next phase (yielding
+// between polls) before it parks: a step's serial part is far shorter, so
+// during training helpers rarely park, and waking a parked goroutine costs
+// more than the parallel part of a small step gains.
+const bbbSpins = 2000
 
 // bbbSample is one Monte-Carlo sample's scratch and results.
 type bbbSample struct {
@@ -246,16 +261,10 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 	}
 	workers = min(workers, max(cfg.Samples, bbbChunks))
 	if workers > 1 {
-		t.done = make(chan struct{}, workers-1)
 		for range workers - 1 {
-			wake := make(chan struct{}, 1)
-			t.wake = append(t.wake, wake)
-			go func() {
-				for range wake {
-					t.drain()
-					t.done <- struct{}{}
-				}
-			}()
+			h := &bbbHelper{wake: make(chan struct{}, 1)}
+			t.helpers = append(t.helpers, h)
+			go t.helperLoop(h)
 		}
 	}
 	return t, nil
@@ -263,10 +272,51 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 
 // close stops the helpers.
 func (t *bbbTrainer) close() {
-	for _, w := range t.wake {
-		close(w)
+	if t.helpers == nil {
+		return
 	}
-	t.wake = nil
+	t.stop.Store(true)
+	t.startPhase()
+	t.helpers = nil
+}
+
+// helperLoop runs the jobs of every phase until close.
+func (t *bbbTrainer) helperLoop(h *bbbHelper) {
+	var seen uint32 // helpers start before the first phase (generation 0)
+	for {
+		for spins := 0; t.gen.Load() == seen; spins++ {
+			if spins < bbbSpins {
+				runtime.Gosched()
+				continue
+			}
+			// Park. Announce it first, then look once more: either this
+			// look sees the new phase or startPhase sees the announcement.
+			h.asleep.Store(true)
+			if t.gen.Load() != seen {
+				if !h.asleep.CompareAndSwap(true, false) {
+					<-h.wake // startPhase claimed the wake-up: take its token
+				}
+				break
+			}
+			<-h.wake
+		}
+		if t.stop.Load() {
+			return
+		}
+		seen++ // the next phase starts only after this helper finished this one
+		t.drain()
+		t.busy.Add(-1)
+	}
+}
+
+// startPhase publishes a new phase generation and wakes parked helpers.
+func (t *bbbTrainer) startPhase() {
+	t.gen.Add(1)
+	for _, h := range t.helpers {
+		if h.asleep.CompareAndSwap(true, false) {
+			h.wake <- struct{}{}
+		}
+	}
 }
 
 // finish writes the learned noise back into the model.
@@ -398,12 +448,15 @@ func (t *bbbTrainer) runPhase(phase, count int) {
 	t.phase = phase
 	t.next.Store(0)
 	t.count = int32(count)
-	for _, w := range t.wake {
-		w <- struct{}{}
+	if t.helpers == nil {
+		t.drain()
+		return
 	}
+	t.busy.Store(int32(len(t.helpers)))
+	t.startPhase()
 	t.drain()
-	for range t.wake {
-		<-t.done
+	for t.busy.Load() != 0 {
+		runtime.Gosched()
 	}
 }
 
