@@ -356,6 +356,20 @@ func TestEigenSym(t *testing.T) {
 	if err := e.Factorize(&Dense{rows: 1, cols: 2, data: []float64{1, 2}}, false); !errors.Is(err, ErrShape) {
 		t.Errorf("rectangular: %v", err)
 	}
+	// Entries whose squares overflow: [[1,1],[1,2]]·s has (3 ∓ √5)/2·s.
+	for _, s := range []float64{1e200, 1e-200} {
+		big, _ := NewDense(2, 2, []float64{s, s, s, 2 * s})
+		if err := e.Factorize(big, false); err != nil {
+			t.Fatal(err)
+		}
+		want := []float64{(3 - math.Sqrt(5)) / 2 * s, (3 + math.Sqrt(5)) / 2 * s}
+		for i, v := range e.Values(nil) {
+			if math.Abs(v-want[i]) > 1e-14*s {
+				t.Errorf("scale %g: values %v, want %v", s, e.Values(nil), want)
+				break
+			}
+		}
+	}
 }
 
 // FuzzCholesky feeds arbitrary symmetric matrices (from the fuzzer's bytes)
