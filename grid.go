@@ -277,6 +277,10 @@ func (g *GridPosterior) Marginal(d int) []float64 {
 func (g *GridPosterior) Mean() []float64 {
 	mean := make([]float64, len(g.Axes))
 	for d, a := range g.Axes {
+		if a.N == 1 { // exactly the fixed value, not Lo·Σp
+			mean[d] = a.Lo
+			continue
+		}
 		for i, p := range g.Marginal(d) {
 			mean[d] += p * a.Value(i)
 		}
@@ -285,12 +289,15 @@ func (g *GridPosterior) Mean() []float64 {
 }
 
 // Std returns the posterior standard deviation of each parameter over the
-// grid's discrete distribution, √(Σ p·(θ − mean)²); it does not correct for
-// the cell width.
+// grid's discrete distribution, √(Σ p·(θ − mean)²) (0 on N = 1 axes); it
+// does not correct for the cell width.
 func (g *GridPosterior) Std() []float64 {
 	mean := g.Mean()
 	std := make([]float64, len(g.Axes))
 	for d, a := range g.Axes {
+		if a.N == 1 {
+			continue
+		}
 		v := 0.0
 		for i, p := range g.Marginal(d) {
 			r := a.Value(i) - mean[d]
@@ -307,6 +314,10 @@ func (g *GridPosterior) Std() []float64 {
 func (g *GridPosterior) CellsPerStd() []float64 {
 	std := g.Std()
 	for d, a := range g.Axes {
+		if a.N == 1 {
+			std[d] = math.Inf(1) // not 0/0
+			continue
+		}
 		std[d] /= a.Step()
 	}
 	return std

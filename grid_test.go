@@ -421,3 +421,21 @@ func ExampleRefineGridPosterior() {
 	// ωₙ = 1.1001 ± 0.0044
 	// zooms: 1, cells per std ≥ 5: true
 }
+
+// An N = 1 axis is a fixed parameter: its mean is exactly the value, its std
+// exactly 0 and it spans +Inf cells per std (not 0/0).
+func TestGridFixedAxis(t *testing.T) {
+	m := GridModel{
+		LogPrior: func([]float64) float64 { return 0 },
+		NewLogLik: func() LogDensity {
+			return func(th []float64) (float64, error) { return -th[1] * th[1], nil }
+		},
+	}
+	g, err := NewGridPosterior([]GridAxis{{Lo: 0.7, Hi: 0.7, N: 1}, {Lo: 0, Hi: 1, N: 5}}, m, GridOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mean, std, cps := g.Mean(), g.Std(), g.CellsPerStd(); mean[0] != 0.7 || std[0] != 0 || !math.IsInf(cps[0], 1) || !(cps[1] > 0) {
+		t.Errorf("fixed axis: mean %v std %v cells per std %v", mean, std, cps)
+	}
+}
