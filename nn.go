@@ -126,12 +126,6 @@ func (m *MLP) Config() MLPConfig {
 	}
 }
 
-func (m *MLP) clone() *MLP {
-	c := newMLPShape(m.Config())
-	copy(c.params, m.params)
-	return c
-}
-
 // mlpWork holds every buffer one forward/backward pass needs for up to cap
 // rows, so that passes allocate nothing. y[l], h[l], mask[l] and delta[l]
 // belong to hidden layer l (1 ≤ l < L): y is the activation output, h the
