@@ -62,6 +62,7 @@ type GridOptions struct {
 // GridPosterior is a posterior evaluated exactly on a rectangular grid of
 // parameter values. Cells are numbered row-major, the last axis fastest.
 type GridPosterior struct {
+	// Axes are the grid's axes (a copy of those it was built from).
 	Axes []GridAxis
 	// LogPost holds log prior + log likelihood per cell (−Inf where the prior
 	// or the likelihood vanishes).

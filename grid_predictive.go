@@ -38,8 +38,8 @@ type GridPredictive struct {
 	LatentStd []float64 // std of the noise-free trajectory (parameter uncertainty only)
 	Lower     []float64 // (1−Level)/2 quantile of the predictive, noise included
 	Upper     []float64 // (1+Level)/2 quantile of the predictive, noise included
-	Level     float64
-	Cells     int // mixture components (cells) used
+	Level     float64   // probability inside [Lower, Upper]
+	Cells     int       // mixture components (cells) used
 }
 
 // Predictive computes the posterior predictive at times ts for observation
