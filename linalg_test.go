@@ -119,6 +119,27 @@ func TestCholeskySolvesAndInverse(t *testing.T) {
 	}
 }
 
+func TestNewDenseRows(t *testing.T) {
+	src := [][]float64{{1, 2, 3}, {4, 5, 6}}
+	m, err := NewDenseRows(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := m.Dims(); r != 2 || c != 3 || m.At(1, 0) != 4 || m.At(0, 2) != 3 {
+		t.Errorf("%d×%d %v", r, c, m.RawData())
+	}
+	src[0][0] = 9
+	if m.At(0, 0) != 1 {
+		t.Error("NewDenseRows shares the caller's rows")
+	}
+	if _, err := NewDenseRows([][]float64{{1, 2}, {3}}); !errors.Is(err, ErrShape) {
+		t.Errorf("ragged rows: %v", err)
+	}
+	if e, err := NewDenseRows(nil); err != nil || len(e.RawData()) != 0 {
+		t.Errorf("no rows: %v %v", e, err)
+	}
+}
+
 func TestCholeskyKnown(t *testing.T) {
 	a, _ := NewDense(3, 3, []float64{4, 12, -16, 12, 37, -43, -16, -43, 98})
 	var c Cholesky
