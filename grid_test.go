@@ -323,6 +323,14 @@ func TestOscillatorDataValidate(t *testing.T) {
 	if _, err := OscillatorPosterior(SeedOscillatorData(x), SeedOscillatorGrid()[:1], GridOptions{}); !errors.Is(err, ErrShape) {
 		t.Errorf("one axis: %v", err)
 	}
+	// Its GridModel on a one-axis grid: an error, not a panic in a worker.
+	m, err := SeedOscillatorData(x).GridModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewGridPosterior(SeedOscillatorGrid()[:1], m, GridOptions{}); !errors.Is(err, ErrNonFinite) {
+		t.Errorf("GridModel on one axis: %v", err)
+	}
 }
 
 // FuzzGridPosterior evaluates small grids with arbitrary bounds and a
