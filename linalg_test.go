@@ -257,7 +257,7 @@ func TestTriangularSolves(t *testing.T) {
 		t.Errorf("lower: %v %v", got, err)
 	}
 	u, _ := NewDense(3, 3, []float64{2, 1, -1, 9, 3, 2, 9, 9, 4})
-	bu := []float64{2 - 2 - 0.5, -6 + 1, 2}
+	bu := []float64{2*1 + 1*-2 - 1*0.5, 3*-2 + 2*0.5, 4 * 0.5} // U·x
 	if err := SolveUpperVecTo(got, u, bu); err != nil || maxAbsDiff(got, x) > 1e-15 {
 		t.Errorf("upper: %v %v", got, err)
 	}
