@@ -309,6 +309,12 @@ func TestLU(t *testing.T) {
 		if d := maxAbsDiff(prod.data, Eye(n).data); d > 1e-10 {
 			t.Errorf("n=%d |A·A⁻¹−I| = %g", n, d)
 		}
+		if a := testing.AllocsPerRun(5, func() { _ = f.InverseTo(inv) }); a != 0 {
+			t.Errorf("n=%d: InverseTo allocates %g times", n, a)
+		}
+		if err := f.InverseTo(&Dense{rows: n, cols: n + 1, data: make([]float64, n*(n+1))}); !errors.Is(err, ErrShape) {
+			t.Errorf("n=%d: wrong inverse shape: %v", n, err)
+		}
 	}
 	sing, _ := NewDense(2, 2, []float64{1, 2, 2, 4})
 	if err := f.Factorize(sing); !errors.Is(err, ErrSingular) {
