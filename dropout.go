@@ -56,7 +56,9 @@ func (d *MCDropout) PredictTo(mean, std, x []float64) error {
 }
 
 // PredictVarTo is PredictTo split into the mean, the epistemic variance
-// and the aleatoric variance (see MCDropout), in target units.
+// and the aleatoric variance (see MCDropout), in target units (variances in
+// squared target units). Errors are those of PredictTo, and ErrShape when
+// len(aleatoric) differs from len(mean).
 func (d *MCDropout) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
 	return d.predict(mean, epistemic, aleatoric, x)
 }

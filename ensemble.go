@@ -105,10 +105,12 @@ func (e *Ensemble) PredictTo(mean, std, x []float64) error {
 	return e.predict(mean, std, nil, x)
 }
 
-// PredictVarTo is PredictTo split into components: the mixture mean, the
-// epistemic variance (the population variance of the member means) and the
-// aleatoric variance (the mean of the member noise variances), all in
-// target units; their sum is the predictive variance.
+// PredictVarTo is PredictTo split into components: the mixture mean (target
+// units), the epistemic variance (the population variance of the member
+// means) and the aleatoric variance (the mean of the member noise
+// variances), both in squared target units; their sum is the predictive
+// variance. Errors are those of PredictTo, and ErrShape when
+// len(aleatoric) differs from len(mean).
 func (e *Ensemble) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
 	return e.predict(mean, epistemic, aleatoric, x)
 }

@@ -132,8 +132,8 @@ func (d OscillatorData) NewLogLik() LogDensity {
 	}
 }
 
-// GridModel returns the model for NewGridPosterior and RefineGridPosterior,
-// after Validate.
+// GridModel returns the model for NewGridPosterior and RefineGridPosterior
+// on grids over (ζ, ωₙ). It returns the errors of Validate.
 func (d OscillatorData) GridModel() (GridModel, error) {
 	if err := d.Validate(); err != nil {
 		return GridModel{}, err
