@@ -242,6 +242,7 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 	}
 	x := math.Min(math.Max(mean+z*std, lo), hi)
 	inv := 1 / sigma
+	dxOld := hi - lo
 	for range 100 {
 		// F(x) − q and σ·√(2π) times F′ and σ²·√(2π) times F″.
 		cdf, d1, d2 := 0.0, 0.0, 0.0
@@ -260,16 +261,22 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 		}
 		fp := d1 * inv / math.Sqrt(2*math.Pi)
 		fpp := d2 * inv * inv / math.Sqrt(2*math.Pi)
-		dx := -f / fp
+		newton := -f / fp
+		dx := newton
 		if den := 1 + 0.5*dx*fpp/fp; den > 0.5 {
 			dx /= den
 		}
 		nx := x + dx
-		if !(nx > lo && nx < hi) {
+		// Bisect when the step leaves the bracket or the Newton step has not
+		// halved since the previous step (rtsafe's rule): in a gap between
+		// components the density is nearly flat, and Halley's correction
+		// would crawl across it in steps of about σ/20.
+		if !(nx > lo && nx < hi) || math.Abs(newton) > 0.5*math.Abs(dxOld) {
 			nx = 0.5 * (lo + hi)
 		} else if math.Abs(dx) <= 1e-5*sigma {
 			return nx
 		}
+		dxOld = nx - x
 		if hi-lo <= 1e-15*(1+math.Abs(x)) {
 			return nx
 		}
