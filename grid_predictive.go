@@ -100,7 +100,7 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 	}
 	for i, v := range p.LatentStd {
 		p.LatentStd[i] = math.Sqrt(v)
-		p.Std[i] = math.Sqrt(v + noiseStd*noiseStd)
+		p.Std[i] = math.Hypot(p.LatentStd[i], noiseStd) // σ² would underflow for σ < 1e-154
 	}
 	qLo, qHi := (1-opts.Level)/2, (1+opts.Level)/2
 	gridParallel(nt, gridWorkers(opts.Workers, nt), func(i int) {
