@@ -242,7 +242,7 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 	}
 	x := math.Min(math.Max(mean+z*std, lo), hi)
 	inv := 1 / sigma
-	dxOld := hi - lo
+	fOld := math.Inf(1)
 	for range 100 {
 		// F(x) − q and σ·√(2π) times F′ and σ²·√(2π) times F″.
 		cdf, d1, d2 := 0.0, 0.0, 0.0
@@ -261,22 +261,21 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 		}
 		fp := d1 * inv / math.Sqrt(2*math.Pi)
 		fpp := d2 * inv * inv / math.Sqrt(2*math.Pi)
-		newton := -f / fp
-		dx := newton
+		dx := -f / fp
 		if den := 1 + 0.5*dx*fpp/fp; den > 0.5 {
 			dx /= den
 		}
 		nx := x + dx
-		// Bisect when the step leaves the bracket or the Newton step has not
-		// halved since the previous step (rtsafe's rule): in a gap between
-		// components the density is nearly flat, and Halley's correction
-		// would crawl across it in steps of about σ/20.
-		if !(nx > lo && nx < hi) || math.Abs(newton) > 0.5*math.Abs(dxOld) {
+		// Bisect when the step leaves the bracket or the last step did not
+		// halve |F(x) − q|: in a gap between components the CDF is nearly
+		// flat, and Halley's correction would crawl across it in steps of
+		// about σ/20.
+		if !(nx > lo && nx < hi) || math.Abs(f) > 0.5*fOld {
 			nx = 0.5 * (lo + hi)
 		} else if math.Abs(dx) <= 1e-5*sigma {
 			return nx
 		}
-		dxOld = nx - x
+		fOld = math.Abs(f)
 		if hi-lo <= 1e-15*(1+math.Abs(x)) {
 			return nx
 		}
