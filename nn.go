@@ -52,10 +52,10 @@ func (c MLPConfig) validate() error {
 	return nil
 }
 
-// mlpMaxParams bounds the parameter count of an MLP (8 GiB of float32), so
-// that widths from caller data fail with an error rather than overflowing
-// the count or exhausting memory in one allocation.
-const mlpMaxParams = 1 << 31
+// mlpMaxParams bounds the parameter count of an MLP (8 GiB of float32; it
+// fits a 32-bit int), so that widths from caller data fail with an error
+// rather than overflowing the count or exhausting memory in one allocation.
+const mlpMaxParams = math.MaxInt32
 
 // MLP is a float32 multilayer perceptron. All weights and biases live in one
 // flat slice (Params), layer by layer: the weights of layer l as a row-major
