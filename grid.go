@@ -162,13 +162,19 @@ func (g *GridPosterior) evaluate(m GridModel, workers int) error {
 	firstBad.Store(int64(cells))
 	errs := make([]error, workers)
 	errIdx := make([]int, workers)
+	lls := make([]LogDensity, workers)
+	for w := range lls {
+		if lls[w] = m.NewLogLik(); lls[w] == nil {
+			return fmt.Errorf("bnn: grid: NewLogLik returned a nil log-likelihood: %w", ErrInvalidParameter)
+		}
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		errIdx[w] = cells
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ll := m.NewLogLik()
+			ll := lls[w]
 			theta := make([]float64, len(g.Axes))
 			for {
 				start := int(next.Add(gridChunk)) - gridChunk

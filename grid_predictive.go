@@ -147,6 +147,9 @@ func (g *GridPosterior) predictiveCells(tail float64) ([]int, []float64) {
 
 // trajectories solves the model for every selected cell into traj.
 func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() Trajectory, traj []float64, workers int) error {
+	if newTraj() == nil {
+		return fmt.Errorf("bnn: grid predictive: the trajectory factory returned nil: %w", ErrInvalidParameter)
+	}
 	nt := len(ts)
 	errs := make([]error, len(cells))
 	var failed atomic.Bool

@@ -253,6 +253,18 @@ func TestGridErrors(t *testing.T) {
 	if _, err := NewGridPosterior(axes, GridModel{}, GridOptions{}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("nil model: %v", err)
 	}
+	nilLik := GridModel{LogPrior: ok.LogPrior, NewLogLik: func() LogDensity { return nil }}
+	if _, err := NewGridPosterior(axes, nilLik, GridOptions{Workers: 3}); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("factory returning a nil log-likelihood: %v", err)
+	}
+	gOK, err := NewGridPosterior(axes, ok, GridOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nilTraj := func() Trajectory { return nil }
+	if _, err := gOK.Predictive([]float64{0, 1}, nilTraj, 0.1, GridPredictiveOptions{}); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("factory returning a nil trajectory: %v", err)
+	}
 	// NaN at two cells: the lower-numbered one is reported, whatever the
 	// scheduling.
 	nanAt := GridModel{
