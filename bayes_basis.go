@@ -69,8 +69,11 @@ func (b Basis) NumFeatures(inputDim int) int {
 // Expand returns the n×(1+NumFeatures(D)) design matrix Φ of the n×D inputs
 // x: a column of ones (the bias), then the basis values. Errors as ExpandTo.
 func (b Basis) Expand(x *Dense) (*Dense, error) {
-	phi := &Dense{rows: x.rows, cols: 1 + b.NumFeatures(x.cols)}
-	phi.data = make([]float64, phi.rows*phi.cols)
+	p, err := b.designCols(x)
+	if err != nil {
+		return nil, err
+	}
+	phi := &Dense{rows: x.rows, cols: p, data: make([]float64, x.rows*p)}
 	if err := b.ExpandTo(phi, x); err != nil {
 		return nil, err
 	}
@@ -78,10 +81,14 @@ func (b Basis) Expand(x *Dense) (*Dense, error) {
 }
 
 // ExpandTo writes the design matrix of x into dst. It returns ErrShape
-// unless dst is n×(1+NumFeatures(D)) and ErrNonFinite naming the first row
-// of x with a NaN or ±Inf.
+// unless dst is n×(1+NumFeatures(D)), ErrNonFinite naming the first row of x
+// with a NaN or ±Inf, and ErrInvalidParameter when the design matrix would
+// have more elements than an int can count.
 func (b Basis) ExpandTo(dst, x *Dense) error {
-	p := 1 + b.NumFeatures(x.cols)
+	p, err := b.designCols(x)
+	if err != nil {
+		return err
+	}
 	if dst.rows != x.rows || dst.cols != p {
 		return fmt.Errorf("bnn: basis expand: %d×%d inputs need a %d×%d design matrix, got %d×%d: %w", x.rows, x.cols, x.rows, p, dst.rows, dst.cols, ErrShape)
 	}
@@ -92,6 +99,24 @@ func (b Basis) ExpandTo(dst, x *Dense) error {
 		b.expandRow(dst.data[i*p:(i+1)*p], x.data[i*x.cols:(i+1)*x.cols])
 	}
 	return nil
+}
+
+// designCols returns 1 + NumFeatures(D), the design matrix's column count
+// for the n×D inputs x, or ErrInvalidParameter when the n×(1+NumFeatures(D))
+// matrix cannot be indexed by an int (a huge degree or centre count).
+func (b Basis) designCols(x *Dense) (int, error) {
+	per := 1
+	switch b.kind {
+	case basisPolynomial:
+		per = b.degree
+	case basisGaussian:
+		per = len(b.centres)
+	}
+	rows := max(x.rows, 1)
+	if x.cols > 0 && per > (math.MaxInt/rows-1)/x.cols {
+		return 0, fmt.Errorf("bnn: basis expand: %d basis functions of %d×%d inputs overflow the design matrix: %w", per, x.rows, x.cols, ErrInvalidParameter)
+	}
+	return 1 + per*x.cols, nil
 }
 
 // expandRow writes 1 followed by the basis values of one input row.
@@ -111,11 +136,12 @@ func (b Basis) expandRow(dst, x []float64) {
 			}
 		}
 	case basisGaussian:
-		s := -0.5 / (b.width * b.width)
+		// (x−μ)/width before squaring: 1/width² overflows for widths
+		// below 1e-154, and −Inf·0 at x = μ would give NaN, not 1.
 		for c, mu := range b.centres {
 			for j, v := range x {
-				r := v - mu
-				out[c*d+j] = math.Exp(s * r * r)
+				z := (v - mu) / b.width
+				out[c*d+j] = math.Exp(-0.5 * z * z)
 			}
 		}
 	}

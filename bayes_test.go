@@ -384,8 +384,8 @@ func TestBasisExpand(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []float64{1, 0.5, 2, 0.25, 4, 0.125, 8, 1, -1, 3, 1, 9, -1, 27}
-	if d := maxAbsDiff(phi.RawData(), want); d != 0 || phi.cols != 7 {
-		t.Errorf("polynomial: %v", phi.RawData())
+	if d := maxAbsDiff(phi.RawData(), want); d != 0 || phi.cols != 1+poly.NumFeatures(2) || poly.NumFeatures(2) != 6 {
+		t.Errorf("polynomial: %v (%d features)", phi.RawData(), poly.NumFeatures(2))
 	}
 	gb, _ := GaussianBasis([]float64{0, 1}, 0.5)
 	phi, _ = gb.Expand(column(t, []float64{1}))
@@ -398,6 +398,20 @@ func TestBasisExpand(t *testing.T) {
 	}
 	if err := poly.ExpandTo(phi, x); !errors.Is(err, ErrShape) {
 		t.Errorf("wrong destination: %v", err)
+	}
+	// A width whose square underflows: the bump is 1 at its centre and 0
+	// elsewhere (not NaN = exp(−Inf·0)).
+	narrow, _ := GaussianBasis([]float64{0.5}, 1e-200)
+	if phi, err := narrow.Expand(column(t, []float64{0.5, 1})); err != nil || maxAbsDiff(phi.RawData(), []float64{1, 1, 1, 0}) != 0 {
+		t.Errorf("narrow gaussian: %v %v", phi, err)
+	}
+	// A degree whose design matrix overflows an int is an error, not a panic.
+	huge, _ := PolynomialBasis(math.MaxInt / 2)
+	if _, err := huge.Expand(x); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("huge degree: %v", err)
+	}
+	if err := huge.ExpandTo(phi, x); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("huge degree ExpandTo: %v", err)
 	}
 }
 

@@ -271,6 +271,20 @@ func TestMultivariateNormal(t *testing.T) {
 		math.Abs(sxx/n-mx*mx-2) > 0.06 || math.Abs(sxy/n-mx*my-0.6) > 0.04 || math.Abs(syy/n-my*my-1) > 0.03 {
 		t.Errorf("sample moments %g %g %g %g %g", mx, my, sxx/n-mx*mx, sxy/n-mx*my, syy/n-my*my)
 	}
+	if m.Dim() != 2 {
+		t.Errorf("Dim = %d", m.Dim())
+	}
+	if mu := m.Mean(); mu[0] != 1 || mu[1] != -1 {
+		t.Errorf("Mean = %v", mu)
+	} else if mu[0] = 7; m.Mean()[0] != 1 {
+		t.Error("Mean returns the distribution's own storage")
+	}
+	// Sample is SampleTo into a fresh vector: the same stream gives the same draw.
+	r1, r2 := rand.New(rand.NewPCG(9, 9)), rand.New(rand.NewPCG(9, 9))
+	_ = m.SampleTo(s, r2)
+	if got := m.Sample(r1); got[0] != s[0] || got[1] != s[1] {
+		t.Errorf("Sample = %v, SampleTo = %v", got, s)
+	}
 	if a := testing.AllocsPerRun(10, func() { _ = m.SampleTo(s, r) }); a != 0 {
 		t.Errorf("SampleTo allocates %g", a)
 	}

@@ -3,7 +3,6 @@ package bnn
 import (
 	"context"
 	"fmt"
-	"math"
 )
 
 // MCDropout is Monte-Carlo dropout (Gal & Ghahramani, 2016): a network
@@ -57,7 +56,9 @@ func (d *MCDropout) PredictTo(mean, std, x []float64) error {
 }
 
 // PredictVarTo is PredictTo split into the mean, the epistemic variance
-// and the aleatoric variance (see MCDropout), in target units.
+// and the aleatoric variance (see MCDropout), in target units (variances in
+// squared target units). Errors are those of PredictTo, and ErrShape when
+// len(aleatoric) differs from len(mean).
 func (d *MCDropout) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
 	return d.predict(mean, epistemic, aleatoric, x)
 }
@@ -78,36 +79,18 @@ func (d *MCDropout) predict(mean, epi, ale, x []float64) error {
 	w := net.getWork()
 	defer net.putWork(w)
 	sc := &net.scale
-	var mu, v, noise [nnPredictChunk]float64
-	T := float64(d.Samples)
+	var mu, v [nnPredictChunk]float64
 	for s := 0; s < n; s += nnPredictChunk {
 		c := min(s+nnPredictChunk, n) - s
 		sc.inputs(w.xs, x[s*dim:(s+c)*dim])
 		w.wk.rng = newGaussRNG(d.Seed, uint64(s))
-		m, ev := mean[s:s+c], epi[s:s+c]
-		clear(m)
-		clear(ev)
-		clear(noise[:c])
-		for t := range d.Samples {
+		var acc nnMixtureMoments
+		acc.reset(mean[s:s+c], epi[s:s+c])
+		for range d.Samples {
 			net.heads(mu[:], v[:], w.wk, w.xs, c, true)
-			tt := float64(t + 1)
-			for i := range c {
-				delta := mu[i] - m[i]
-				m[i] += delta / tt
-				ev[i] += delta * (mu[i] - m[i])
-				noise[i] += v[i]
-			}
+			acc.add(mu[:c], v[:c])
 		}
-		for i := range c {
-			m[i] = sc.yMean + sc.yScale*m[i]
-			epiVar := ev[i] / T * sc.yScale * sc.yScale
-			aleVar := noise[i] / T * sc.yScale * sc.yScale
-			if ale != nil {
-				ev[i], ale[s+i] = epiVar, aleVar
-			} else {
-				ev[i] = math.Sqrt(epiVar + aleVar)
-			}
-		}
+		acc.finish(sc, ale, s)
 	}
 	return nil
 }

@@ -78,11 +78,7 @@ func (e *EigenSym) Factorize(a *Dense, wantVectors bool) error {
 // whether the off-diagonal part vanished within the sweep cap.
 func jacobiEigen(w, vec []float64, n int) bool {
 	const eps = 0x1p-53
-	frob := 0.0
-	for _, v := range w {
-		frob += v * v
-	}
-	floor := eps * eps * math.Sqrt(frob)
+	floor := eps * eps * frobeniusNorm(w)
 	for sweep := 0; sweep < eigenJacobiMaxSweeps; sweep++ {
 		rotated := false
 		for p := 0; p < n; p++ {
@@ -94,7 +90,7 @@ func jacobiEigen(w, vec []float64, n int) bool {
 				app, aqq := w[p*n+p], w[q*n+q]
 				// Negligible next to both diagonal entries, or next to
 				// ‖A‖ at any rate: drop it.
-				if math.Abs(apq) <= eps*math.Sqrt(math.Abs(app)*math.Abs(aqq)) || math.Abs(apq) <= floor {
+				if math.Abs(apq) <= eps*math.Sqrt(math.Abs(app))*math.Sqrt(math.Abs(aqq)) || math.Abs(apq) <= floor {
 					w[p*n+q], w[q*n+p] = 0, 0
 					continue
 				}
@@ -135,6 +131,25 @@ func jacobiEigen(w, vec []float64, n int) bool {
 		}
 	}
 	return false
+}
+
+// frobeniusNorm returns √(Σ v²) without overflow or underflow: the sum runs
+// over v scaled by its largest magnitude (entries near 1e200 would square to
+// +Inf and make every off-diagonal element look negligible).
+func frobeniusNorm(v []float64) float64 {
+	scale := 0.0
+	for _, x := range v {
+		scale = math.Max(scale, math.Abs(x))
+	}
+	if scale == 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, x := range v {
+		r := x / scale
+		sum += r * r
+	}
+	return scale * math.Sqrt(sum)
 }
 
 // Values copies the eigenvalues, ascending, into dst (allocated when nil or

@@ -105,10 +105,12 @@ func (e *Ensemble) PredictTo(mean, std, x []float64) error {
 	return e.predict(mean, std, nil, x)
 }
 
-// PredictVarTo is PredictTo split into components: the mixture mean, the
-// epistemic variance (the population variance of the member means) and the
-// aleatoric variance (the mean of the member noise variances), all in
-// target units; their sum is the predictive variance.
+// PredictVarTo is PredictTo split into components: the mixture mean (target
+// units), the epistemic variance (the population variance of the member
+// means) and the aleatoric variance (the mean of the member noise
+// variances), both in squared target units; their sum is the predictive
+// variance. Errors are those of PredictTo, and ErrShape when
+// len(aleatoric) differs from len(mean).
 func (e *Ensemble) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
 	return e.predict(mean, epistemic, aleatoric, x)
 }
@@ -130,38 +132,68 @@ func (e *Ensemble) predict(mean, epi, ale, x []float64) error {
 	}
 	defer e.spare.Store(w)
 	sc := &e.members[0].scale
-	M := float64(len(e.members))
 	for s := 0; s < n; s += nnPredictChunk {
 		c := min(s+nnPredictChunk, n) - s
 		sc.inputs(w.xs, x[s*d:(s+c)*d])
-		m, ev := mean[s:s+c], epi[s:s+c]
-		// Welford over members: m holds the running mean, ev the running
-		// sum of squared deviations, noise the running sum of noise variances.
-		var noise [nnPredictChunk]float64
-		clear(m)
-		clear(ev)
-		for k, net := range e.members {
+		var acc nnMixtureMoments
+		acc.reset(mean[s:s+c], epi[s:s+c])
+		for _, net := range e.members {
 			net.heads(w.mu[:], w.v[:], w.wk, w.xs, c, false)
-			kk := float64(k + 1)
-			for i := range c {
-				delta := w.mu[i] - m[i]
-				m[i] += delta / kk
-				ev[i] += delta * (w.mu[i] - m[i])
-				noise[i] += w.v[i]
-			}
+			acc.add(w.mu[:c], w.v[:c])
 		}
-		for i := range c {
-			mean[s+i] = sc.yMean + sc.yScale*m[i]
-			epiVar := ev[i] / M * sc.yScale * sc.yScale
-			aleVar := noise[i] / M * sc.yScale * sc.yScale
-			if ale != nil {
-				ev[i], ale[s+i] = epiVar, aleVar
-			} else {
-				ev[i] = math.Sqrt(epiVar + aleVar)
-			}
-		}
+		acc.finish(sc, ale, s)
 	}
 	return nil
+}
+
+// nnMixtureMoments accumulates, by Welford's method, the moments of an
+// equal-weight mixture of Gaussians N(muₖ, vₖ) over components k (ensemble
+// members or MC-dropout passes) for up to nnPredictChunk rows, in
+// standardised units: mean holds the running mean of mu, ss the running
+// sum of squared deviations and noise the running sum of v.
+type nnMixtureMoments struct {
+	mean, ss []float64
+	noise    [nnPredictChunk]float64
+	k        int
+}
+
+// reset starts an accumulation into mean and ss (which the caller owns:
+// finish turns them into the outputs in place).
+func (a *nnMixtureMoments) reset(mean, ss []float64) {
+	a.mean, a.ss, a.k = mean, ss, 0
+	clear(mean)
+	clear(ss)
+	clear(a.noise[:len(mean)])
+}
+
+// add accumulates one component's means mu and noise variances v.
+func (a *nnMixtureMoments) add(mu, v []float64) {
+	a.k++
+	kk := float64(a.k)
+	for i, x := range mu {
+		delta := x - a.mean[i]
+		a.mean[i] += delta / kk
+		a.ss[i] += delta * (x - a.mean[i])
+		a.noise[i] += v[i]
+	}
+}
+
+// finish converts the accumulators to target units in place: mean becomes
+// the mixture mean and, when ale is nil, ss the total std; otherwise ss the
+// epistemic variance (population variance of the component means) and
+// ale[off+i] the aleatoric variance (mean of the noise variances).
+func (a *nnMixtureMoments) finish(sc *nnScaler, ale []float64, off int) {
+	K := float64(a.k)
+	for i := range a.mean {
+		a.mean[i] = sc.yMean + sc.yScale*a.mean[i]
+		epiVar := a.ss[i] / K * sc.yScale * sc.yScale
+		aleVar := a.noise[i] / K * sc.yScale * sc.yScale
+		if ale != nil {
+			a.ss[i], ale[off+i] = epiVar, aleVar
+		} else {
+			a.ss[i] = math.Sqrt(epiVar + aleVar)
+		}
+	}
 }
 
 func (e *Ensemble) modelKind() string { return modelKindEnsemble }

@@ -62,6 +62,7 @@ type GridOptions struct {
 // GridPosterior is a posterior evaluated exactly on a rectangular grid of
 // parameter values. Cells are numbered row-major, the last axis fastest.
 type GridPosterior struct {
+	// Axes are the grid's axes (a copy of those it was built from).
 	Axes []GridAxis
 	// LogPost holds log prior + log likelihood per cell (−Inf where the prior
 	// or the likelihood vanishes).
@@ -161,13 +162,19 @@ func (g *GridPosterior) evaluate(m GridModel, workers int) error {
 	firstBad.Store(int64(cells))
 	errs := make([]error, workers)
 	errIdx := make([]int, workers)
+	lls := make([]LogDensity, workers)
+	for w := range lls {
+		if lls[w] = m.NewLogLik(); lls[w] == nil {
+			return fmt.Errorf("bnn: grid: NewLogLik returned a nil log-likelihood: %w", ErrInvalidParameter)
+		}
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		errIdx[w] = cells
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ll := m.NewLogLik()
+			ll := lls[w]
 			theta := make([]float64, len(g.Axes))
 			for {
 				start := int(next.Add(gridChunk)) - gridChunk
@@ -277,6 +284,10 @@ func (g *GridPosterior) Marginal(d int) []float64 {
 func (g *GridPosterior) Mean() []float64 {
 	mean := make([]float64, len(g.Axes))
 	for d, a := range g.Axes {
+		if a.N == 1 { // exactly the fixed value, not Lo·Σp
+			mean[d] = a.Lo
+			continue
+		}
 		for i, p := range g.Marginal(d) {
 			mean[d] += p * a.Value(i)
 		}
@@ -285,12 +296,15 @@ func (g *GridPosterior) Mean() []float64 {
 }
 
 // Std returns the posterior standard deviation of each parameter over the
-// grid's discrete distribution, √(Σ p·(θ − mean)²); it does not correct for
-// the cell width.
+// grid's discrete distribution, √(Σ p·(θ − mean)²) (0 on N = 1 axes); it
+// does not correct for the cell width.
 func (g *GridPosterior) Std() []float64 {
 	mean := g.Mean()
 	std := make([]float64, len(g.Axes))
 	for d, a := range g.Axes {
+		if a.N == 1 {
+			continue
+		}
 		v := 0.0
 		for i, p := range g.Marginal(d) {
 			r := a.Value(i) - mean[d]
@@ -307,6 +321,10 @@ func (g *GridPosterior) Std() []float64 {
 func (g *GridPosterior) CellsPerStd() []float64 {
 	std := g.Std()
 	for d, a := range g.Axes {
+		if a.N == 1 {
+			std[d] = math.Inf(1) // not 0/0
+			continue
+		}
 		std[d] /= a.Step()
 	}
 	return std

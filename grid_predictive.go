@@ -38,8 +38,8 @@ type GridPredictive struct {
 	LatentStd []float64 // std of the noise-free trajectory (parameter uncertainty only)
 	Lower     []float64 // (1−Level)/2 quantile of the predictive, noise included
 	Upper     []float64 // (1+Level)/2 quantile of the predictive, noise included
-	Level     float64
-	Cells     int // mixture components (cells) used
+	Level     float64   // probability inside [Lower, Upper]
+	Cells     int       // mixture components (cells) used
 }
 
 // Predictive computes the posterior predictive at times ts for observation
@@ -100,7 +100,7 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 	}
 	for i, v := range p.LatentStd {
 		p.LatentStd[i] = math.Sqrt(v)
-		p.Std[i] = math.Sqrt(v + noiseStd*noiseStd)
+		p.Std[i] = math.Hypot(p.LatentStd[i], noiseStd) // σ² would underflow for σ < 1e-154
 	}
 	qLo, qHi := (1-opts.Level)/2, (1+opts.Level)/2
 	gridParallel(nt, gridWorkers(opts.Workers, nt), func(i int) {
@@ -147,6 +147,9 @@ func (g *GridPosterior) predictiveCells(tail float64) ([]int, []float64) {
 
 // trajectories solves the model for every selected cell into traj.
 func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() Trajectory, traj []float64, workers int) error {
+	if newTraj() == nil {
+		return fmt.Errorf("bnn: grid predictive: the trajectory factory returned nil: %w", ErrInvalidParameter)
+	}
 	nt := len(ts)
 	errs := make([]error, len(cells))
 	var failed atomic.Bool
@@ -242,6 +245,7 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 	}
 	x := math.Min(math.Max(mean+z*std, lo), hi)
 	inv := 1 / sigma
+	fOld := math.Inf(1)
 	for range 100 {
 		// F(x) − q and σ·√(2π) times F′ and σ²·√(2π) times F″.
 		cdf, d1, d2 := 0.0, 0.0, 0.0
@@ -265,11 +269,16 @@ func mixtureQuantile(traj, w []float64, nt, i int, sigma, q, mean, std float64) 
 			dx /= den
 		}
 		nx := x + dx
-		if !(nx > lo && nx < hi) {
+		// Bisect when the step leaves the bracket or the last step did not
+		// halve |F(x) − q|: in a gap between components the CDF is nearly
+		// flat, and Halley's correction would crawl across it in steps of
+		// about σ/20.
+		if !(nx > lo && nx < hi) || math.Abs(f) > 0.5*fOld {
 			nx = 0.5 * (lo + hi)
 		} else if math.Abs(dx) <= 1e-5*sigma {
 			return nx
 		}
+		fOld = math.Abs(f)
 		if hi-lo <= 1e-15*(1+math.Abs(x)) {
 			return nx
 		}

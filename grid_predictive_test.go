@@ -70,6 +70,22 @@ func TestGridPredictiveBimodalQuantiles(t *testing.T) {
 	if math.Abs(p.Mean[0]-1.5) > 1e-12 {
 		t.Errorf("mean %g, want 1.5", p.Mean[0])
 	}
+	// Components 1000σ apart with the quantile at the far side of the gap:
+	// the iteration must cross the nearly flat gap (it used to crawl across
+	// in steps of ~σ/20 and stop after 100 of them, far from the quantile).
+	far := func() Trajectory {
+		return func(dst, theta, ts []float64) error { dst[0] = theta[0] * 500; return nil }
+	}
+	p, err = g.Predictive([]float64{1}, far, 1, GridPredictiveOptions{Level: 0.8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	farCDF := func(x float64) float64 {
+		return 0.25*0.5*math.Erfc(-(x+500)/math.Sqrt2) + 0.75*0.5*math.Erfc(-(x-500)/math.Sqrt2)
+	}
+	if math.Abs(farCDF(p.Lower[0])-0.1) > 1e-12 || math.Abs(farCDF(p.Upper[0])-0.9) > 1e-12 {
+		t.Errorf("far components: band [%g, %g] has CDF [%g, %g], want [0.1, 0.9]", p.Lower[0], p.Upper[0], farCDF(p.Lower[0]), farCDF(p.Upper[0]))
+	}
 }
 
 func TestGridPredictiveSeed(t *testing.T) {
@@ -188,4 +204,41 @@ func BenchmarkGridPredictiveSeed(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzGridPredictive feeds arbitrary times, noise, level, tail mass and a
+// trajectory scale (possibly NaN or huge) through Predictive on a small 2-D
+// Gaussian posterior: it returns a typed error or finite bands with
+// Lower ≤ Upper and a positive predictive std at every time.
+func FuzzGridPredictive(f *testing.F) {
+	g, err := NewGridPosterior([]GridAxis{{Lo: -1, Hi: 3, N: 9}, {Lo: -3, Hi: -1, N: 7}}, gaussianModel(1, -2, 0.5, 0.4, 0.3), GridOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(0.0, 1.0, 2.0, 0.3, 0.95, 0.0, 1.0)
+	f.Add(2.0, 1.0, 0.0, 1e-300, 0.5, 0.5, 1e300)
+	f.Add(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, math.NaN())
+	f.Fuzz(func(t *testing.T, t0, t1, t2, noise, level, tail, scale float64) {
+		ts := []float64{t0, t1, t2}
+		newTraj := func() Trajectory {
+			return func(dst, th, ts []float64) error {
+				for i, tt := range ts {
+					dst[i] = scale * (th[0] + th[1]*tt)
+				}
+				return nil
+			}
+		}
+		p, err := g.Predictive(ts, newTraj, noise, GridPredictiveOptions{Level: level, TailMass: tail, Workers: 2})
+		if err != nil {
+			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrInvalidParameter) && !errors.Is(err, ErrNonFinite) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		for i := range ts {
+			if !(p.Std[i] > 0) || math.IsNaN(p.Mean[i]) || !(p.Lower[i] <= p.Upper[i]) || p.Cells < 1 {
+				t.Fatalf("t = %g: mean %g std %g band [%g, %g], %d cells", ts[i], p.Mean[i], p.Std[i], p.Lower[i], p.Upper[i], p.Cells)
+			}
+		}
+	})
 }

@@ -253,6 +253,18 @@ func TestGridErrors(t *testing.T) {
 	if _, err := NewGridPosterior(axes, GridModel{}, GridOptions{}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("nil model: %v", err)
 	}
+	nilLik := GridModel{LogPrior: ok.LogPrior, NewLogLik: func() LogDensity { return nil }}
+	if _, err := NewGridPosterior(axes, nilLik, GridOptions{Workers: 3}); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("factory returning a nil log-likelihood: %v", err)
+	}
+	gOK, err := NewGridPosterior(axes, ok, GridOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nilTraj := func() Trajectory { return nil }
+	if _, err := gOK.Predictive([]float64{0, 1}, nilTraj, 0.1, GridPredictiveOptions{}); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("factory returning a nil trajectory: %v", err)
+	}
 	// NaN at two cells: the lower-numbered one is reported, whatever the
 	// scheduling.
 	nanAt := GridModel{
@@ -322,6 +334,14 @@ func TestOscillatorDataValidate(t *testing.T) {
 	}
 	if _, err := OscillatorPosterior(SeedOscillatorData(x), SeedOscillatorGrid()[:1], GridOptions{}); !errors.Is(err, ErrShape) {
 		t.Errorf("one axis: %v", err)
+	}
+	// Its GridModel on a one-axis grid: an error, not a panic in a worker.
+	m, err := SeedOscillatorData(x).GridModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewGridPosterior(SeedOscillatorGrid()[:1], m, GridOptions{}); !errors.Is(err, ErrNonFinite) {
+		t.Errorf("GridModel on one axis: %v", err)
 	}
 }
 
@@ -420,4 +440,22 @@ func ExampleRefineGridPosterior() {
 	// ζ  = 0.0801 ± 0.0033
 	// ωₙ = 1.1001 ± 0.0044
 	// zooms: 1, cells per std ≥ 5: true
+}
+
+// An N = 1 axis is a fixed parameter: its mean is exactly the value, its std
+// exactly 0 and it spans +Inf cells per std (not 0/0).
+func TestGridFixedAxis(t *testing.T) {
+	m := GridModel{
+		LogPrior: func([]float64) float64 { return 0 },
+		NewLogLik: func() LogDensity {
+			return func(th []float64) (float64, error) { return -th[1] * th[1], nil }
+		},
+	}
+	g, err := NewGridPosterior([]GridAxis{{Lo: 0.7, Hi: 0.7, N: 1}, {Lo: 0, Hi: 1, N: 5}}, m, GridOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mean, std, cps := g.Mean(), g.Std(), g.CellsPerStd(); mean[0] != 0.7 || std[0] != 0 || !math.IsInf(cps[0], 1) || !(cps[1] > 0) {
+		t.Errorf("fixed axis: mean %v std %v cells per std %v", mean, std, cps)
+	}
 }

@@ -190,5 +190,13 @@ func (f *LU) InverseTo(dst *Dense) error {
 	if err := f.usable("InverseTo"); err != nil {
 		return err
 	}
-	return f.SolveTo(dst, Eye(f.n))
+	n := f.n
+	if dst.rows != n || dst.cols != n {
+		return fmt.Errorf("bnn: lu InverseTo: %d×%d destination for a %d×%d factor: %w", dst.rows, dst.cols, n, n, ErrShape)
+	}
+	clear(dst.data)
+	for i := 0; i < n; i++ {
+		dst.data[i*n+i] = 1
+	}
+	return f.SolveTo(dst, dst) // solves in place, without an identity to allocate
 }

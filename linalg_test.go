@@ -119,6 +119,27 @@ func TestCholeskySolvesAndInverse(t *testing.T) {
 	}
 }
 
+func TestNewDenseRows(t *testing.T) {
+	src := [][]float64{{1, 2, 3}, {4, 5, 6}}
+	m, err := NewDenseRows(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := m.Dims(); r != 2 || c != 3 || m.At(1, 0) != 4 || m.At(0, 2) != 3 {
+		t.Errorf("%d×%d %v", r, c, m.RawData())
+	}
+	src[0][0] = 9
+	if m.At(0, 0) != 1 {
+		t.Error("NewDenseRows shares the caller's rows")
+	}
+	if _, err := NewDenseRows([][]float64{{1, 2}, {3}}); !errors.Is(err, ErrShape) {
+		t.Errorf("ragged rows: %v", err)
+	}
+	if e, err := NewDenseRows(nil); err != nil || len(e.RawData()) != 0 {
+		t.Errorf("no rows: %v %v", e, err)
+	}
+}
+
 func TestCholeskyKnown(t *testing.T) {
 	a, _ := NewDense(3, 3, []float64{4, 12, -16, 12, 37, -43, -16, -43, 98})
 	var c Cholesky
@@ -236,7 +257,7 @@ func TestTriangularSolves(t *testing.T) {
 		t.Errorf("lower: %v %v", got, err)
 	}
 	u, _ := NewDense(3, 3, []float64{2, 1, -1, 9, 3, 2, 9, 9, 4})
-	bu := []float64{2 - 2 - 0.5, -6 + 1, 2}
+	bu := []float64{2*1 + 1*-2 - 1*0.5, 3*-2 + 2*0.5, 4 * 0.5} // U·x
 	if err := SolveUpperVecTo(got, u, bu); err != nil || maxAbsDiff(got, x) > 1e-15 {
 		t.Errorf("upper: %v %v", got, err)
 	}
@@ -287,6 +308,12 @@ func TestLU(t *testing.T) {
 		_ = MulTo(prod, m, inv)
 		if d := maxAbsDiff(prod.data, Eye(n).data); d > 1e-10 {
 			t.Errorf("n=%d |A·A⁻¹−I| = %g", n, d)
+		}
+		if a := testing.AllocsPerRun(5, func() { _ = f.InverseTo(inv) }); a != 0 {
+			t.Errorf("n=%d: InverseTo allocates %g times", n, a)
+		}
+		if err := f.InverseTo(&Dense{rows: n, cols: n + 1, data: make([]float64, n*(n+1))}); !errors.Is(err, ErrShape) {
+			t.Errorf("n=%d: wrong inverse shape: %v", n, err)
 		}
 	}
 	sing, _ := NewDense(2, 2, []float64{1, 2, 2, 4})
@@ -355,6 +382,20 @@ func TestEigenSym(t *testing.T) {
 	}
 	if err := e.Factorize(&Dense{rows: 1, cols: 2, data: []float64{1, 2}}, false); !errors.Is(err, ErrShape) {
 		t.Errorf("rectangular: %v", err)
+	}
+	// Entries whose squares overflow: [[1,1],[1,2]]·s has (3 ∓ √5)/2·s.
+	for _, s := range []float64{1e200, 1e-200} {
+		big, _ := NewDense(2, 2, []float64{s, s, s, 2 * s})
+		if err := e.Factorize(big, false); err != nil {
+			t.Fatal(err)
+		}
+		want := []float64{(3 - math.Sqrt(5)) / 2 * s, (3 + math.Sqrt(5)) / 2 * s}
+		for i, v := range e.Values(nil) {
+			if math.Abs(v-want[i]) > 1e-14*s {
+				t.Errorf("scale %g: values %v, want %v", s, e.Values(nil), want)
+				break
+			}
+		}
 	}
 }
 

@@ -35,11 +35,27 @@ func (c MLPConfig) validate() error {
 	if !c.Activation.valid() {
 		return fmt.Errorf("bnn: mlp: %v: %w", c.Activation, ErrInvalidParameter)
 	}
-	if !(c.Dropout >= 0 && c.Dropout < 1) {
-		return fmt.Errorf("bnn: mlp: dropout probability %v outside [0, 1): %w", c.Dropout, ErrInvalidParameter)
+	// The network keeps p in float32: a p just below 1 would round to 1 and
+	// scale the kept units by 1/(1−p) = +Inf.
+	if !(c.Dropout >= 0 && float32(c.Dropout) < 1) {
+		return fmt.Errorf("bnn: mlp: dropout probability %v outside [0, 1) in float32: %w", c.Dropout, ErrInvalidParameter)
+	}
+	sizes := append(append([]int{c.Inputs}, c.Hidden...), c.Outputs)
+	total := 0
+	for l := 0; l+1 < len(sizes); l++ {
+		fin, fout := sizes[l], sizes[l+1]
+		if fin > (mlpMaxParams-total)/fout-1 {
+			return fmt.Errorf("bnn: mlp: widths %v need more than %d parameters: %w", sizes, mlpMaxParams, ErrInvalidParameter)
+		}
+		total += fin*fout + fout
 	}
 	return nil
 }
+
+// mlpMaxParams bounds the parameter count of an MLP (8 GiB of float32; it
+// fits a 32-bit int), so that widths from caller data fail with an error
+// rather than overflowing the count or exhausting memory in one allocation.
+const mlpMaxParams = math.MaxInt32
 
 // MLP is a float32 multilayer perceptron. All weights and biases live in one
 // flat slice (Params), layer by layer: the weights of layer l as a row-major
@@ -124,12 +140,6 @@ func (m *MLP) Config() MLPConfig {
 		Activation: m.act,
 		Dropout:    float64(m.dropout),
 	}
-}
-
-func (m *MLP) clone() *MLP {
-	c := newMLPShape(m.Config())
-	copy(c.params, m.params)
-	return c
 }
 
 // mlpWork holds every buffer one forward/backward pass needs for up to cap

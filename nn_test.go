@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -155,6 +156,9 @@ func TestTrainRejectsBadInput(t *testing.T) {
 		{"dropout 1", x, y, 1, with(func(c *TrainConfig) { c.Dropout = 1 }), ErrInvalidParameter},
 		{"dropout negative", x, y, 1, with(func(c *TrainConfig) { c.Dropout = -0.1 }), ErrInvalidParameter},
 		{"dropout nan", x, y, 1, with(func(c *TrainConfig) { c.Dropout = math.NaN() }), ErrInvalidParameter},
+		{"dropout 1 in float32", x, y, 1, with(func(c *TrainConfig) { c.Dropout = 1 - 1e-9 }), ErrInvalidParameter},
+		{"too many parameters", x, y, 1, with(func(c *TrainConfig) { c.Hidden = []int{1 << 16, 1 << 16} }), ErrInvalidParameter},
+		{"parameter count overflows int", x, y, 1, with(func(c *TrainConfig) { c.Hidden = []int{math.MaxInt / 2, math.MaxInt / 2} }), ErrInvalidParameter},
 		{"lr zero", x, y, 1, with(func(c *TrainConfig) { c.LearningRate = 0 }), ErrInvalidParameter},
 		{"lr negative", x, y, 1, with(func(c *TrainConfig) { c.LearningRate = -1 }), ErrInvalidParameter},
 		{"no epochs", x, y, 1, with(func(c *TrainConfig) { c.Epochs = 0 }), ErrInvalidParameter},
@@ -172,7 +176,7 @@ func TestTrainRejectsBadInput(t *testing.T) {
 			t.Errorf("ensemble %s: got %v, want %v", c.name, err, c.want)
 		}
 	}
-	if _, err := Train(context.Background(), nanX, 1, y, ok); err == nil || !contains(err.Error(), "row 3") {
+	if _, err := Train(context.Background(), nanX, 1, y, ok); err == nil || !strings.Contains(err.Error(), "row 3") {
 		t.Errorf("NaN error does not name row 3: %v", err)
 	}
 	if _, err := TrainEnsemble(context.Background(), x, 1, y, ok, 0); !errors.Is(err, ErrInvalidParameter) {
@@ -186,15 +190,6 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	}
 }
 
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
-}
-
 func TestPredictRejectsBadInput(t *testing.T) {
 	models, x := nnSmallModels(t)
 	for name, m := range models {
@@ -206,7 +201,7 @@ func TestPredictRejectsBadInput(t *testing.T) {
 			t.Errorf("%s short std: %v", name, err)
 		}
 		bad := []float64{1, 2, 3, math.Inf(-1)}
-		if err := m.PredictTo(mean, std, bad); !errors.Is(err, ErrNonFinite) || !contains(err.Error(), "row 1") {
+		if err := m.PredictTo(mean, std, bad); !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "row 1") {
 			t.Errorf("%s Inf feature: %v", name, err)
 		}
 	}
@@ -219,7 +214,7 @@ func TestTrainDivergesWithEpoch(t *testing.T) {
 	}
 	cfg := TrainConfig{Hidden: []int{8}, LearningRate: 10, Epochs: 200, Scaling: ScaleNone, Optimizer: OptimSGD}
 	_, err := Train(context.Background(), x, 1, y, cfg)
-	if !errors.Is(err, ErrDiverged) || !contains(err.Error(), "epoch") {
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "epoch") {
 		t.Fatalf("got %v, want ErrDiverged naming the epoch", err)
 	}
 }

@@ -148,7 +148,8 @@ const odeEpsilon = 0x1p-52
 // solution that overflows,
 // ErrNonIncreasing for badly ordered output times, ErrTooManySteps when
 // MaxSteps attempts do not reach the end and ErrStepSizeTooSmall when the
-// step falls below 10 ulps of t (typically stiffness or a singularity).
+// step falls below max(MinStep, 10 ulps of t) (typically stiffness or a
+// singularity).
 // The statistics are valid also when an error is returned.
 func (s *ODESolver) Solve(f ODEFunc, t0 float64, y0, ts, out []float64) (ODEStats, error) {
 	return s.solve(f, odeLinear2{}, t0, y0, ts, out)

@@ -127,6 +127,9 @@ func TestODEBackwards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s.Dim() != 2 {
+		t.Errorf("Dim = %d", s.Dim())
+	}
 	ts := []float64{5, 4, 2.5, 1, 0}
 	x5, v5 := o.Exact(5, 1, 0)
 	out := make([]float64, 2*len(ts))

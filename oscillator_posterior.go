@@ -84,8 +84,13 @@ func (d OscillatorData) odeOptions() ODEOptions {
 }
 
 // LogPrior returns log Uniform(ζ) + log Uniform(ωₙ) at θ = (ζ, ωₙ), −Inf
-// outside the closed prior box.
+// outside the closed prior box, and NaN when θ does not have two elements
+// (so that a grid with other than two axes fails in NewGridPosterior with
+// ErrNonFinite instead of panicking in a worker goroutine).
 func (d OscillatorData) LogPrior(theta []float64) float64 {
+	if len(theta) != 2 {
+		return math.NaN()
+	}
 	z, w := theta[0], theta[1]
 	if !(z >= d.ZetaPrior[0] && z <= d.ZetaPrior[1] && w >= d.OmegaPrior[0] && w <= d.OmegaPrior[1]) {
 		return math.Inf(-1)
@@ -127,8 +132,8 @@ func (d OscillatorData) NewLogLik() LogDensity {
 	}
 }
 
-// GridModel returns the model for NewGridPosterior and RefineGridPosterior,
-// after Validate.
+// GridModel returns the model for NewGridPosterior and RefineGridPosterior
+// on grids over (ζ, ωₙ). It returns the errors of Validate.
 func (d OscillatorData) GridModel() (GridModel, error) {
 	if err := d.Validate(); err != nil {
 		return GridModel{}, err

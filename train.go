@@ -309,12 +309,19 @@ func trainNetwork(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []f
 	if err := t.run(ctx, cfg, xs, ys, n, dim, progress); err != nil {
 		return nil, err
 	}
+	// Each epoch's loss is taken before its last update, so the final update
+	// can still blow the network up unseen: check its outputs on the
+	// training rows.
 	net := &Network{mlp: m, scale: sc, loss: cfg.Loss}
+	resVar, finite := net.trainingResidual(xs, ys, n)
+	if !finite {
+		return nil, fmt.Errorf("bnn: train: the network's outputs are not finite after epoch %d: %w", cfg.Epochs, ErrDiverged)
+	}
 	if cfg.Loss == LossMSE {
 		if cfg.NoiseStd > 0 {
 			net.noiseVar = (cfg.NoiseStd / sc.yScale) * (cfg.NoiseStd / sc.yScale)
 		} else {
-			net.noiseVar = net.residualVariance(xs, ys, n)
+			net.noiseVar = resVar
 		}
 	}
 	return net, nil
@@ -379,23 +386,27 @@ func (net *Network) heads(mu, v []float64, wk *mlpWork, xs []float32, n int, dro
 	}
 }
 
-// residualVariance is the mean squared training residual of the
-// deterministic network on n standardised rows.
-func (net *Network) residualVariance(xs, ys []float32, n int) float64 {
+// trainingResidual returns the mean squared training residual of the
+// deterministic network on n standardised rows, and whether every output
+// (mean, and noise variance for LossGaussian) and the residual are finite.
+func (net *Network) trainingResidual(xs, ys []float32, n int) (variance float64, finite bool) {
 	w := net.getWork()
 	defer net.putWork(w)
 	d := net.mlp.sizes[0]
 	var mu, v [nnPredictChunk]float64
 	var ss float64
+	finite = true
 	for s := 0; s < n; s += nnPredictChunk {
 		e := min(s+nnPredictChunk, n)
 		net.heads(mu[:], v[:], w.wk, xs[s*d:e*d], e-s, false)
 		for i := s; i < e; i++ {
 			r := mu[i-s] - float64(ys[i])
 			ss += r * r
+			finite = finite && !math.IsInf(v[i-s], 0) && !math.IsNaN(v[i-s])
 		}
 	}
-	return ss / float64(n)
+	variance = ss / float64(n)
+	return variance, finite && !math.IsInf(variance, 0) && !math.IsNaN(variance)
 }
 
 // checkPredictArgs validates PredictTo's arguments and returns the row count.

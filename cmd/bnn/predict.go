@@ -55,10 +55,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err := predictWith(meta, model, mean, std, x); err != nil {
 		return fmt.Errorf("bnn predict: %w", err)
 	}
-	z, err := normalQuantile(0.5 + *level/2)
-	if err != nil {
-		return err
-	}
+	z := normalQuantile(0.5 + *level/2)
 	metricsOut := stdout
 	if *out == "-" {
 		metricsOut = stderr
@@ -121,23 +118,10 @@ func predictWith(meta *modelMeta, m bnn.Regressor, mean, std, x []float64) error
 	return nil
 }
 
-// normalQuantile returns z with Φ(z) = p, by bisection on the library's
-// normal CDF.
-func normalQuantile(p float64) (float64, error) {
-	nd, err := bnn.NewNormal(0, 1)
-	if err != nil {
-		return 0, err
-	}
-	lo, hi := -40.0, 40.0
-	for range 200 {
-		mid := (lo + hi) / 2
-		if nd.CDF(mid) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return (lo + hi) / 2, nil
+// normalQuantile returns z with Φ(z) = p for the standard normal CDF Φ,
+// 0 < p < 1: z = √2·erf⁻¹(2p − 1).
+func normalQuantile(p float64) float64 {
+	return math.Sqrt2 * math.Erfinv(2*p-1)
 }
 
 func writePredictionsFile(path string, mean, std []float64, z float64) error {

@@ -123,18 +123,7 @@ func blrStraightLine(r *oscRun, rng *rand.Rand) error {
 		pd.cross([]float64{w0}, []float64{w1}, style{color: "red", label: "Truth"})
 
 		ps := f.at(row, 1)
-		ps.title = "Posterior samples"
-		ps.xlabel, ps.ylabel = "x", "y"
-		ps.setYLim(-1.5, 1)
-		ps.line(xTest, truth, style{color: "black", dash: "6 4", label: "Truth"})
-		for k, y := range fit.samples {
-			st := style{color: "red", width: 1.2, opacity: 0.5}
-			if k == 0 {
-				st.label = "Posterior samples"
-			}
-			ps.line(xTest, y, st)
-		}
-		ps.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+		samplesPanel(ps, "Posterior samples", -1.5, 1, xTest, truth, fit, x[:n], t[:n])
 		ps.legendPos = "lower right"
 
 		pp := f.at(row, 2)
@@ -146,6 +135,23 @@ func blrStraightLine(r *oscRun, rng *rand.Rand) error {
 		pp.legendPos = "lower right"
 	}
 	return r.save("blr_straight_line.svg", f)
+}
+
+// samplesPanel draws the truth, the fit's posterior sample curves and the
+// data (x, t) under the given title and y range.
+func samplesPanel(p *panel, title string, yLo, yHi float64, xTest, truth []float64, fit *blrFit, x, t []float64) {
+	p.title = title
+	p.xlabel, p.ylabel = "x", "y"
+	p.setYLim(yLo, yHi)
+	p.line(xTest, truth, style{color: "black", dash: "6 4", label: "Truth"})
+	for k, y := range fit.samples {
+		st := style{color: "red", width: 1.2, opacity: 0.5}
+		if k == 0 {
+			st.label = "Posterior samples"
+		}
+		p.line(xTest, y, st)
+	}
+	p.scatter(x, t, style{color: "black", label: "Data"})
 }
 
 // predictivePanel draws the truth, the predictive mean and a ±k·σ band.
@@ -182,19 +188,7 @@ func blrGaussianBasis(r *oscRun, rng *rand.Rand) error {
 		if err != nil {
 			return fmt.Errorf("gaussian basis, N = %d: %w", n, err)
 		}
-		ps := f.at(row, 0)
-		ps.title = fmt.Sprintf("Posterior samples (N = %d)", n)
-		ps.xlabel, ps.ylabel = "x", "y"
-		ps.setYLim(-1, 2)
-		ps.line(xTest, truth, style{color: "black", dash: "6 4", label: "Truth"})
-		for k, y := range fit.samples {
-			st := style{color: "red", width: 1.2, opacity: 0.5}
-			if k == 0 {
-				st.label = "Posterior samples"
-			}
-			ps.line(xTest, y, st)
-		}
-		ps.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+		samplesPanel(f.at(row, 0), fmt.Sprintf("Posterior samples (N = %d)", n), -1, 2, xTest, truth, fit, x[:n], t[:n])
 		pp := f.at(row, 1)
 		pp.title = "Posterior predictive"
 		pp.xlabel, pp.ylabel = "x", "y"
