@@ -2,6 +2,7 @@ package bnn
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"testing"
@@ -103,11 +104,11 @@ func FuzzBBBTrain(f *testing.F) {
 		}
 		x := make([]float64, 2*inputs)
 		x[0], x[len(x)-1] = x0, x1
-		cfg := BBBConfig{Epochs: 3, LR: lr, Samples: samples, LearnNoise: opts&8 != 0, BatchSize: int(opts>>4) % 3}
+		cfg := BBBConfig{Epochs: 3, LearningRate: lr, Samples: samples, LearnNoise: opts&8 != 0, BatchSize: int(opts>>4) % 3}
 		if opts&16 != 0 {
 			cfg.KL, cfg.LocalReparam = KLClosedForm, opts&32 != 0
 		}
-		if _, err := m.Train(x, []float64{y0, y1}, cfg); err != nil {
+		if _, err := m.Train(context.Background(), x, []float64{y0, y1}, cfg); err != nil {
 			return
 		}
 		mean, std := make([]float64, 2), make([]float64, 2)

@@ -1,6 +1,9 @@
 package bnn
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // BenchmarkBBBSeedFit times the seed's whole Bayes-by-Backprop training run
 // (SeedBNNConfig, SeedBBBConfig: 3,500 full-batch epochs of 6 samples on the
@@ -14,7 +17,7 @@ func BenchmarkBBBSeedFit(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := m.Train(x, y, SeedBBBConfig()); err != nil {
+		if _, err := m.Train(context.Background(), x, y, SeedBBBConfig()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -136,7 +136,7 @@ func TestBBBGradients(t *testing.T) {
 				m.params[i] += float32(0.3 * rng.NormFloat64())
 				m.params[m.nw+i] = float32(-1.5 + rng.Float64())
 			}
-			c.cfg.Epochs, c.cfg.LR, c.cfg.Seed = 1, 1e-3, 5
+			c.cfg.Epochs, c.cfg.LearningRate, c.cfg.Seed = 1, 1e-3, 5
 			tr, err := newBBBTrainer(m, x, y, c.cfg)
 			if err != nil {
 				t.Fatal(err)

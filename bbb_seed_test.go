@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -67,7 +68,7 @@ func TestBBBSeedTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	hist, err := m.Train(x, y, SeedBBBConfig())
+	hist, err := m.Train(context.Background(), x, y, SeedBBBConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,12 @@
 package bnn
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -30,7 +32,7 @@ func TestBBBDeterministicAcrossGOMAXPROCS(t *testing.T) {
 		}
 		tc := SeedBBBConfig()
 		tc.Epochs, tc.Workers, tc.Seed = 40, workers, 3
-		if _, err := m.Train(x, y, tc); err != nil {
+		if _, err := m.Train(context.Background(), x, y, tc); err != nil {
 			t.Fatal(err)
 		}
 		mean := make([]float64, len(y))
@@ -59,8 +61,8 @@ func TestBBBDeterministicAcrossGOMAXPROCS(t *testing.T) {
 func TestBBBZeroAllocsPerStep(t *testing.T) {
 	x, y := bbbToyData(40)
 	for _, tc := range []BBBConfig{
-		{Epochs: 1, LR: 1e-3, Samples: 6, Workers: 2},
-		{Epochs: 1, LR: 1e-3, Samples: 3, Workers: 1, BatchSize: 7, KL: KLClosedForm, LocalReparam: true, LearnNoise: true},
+		{Epochs: 1, LearningRate: 1e-3, Samples: 6, Workers: 2},
+		{Epochs: 1, LearningRate: 1e-3, Samples: 3, Workers: 1, BatchSize: 7, KL: KLClosedForm, LocalReparam: true, LearnNoise: true},
 	} {
 		m, err := NewBayesianMLP(SeedBNNConfig())
 		if err != nil {
@@ -124,8 +126,8 @@ func TestBBBOptionsLearn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.cfg.Epochs, c.cfg.LR, c.cfg.Samples = 1000, 1e-2, 2
-		hist, err := m.Train(x, y, c.cfg)
+		c.cfg.Epochs, c.cfg.LearningRate, c.cfg.Samples = 1000, 1e-2, 2
+		hist, err := m.Train(context.Background(), x, y, c.cfg)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -187,7 +189,7 @@ func TestBBBErrors(t *testing.T) {
 	train := func(m *BayesianMLP, x, y []float64, f func(*BBBConfig)) error {
 		c := tc
 		f(&c)
-		_, err := m.Train(x, y, c)
+		_, err := m.Train(context.Background(), x, y, c)
 		return err
 	}
 	nop := func(*BBBConfig) {}
@@ -196,14 +198,14 @@ func TestBBBErrors(t *testing.T) {
 	check("nan feature", train(m, []float64{0, 1, math.NaN(), 3, 4}, y, nop), ErrNonFinite)
 	check("inf target", train(m, x, []float64{0, 1, 2, math.Inf(-1), 4}, nop), ErrNonFinite)
 	check("float32 overflow", train(m, []float64{0, 1, 1e39, 3, 4}, y, nop), ErrNonFinite)
-	check("lr", train(m, x, y, func(c *BBBConfig) { c.LR = 0 }), ErrInvalidParameter)
-	check("lr nan", train(m, x, y, func(c *BBBConfig) { c.LR = math.NaN() }), ErrInvalidParameter)
+	check("lr", train(m, x, y, func(c *BBBConfig) { c.LearningRate = 0 }), ErrInvalidParameter)
+	check("lr nan", train(m, x, y, func(c *BBBConfig) { c.LearningRate = math.NaN() }), ErrInvalidParameter)
 	check("samples", train(m, x, y, func(c *BBBConfig) { c.Samples = 0 }), ErrInvalidParameter)
 	check("epochs", train(m, x, y, func(c *BBBConfig) { c.Epochs = 0 }), ErrInvalidParameter)
 	check("batch", train(m, x, y, func(c *BBBConfig) { c.BatchSize = -1 }), ErrInvalidParameter)
 	check("lrt mc", train(m, x, y, func(c *BBBConfig) { c.LocalReparam = true }), ErrInvalidParameter)
 	check("closed mixture", train(mm, x, y, func(c *BBBConfig) { c.KL = KLClosedForm }), ErrInvalidParameter)
-	check("diverged", train(m, x, y, func(c *BBBConfig) { c.LR = 1e30; c.Epochs = 50 }), ErrDiverged)
+	check("diverged", train(m, x, y, func(c *BBBConfig) { c.LearningRate = 1e30; c.Epochs = 50 }), ErrDiverged)
 	if _, err := mm.KL(); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("mixture KL: %v", err)
 	}
@@ -233,8 +235,8 @@ func ExampleBayesianMLP() {
 		panic(err)
 	}
 	train := SeedBBBConfig()
-	train.Epochs, train.LR = 1500, 1e-2
-	if _, err := m.Train(x, y, train); err != nil {
+	train.Epochs, train.LearningRate = 1500, 1e-2
+	if _, err := m.Train(context.Background(), x, y, train); err != nil {
 		panic(err)
 	}
 	at := []float64{0, 3} // inside and far outside the training range
@@ -244,4 +246,35 @@ func ExampleBayesianMLP() {
 	}
 	fmt.Printf("f(0) ≈ %.1f; uncertainty grows away from the data: %t\n", mean[0], epi[1] > 2*epi[0])
 	// Output: f(0) ≈ 0.0; uncertainty grows away from the data: true
+}
+
+// Train reports every epoch to Progress and stops between epochs when its
+// context is cancelled, returning the context's error and the losses so far.
+func TestBBBProgressAndCancellation(t *testing.T) {
+	m, err := NewBayesianMLP(SeedBNNConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := bbbToyData(8)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tc := SeedBBBConfig()
+	tc.Epochs = 50
+	var seen []int
+	tc.Progress = func(epoch int, loss float64) {
+		seen = append(seen, epoch)
+		if math.IsNaN(loss) {
+			t.Errorf("epoch %d: NaN loss reported", epoch)
+		}
+		if epoch == 3 {
+			cancel()
+		}
+	}
+	hist, err := m.Train(ctx, x, y, tc)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if len(hist) != 3 || !slices.Equal(seen, []int{1, 2, 3}) {
+		t.Errorf("history %v, progress calls %v: want 3 epochs", hist, seen)
+	}
 }

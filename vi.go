@@ -12,10 +12,10 @@ type LogJoint func(theta, grad []float64) float64
 
 // VIConfig sets FitGaussianVI's optimisation. SeedVIConfig returns the seed's.
 type VIConfig struct {
-	Samples int     // Monte-Carlo samples per step
-	Steps   int     // Adam steps
-	LR      float64 // Adam learning rate
-	Seed    uint64  // seed of the Monte-Carlo draws
+	Samples      int     // Monte-Carlo samples per step
+	Steps        int     // Adam steps
+	LearningRate float64 // Adam learning rate (> 0)
+	Seed         uint64  // seed of the Monte-Carlo draws
 	// InitMean is the starting mean (nil: zeros); every log σ starts at InitLogStd.
 	InitMean   []float64
 	InitLogStd float64
@@ -23,7 +23,7 @@ type VIConfig struct {
 
 // SeedVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
 // lr 0.05, from μ = 0, log σ = 0.
-func SeedVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LR: 0.05} }
+func SeedVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LearningRate: 0.05} }
 
 // VIResult is a fitted mean-field Gaussian q(θ) = Πⱼ N(Meanⱼ, Stdⱼ²).
 type VIResult struct {
@@ -61,9 +61,9 @@ func FitGaussianVI(dim int, logJoint LogJoint, cfg VIConfig) (*VIResult, error) 
 	if math.IsNaN(cfg.InitLogStd) || math.IsInf(cfg.InitLogStd, 0) {
 		return nil, fmt.Errorf("bnn: gaussian vi: initial log std %g: %w", cfg.InitLogStd, ErrNonFinite)
 	}
-	opt, err := NewAdam(2*dim, float32(cfg.LR))
-	if err != nil || !(cfg.LR > 0) {
-		return nil, fmt.Errorf("bnn: gaussian vi: learning rate %g must be positive and finite: %w", cfg.LR, ErrInvalidParameter)
+	opt, err := NewAdam(2*dim, float32(cfg.LearningRate))
+	if err != nil || !(cfg.LearningRate > 0) {
+		return nil, fmt.Errorf("bnn: gaussian vi: learning rate %g must be positive and finite: %w", cfg.LearningRate, ErrInvalidParameter)
 	}
 	// params = [μ | log σ], in float32 like the seed's PyTorch parameters.
 	params, grads := make([]float32, 2*dim), make([]float32, 2*dim)

@@ -61,7 +61,7 @@ func TestGaussianVIRecoversGaussian(t *testing.T) {
 	}
 	cfg := SeedVIConfig()
 	cfg.Steps, cfg.Seed = 3000, 4
-	cfg.LR = 0.02
+	cfg.LearningRate = 0.02
 	res, err := FitGaussianVI(2, lj, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestGaussianVIErrors(t *testing.T) {
 		{1, nil, ok, ErrInvalidParameter},
 		{1, viBimodal, bad(func(c *VIConfig) { c.Samples = 0 }), ErrInvalidParameter},
 		{1, viBimodal, bad(func(c *VIConfig) { c.Steps = 0 }), ErrInvalidParameter},
-		{1, viBimodal, bad(func(c *VIConfig) { c.LR = -1 }), ErrInvalidParameter},
+		{1, viBimodal, bad(func(c *VIConfig) { c.LearningRate = -1 }), ErrInvalidParameter},
 		{1, viBimodal, bad(func(c *VIConfig) { c.InitMean = []float64{1, 2} }), ErrShape},
 		{1, viBimodal, bad(func(c *VIConfig) { c.InitMean = []float64{math.NaN()} }), ErrNonFinite},
 		{1, func(th, g []float64) float64 { g[0] = 0; return math.NaN() }, ok, ErrDiverged},

@@ -165,9 +165,10 @@ func (c *fitConfig) trainBBB(x []float64, dim int, y []float64, meta *modelMeta)
 		return nil, fmt.Errorf("saving is not available: %w", err)
 	}
 	tc := bnn.SeedBBBConfig()
-	tc.Epochs, tc.LR, tc.BatchSize, tc.Seed, tc.LearnNoise = c.epochs, c.lr, c.batch, c.seed, true
+	tc.Epochs, tc.LearningRate, tc.BatchSize, tc.Seed, tc.LearnNoise = c.epochs, c.lr, c.batch, c.seed, true
 	tc.KLWeighting = bnn.KLUniform
-	if _, err := m.Train(xs, ys, tc); err != nil {
+	tc.Progress = c.prog.update
+	if _, err := m.Train(context.Background(), xs, ys, tc); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/gobnn/bnn"
@@ -24,8 +25,10 @@ func sectionBNN(r *oscRun) error {
 	}
 	tc := bnn.SeedBBBConfig()
 	tc.Epochs, tc.Seed = r.cfg.Epochs, r.cfg.Seed
+	r.prog.begin("bnn", tc.Epochs)
+	tc.Progress = r.prog.update
 	start := time.Now()
-	hist, err := m.Train(x, d.xTrain, tc)
+	hist, err := m.Train(context.Background(), x, d.xTrain, tc)
 	if err != nil {
 		return err
 	}
