@@ -59,14 +59,6 @@ func SeedBNNConfig() BNNConfig {
 // bbbSoftplus64 returns log(1 + eˣ) without overflow or cancellation.
 func bbbSoftplus64(x float64) float64 { return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
 
-// bbbSigmoid64 returns 1/(1 + e⁻ˣ), the derivative of bbbSoftplus64.
-func bbbSigmoid64(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
-}
 
 // NewBayesianMLP builds a Bayesian MLP from cfg. It returns ErrInvalidParameter
 // for a non-positive input count or hidden width, an invalid activation or
@@ -101,6 +93,9 @@ func NewBayesianMLP(cfg BNNConfig) (*BayesianMLP, error) {
 		return nil, fmt.Errorf("bnn: bayesian mlp: noise std %g must be positive and finite: %w", cfg.NoiseStd, ErrInvalidParameter)
 	}
 	widths := append(append([]int{cfg.Inputs}, cfg.Hidden...), 1)
+	if _, ok := denseParamCount(widths, mlpMaxParams/2); !ok { // a mean and a ρ per parameter
+		return nil, fmt.Errorf("bnn: bayesian mlp: widths %v need more than %d parameters: %w", widths, mlpMaxParams/2, ErrInvalidParameter)
+	}
 	m := &BayesianMLP{Activation: cfg.Activation, Prior: cfg.Prior, NoiseStd: cfg.NoiseStd, Seed: cfg.Seed, PredictSamples: 300}
 	m.setShape(widths)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6262622d696e6974))

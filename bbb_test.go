@@ -160,6 +160,7 @@ func TestBBBErrors(t *testing.T) {
 		"rho nan":       mod(func(c *BNNConfig) { c.Rho0 = math.NaN() }),
 		"init scale":    mod(func(c *BNNConfig) { c.InitScale = -1 }),
 		"noise":         mod(func(c *BNNConfig) { c.NoiseStd = 0 }),
+		"too wide":      mod(func(c *BNNConfig) { c.Hidden[0], c.Hidden[1] = 1<<20, 1<<20 }),
 	} {
 		if _, err := NewBayesianMLP(c); !errors.Is(err, ErrInvalidParameter) {
 			t.Errorf("%s: %v", name, err)

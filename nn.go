@@ -41,15 +41,25 @@ func (c MLPConfig) validate() error {
 		return fmt.Errorf("bnn: mlp: dropout probability %v outside [0, 1) in float32: %w", c.Dropout, ErrInvalidParameter)
 	}
 	sizes := append(append([]int{c.Inputs}, c.Hidden...), c.Outputs)
+	if _, ok := denseParamCount(sizes, mlpMaxParams); !ok {
+		return fmt.Errorf("bnn: mlp: widths %v need more than %d parameters: %w", sizes, mlpMaxParams, ErrInvalidParameter)
+	}
+	return nil
+}
+
+// denseParamCount returns the number of weights and biases of dense layers
+// of the given (positive) widths, and false if it would exceed limit; the
+// check cannot overflow an int.
+func denseParamCount(sizes []int, limit int) (int, bool) {
 	total := 0
 	for l := 0; l+1 < len(sizes); l++ {
 		fin, fout := sizes[l], sizes[l+1]
-		if fin > (mlpMaxParams-total)/fout-1 {
-			return fmt.Errorf("bnn: mlp: widths %v need more than %d parameters: %w", sizes, mlpMaxParams, ErrInvalidParameter)
+		if fin > (limit-total)/fout-1 {
+			return 0, false
 		}
 		total += fin*fout + fout
 	}
-	return nil
+	return total, true
 }
 
 // mlpMaxParams bounds the parameter count of an MLP (8 GiB of float32; it
