@@ -59,7 +59,6 @@ func SeedBNNConfig() BNNConfig {
 // bbbSoftplus64 returns log(1 + eˣ) without overflow or cancellation.
 func bbbSoftplus64(x float64) float64 { return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
 
-
 // NewBayesianMLP builds a Bayesian MLP from cfg. It returns ErrInvalidParameter
 // for a non-positive input count or hidden width, an invalid activation or
 // prior (scale ≤ 0), a non-finite ρ₀ or one so low that σ = softplus(ρ₀)
