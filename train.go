@@ -60,7 +60,9 @@ type TrainConfig struct {
 	Scaling Scaling
 	// NoiseStd (LossMSE only, target units, ≥ 0) is the observation noise
 	// standard deviation added to predictions; 0 means the root mean squared
-	// training residual of the fitted network (dropout off).
+	// training residual of the fitted network (dropout off), floored at the
+	// float32 resolution of the standardised targets (2⁻²³) so that a perfect
+	// fit still gives a positive predictive std.
 	NoiseStd float64
 	// Seed determines the initialisation, the batch order and the dropout masks.
 	Seed uint64
@@ -321,11 +323,15 @@ func trainNetwork(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []f
 		if cfg.NoiseStd > 0 {
 			net.noiseVar = (cfg.NoiseStd / sc.yScale) * (cfg.NoiseStd / sc.yScale)
 		} else {
-			net.noiseVar = resVar
+			net.noiseVar = max(resVar, nnMinResidualVar)
 		}
 	}
 	return net, nil
 }
+
+// nnMinResidualVar is the smallest residual variance (standardised target
+// units) an MSE-trained network reports: float32's resolution, squared.
+const nnMinResidualVar = 0x1p-23 * 0x1p-23
 
 // Network is one trained MLP with its standardisation and noise model. As a
 // Regressor it predicts deterministically (dropout off): the mean head and
