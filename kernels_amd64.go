@@ -191,11 +191,11 @@ func fmaPeak(path, iters int) float64 {
 //go:noescape
 func packT8AVX2(dst *float32, ldd int, src *float32, lds int, blocks int)
 
-// packBT is packBRows (the packing of op(B) = Bᵀ) with its full 8×8 blocks
+// packBT is packTransposed (the packing of op(B) = Bᵀ) with its full 8×8 blocks
 // transposed by packT8AVX2.
 func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
 	if cols < nr || kc < 8 {
-		packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
+		packTransposed(dst, b, ldb, j0, cols, p0, kc, nr)
 		return
 	}
 	k8 := kc &^ 7

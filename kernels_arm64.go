@@ -120,9 +120,9 @@ func tanhGradMaskedNEON(dz, y, mask []float32)
 //go:noescape
 func dropoutKeepNEON(h, mask, y []float32, bits []uint64, thr uint32, scale float32)
 
-// packBT packs op(B) = Bᵀ (see packBRows).
+// packBT packs op(B) = Bᵀ (see packTransposed).
 func packBT(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
-	packBRows(dst, b, ldb, j0, cols, p0, kc, nr)
+	packTransposed(dst, b, ldb, j0, cols, p0, kc, nr)
 }
 
 func sgemmArch(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

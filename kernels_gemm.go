@@ -96,9 +96,9 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 		}
 		if mFull < m {
 			if transA {
-				packACols(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
+				packStrip(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
 			} else {
-				packARows(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
+				packTransposed(s.a[:kc*mr], a, lda, mFull, m-mFull, p0, kc, mr)
 			}
 		}
 		for ic := 0; ic < m; ic += gemmMC {
@@ -112,7 +112,7 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 					packBT(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
 					bp = &s.b[0]
 				case nrr < nr && !masked:
-					packBCols(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
+					packStrip(s.b[:kc*nr], b, ldb, j0, nrr, p0, kc, nr)
 					bp = &s.b[0]
 				default:
 					bp, bs = &b[p0*ldb+j0], ldb
@@ -150,48 +150,28 @@ func sgemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	}
 }
 
-// packARows packs rows i0…i0+rows−1, columns p0…p0+kc−1 of the row-major A
-// into dst as dst[p·mr+i], zero-padding rows ≥ rows.
-func packARows(dst, a []float32, lda, i0, rows, p0, kc, mr int) {
-	clear(dst)
-	for i := range rows {
-		src := a[(i0+i)*lda+p0 : (i0+i)*lda+p0+kc]
-		for p, v := range src {
-			dst[p*mr+i] = v
-		}
-	}
-}
-
-// packACols packs columns i0…i0+cols−1 of rows p0…p0+kc−1 of the row-major
-// A (stored k×m) into dst as dst[p·mr+i], zero-padding columns ≥ cols.
-func packACols(dst, a []float32, lda, i0, cols, p0, kc, mr int) {
-	for p := range kc {
-		d := dst[p*mr : p*mr+mr]
-		copy(d, a[(p0+p)*lda+i0:(p0+p)*lda+i0+cols])
-		clear(d[cols:])
-	}
-}
-
-// packBRows packs op(B) = Bᵀ for B stored n×k: rows j0…j0+cols−1, columns
-// p0…p0+kc−1 into dst as dst[p·nr+j], zero-padding j ≥ cols.
-func packBRows(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
-	if cols < nr {
+// packTransposed packs rows r0…r0+rows−1, columns p0…p0+kc−1 of the
+// row-major src into dst as dst[p·w+r], zero-padding r ≥ rows: a row strip of
+// A, or of B stored n×k (op(B) = Bᵀ).
+func packTransposed(dst, src []float32, ld, r0, rows, p0, kc, w int) {
+	if rows < w {
 		clear(dst)
 	}
-	for j := range cols {
-		src := b[(j0+j)*ldb+p0 : (j0+j)*ldb+p0+kc]
-		for p, v := range src {
-			dst[p*nr+j] = v
+	for r := range rows {
+		row := src[(r0+r)*ld+p0 : (r0+r)*ld+p0+kc]
+		for p, v := range row {
+			dst[p*w+r] = v
 		}
 	}
 }
 
-// packBCols packs columns j0…j0+cols−1 of rows p0…p0+kc−1 of the row-major B
-// (stored k×n) into dst as dst[p·nr+j], zero-padding j ≥ cols.
-func packBCols(dst, b []float32, ldb, j0, cols, p0, kc, nr int) {
+// packStrip packs columns c0…c0+cols−1 of rows p0…p0+kc−1 of the row-major
+// src into dst as dst[p·w+c], zero-padding c ≥ cols: a column strip of A
+// stored k×m, or of B stored k×n.
+func packStrip(dst, src []float32, ld, c0, cols, p0, kc, w int) {
 	for p := range kc {
-		d := dst[p*nr : p*nr+nr]
-		copy(d, b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+cols])
+		d := dst[p*w : p*w+w]
+		copy(d, src[(p0+p)*ld+c0:(p0+p)*ld+c0+cols])
 		clear(d[cols:])
 	}
 }
