@@ -37,15 +37,10 @@ func sectionEnsemble(r *oscRun) error {
 	}
 	s := &surrogate{key: "ensemble", file: "ensemble.svg", title: "Deep ensemble", color: cycle(1),
 		sampleWhat: "member predictions", trainSec: time.Since(start).Seconds()}
-	start = time.Now()
-	n := len(te)
-	s.mean, s.std = make([]float64, n), make([]float64, n)
-	ale := make([]float64, n)
-	if err := ens.PredictVarTo(s.mean, s.std, ale, te); err != nil {
+	if err := s.predictEpistemic(ens, te); err != nil {
 		return err
 	}
-	sqrtAll(s.std)
-	s.predSec = time.Since(start).Seconds()
+	n := len(te)
 	for _, m := range ens.Members() {
 		y, std := make([]float64, n), make([]float64, n)
 		if err := m.PredictTo(y, std, te); err != nil {
@@ -74,15 +69,10 @@ func sectionDropout(r *oscRun) error {
 	}
 	s := &surrogate{key: "dropout", file: "dropout.svg", title: "MC dropout", color: cycle(3),
 		sampleWhat: "single stochastic passes", trainSec: time.Since(start).Seconds()}
-	start = time.Now()
-	n := len(te)
-	s.mean, s.std = make([]float64, n), make([]float64, n)
-	ale := make([]float64, n)
-	if err := md.PredictVarTo(s.mean, s.std, ale, te); err != nil {
+	if err := s.predictEpistemic(md, te); err != nil {
 		return err
 	}
-	sqrtAll(s.std)
-	s.predSec = time.Since(start).Seconds()
+	n := len(te)
 	// One pass each, with its own mask seed, gives a sample trajectory.
 	one := *md
 	one.Samples = 1

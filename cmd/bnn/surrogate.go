@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/gobnn/bnn"
 )
@@ -119,6 +120,26 @@ func bandPanel(p *panel, d *oscData, s *surrogate) {
 	p.line(d.tPlot, d.xPlot, style{color: "black", width: 1.6, label: "True ODE solution"})
 	p.band(d.tEval, lo, hi, style{color: s.color, label: "±2σ predictive band"})
 	p.line(d.tEval, s.mean, style{color: s.color, label: s.title + " mean"})
+}
+
+// varPredictor is a model that splits its predictive variance into
+// epistemic and aleatoric parts (bnn.Ensemble, bnn.MCDropout).
+type varPredictor interface {
+	PredictVarTo(mean, epistemic, aleatoric, x []float64) error
+}
+
+// predictEpistemic sets s.mean and s.std to m's predictive mean and
+// epistemic std at te, and s.predSec to the time it took.
+func (s *surrogate) predictEpistemic(m varPredictor, te []float64) error {
+	start := time.Now()
+	n := len(te)
+	s.mean, s.std = make([]float64, n), make([]float64, n)
+	if err := m.PredictVarTo(s.mean, s.std, make([]float64, n), te); err != nil {
+		return err
+	}
+	sqrtAll(s.std)
+	s.predSec = time.Since(start).Seconds()
+	return nil
 }
 
 // sqrtAll replaces each variance by its square root.
