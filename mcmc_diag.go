@@ -81,7 +81,8 @@ func RHat(draws [][]float64) (float64, error) {
 		return 0, err
 	}
 	var w diagWork
-	return w.rhat(draws, medianSorted(w.sortAll(draws))), nil
+	rhat, _ := w.rankDiagnostics(draws, medianSorted(w.prepare(draws)), true, false)
+	return rhat, nil
 }
 
 // ESSBulk returns the bulk effective sample size, as posterior::ess_bulk: the
@@ -94,7 +95,9 @@ func ESSBulk(draws [][]float64) (float64, error) {
 		return 0, err
 	}
 	var w diagWork
-	return w.essBulk(draws), nil
+	w.prepare(draws)
+	_, ess := w.rankDiagnostics(draws, 0, false, true)
+	return ess, nil
 }
 
 // ESSTail returns the tail effective sample size, as posterior::ess_tail: the
@@ -105,7 +108,7 @@ func ESSTail(draws [][]float64) (float64, error) {
 		return 0, err
 	}
 	var w diagWork
-	return w.essTail(draws, w.sortAll(draws)), nil
+	return w.essTail(draws, w.prepare(draws)), nil
 }
 
 // MCSEMean returns the Monte Carlo standard error of the posterior mean, as
@@ -134,7 +137,7 @@ func MCSEQuantile(draws [][]float64, p float64) (float64, error) {
 		return 0, err
 	}
 	var w diagWork
-	return w.mcseQuantile(draws, w.sortAll(draws), p), nil
+	return w.mcseQuantile(draws, w.prepare(draws), p), nil
 }
 
 // Quantile returns the p-quantile of all draws pooled over chains, as
@@ -149,7 +152,7 @@ func Quantile(draws [][]float64, p float64) (float64, error) {
 		return 0, err
 	}
 	var w diagWork
-	return quantileSorted(w.sortAll(draws), p), nil
+	return quantileSorted(w.prepare(draws), p), nil
 }
 
 // EBFMI returns the estimated Bayesian fraction of missing information of one
@@ -236,8 +239,9 @@ func SummarizeDraws(names []string, draws [][][]float64) ([]ParamSummary, error)
 
 // summarize computes one row of SummarizeDraws on validated draws.
 func (w *diagWork) summarize(name string, draws [][]float64) ParamSummary {
-	sorted := w.sortAll(draws)
+	sorted := w.prepare(draws)
 	mean, sd := allMeanSD(draws)
+	rhat, essBulk := w.rankDiagnostics(draws, medianSorted(sorted), true, true)
 	return ParamSummary{
 		Name:     name,
 		Mean:     mean,
@@ -246,8 +250,8 @@ func (w *diagWork) summarize(name string, draws [][]float64) ParamSummary {
 		Q5:       quantileSorted(sorted, 0.05),
 		Q50:      quantileSorted(sorted, 0.5),
 		Q95:      quantileSorted(sorted, 0.95),
-		RHat:     w.rhat(draws, medianSorted(sorted)),
-		ESSBulk:  w.essBulk(draws),
+		RHat:     rhat,
+		ESSBulk:  essBulk,
 		ESSTail:  w.essTail(draws, sorted),
 	}
 }

@@ -1,7 +1,6 @@
 package bnn
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
@@ -39,9 +38,14 @@ type diagWork struct {
 	rho    []float64 // Geyer's autocorrelation sequence
 	flat   []float64 // transformed split draws, chain after chain
 	split  [][]float64
-	sorted []float64 // all draws, sorted
-	order  []rankItem
-	means  []float64 // per-chain means
+	sorted []float64  // all draws, sorted
+	order  []rankItem // all draws with their positions c·n+i, sorted
+	keys   []uint64   // radix-sort keys and their scratch copy
+	pos    []int32    // positions travelling with keys
+	seq    []rankItem // split draws with their positions in flat, sorted
+	fold   []rankItem // folded split draws with their positions in flat, sorted
+	ztab   []float64  // rank-normalised score of each integer rank
+	means  []float64  // per-chain means
 }
 
 // grow returns s resized to length n, reallocating only when needed.
@@ -85,53 +89,186 @@ func (w *diagWork) splitMapped(draws [][]float64, f func(float64) float64) [][]f
 	return w.split
 }
 
-// zScaleFlat replaces the first s values of w.flat by their rank-normalised
-// scores Φ⁻¹((r − 3/8)/(s − 3/4 + 1)), r the average rank among all s values
-// (posterior's z_scale with ties.method = "average").
-func (w *diagWork) zScaleFlat(s int) {
-	x := w.flat[:s]
-	w.order = grow(w.order, s)
-	for i, v := range x {
-		w.order[i] = rankItem{v, int32(i)}
-	}
-	slices.SortFunc(w.order, func(a, b rankItem) int { return cmp.Compare(a.v, b.v) })
-	den := float64(s) - 2*rankNormOffset + 1
-	for i := 0; i < s; {
-		j := i + 1
-		for j < s && w.order[j].v == w.order[i].v {
-			j++
-		}
-		// 1-based ranks i+1 … j share their average.
-		r := 0.5 * float64(i+1+j)
-		z := mcmcNormalQuantile((r - rankNormOffset) / den)
-		for k := i; k < j; k++ {
-			x[w.order[k].i] = z
-		}
-		i = j
-	}
-}
-
-// sortAll fills w.sorted with all draws in ascending order.
-func (w *diagWork) sortAll(draws [][]float64) []float64 {
+// prepare sorts all draws, remembering where each came from: w.order holds
+// (value, c·n + i) in ascending value order and w.sorted the values alone.
+// Every diagnostic of one parameter reuses this single sort, an LSD radix sort
+// on order-preserving 64-bit keys (8 passes of 8 bits at most, skipping
+// digits all keys share): O(S), several times faster than a comparison sort
+// at S = 4000.
+func (w *diagWork) prepare(draws [][]float64) []float64 {
 	m, n := len(draws), len(draws[0])
-	w.sorted = grow(w.sorted, m*n)
+	s := m * n
+	w.keys = grow(w.keys, 2*s)
+	w.pos = grow(w.pos, 2*s)
+	keys, tmpKeys := w.keys[:s], w.keys[s:]
+	pos, tmpPos := w.pos[:s], w.pos[s:]
+	var hist [8][256]int
 	for c, ch := range draws {
-		copy(w.sorted[c*n:], ch)
+		for i, v := range ch {
+			k := orderedKey(v)
+			keys[c*n+i] = k
+			pos[c*n+i] = int32(c*n + i)
+			for d := range 8 {
+				hist[d][byte(k>>(8*d))]++
+			}
+		}
 	}
-	slices.Sort(w.sorted)
+	for d := range 8 {
+		h := &hist[d]
+		if h[byte(keys[0]>>(8*d))] == s {
+			continue // every key has this digit
+		}
+		sum := 0
+		for b := range h {
+			h[b], sum = sum, sum+h[b]
+		}
+		for j, k := range keys {
+			b := byte(k >> (8 * d))
+			tmpKeys[h[b]] = k
+			tmpPos[h[b]] = pos[j]
+			h[b]++
+		}
+		keys, tmpKeys = tmpKeys, keys
+		pos, tmpPos = tmpPos, pos
+	}
+	w.order = grow(w.order, s)
+	w.sorted = grow(w.sorted, s)
+	for j, k := range keys {
+		v := keyValue(k)
+		w.order[j] = rankItem{v, pos[j]}
+		w.sorted[j] = v
+	}
 	return w.sorted
 }
 
-// isConstant reports posterior's is_constant: max − min below constantTol.
-func isConstant(chains [][]float64) bool {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, ch := range chains {
-		for _, v := range ch {
-			lo = min(lo, v)
-			hi = max(hi, v)
+// orderedKey maps a float64 to a uint64 whose unsigned order is the numeric
+// order (−0 sorts just before +0, which compare equal and so still tie).
+func orderedKey(v float64) uint64 {
+	b := math.Float64bits(v)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// keyValue inverts orderedKey.
+func keyValue(k uint64) float64 {
+	if k>>63 != 0 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
+}
+
+// bulkSequence maps the sorted draws (w.order) to the split layout of
+// splitMapped: w.seq gets (value, position in w.flat) in ascending value
+// order, without the middle draws that splitting drops from odd-length chains.
+func (w *diagWork) bulkSequence(m, n int) []rankItem {
+	h := n / 2
+	w.seq = grow(w.seq, 2*m*h)[:0]
+	for _, it := range w.order {
+		c, i := int(it.i)/n, int(it.i)%n
+		switch {
+		case i < h:
+			w.seq = append(w.seq, rankItem{it.v, int32(c*h + i)})
+		case i >= n-h:
+			w.seq = append(w.seq, rankItem{it.v, int32((m+c)*h + i - (n - h))})
 		}
 	}
-	return math.Abs(hi-lo) < constantTol
+	return w.seq
+}
+
+// foldSequence turns the ascending bulk sequence into the ascending sequence
+// of the folded draws |x − median| (w.fold), in O(S): the draws at or below
+// the median, taken downwards, and those above it, taken upwards, are each
+// already sorted by distance, so one merge orders them. The distances are
+// computed exactly as the folding computes them, so ties are preserved.
+func (w *diagWork) foldSequence(bulk []rankItem, median float64) []rankItem {
+	w.fold = grow(w.fold, len(bulk))[:0]
+	split, _ := slices.BinarySearchFunc(bulk, median, func(it rankItem, t float64) int {
+		if it.v <= t {
+			return -1
+		}
+		return 1
+	})
+	lo, hi := split-1, split
+	for lo >= 0 || hi < len(bulk) {
+		var a, b float64
+		if lo >= 0 {
+			a = math.Abs(bulk[lo].v - median)
+		}
+		if hi < len(bulk) {
+			b = math.Abs(bulk[hi].v - median)
+		}
+		if hi >= len(bulk) || (lo >= 0 && a <= b) {
+			w.fold = append(w.fold, rankItem{a, bulk[lo].i})
+			lo--
+		} else {
+			w.fold = append(w.fold, rankItem{b, bulk[hi].i})
+			hi++
+		}
+	}
+	return w.fold
+}
+
+// zScale writes into w.flat[it.i] the rank-normalised score
+// Φ⁻¹((r − 3/8)/(s − 3/4 + 1)) of each item of seq (ascending, length s),
+// r the average rank of its value among all s (posterior's z_scale with
+// ties.method = "average"), and returns the split chains as views into w.flat.
+// Scores of integer ranks come from a table kept while s does not change.
+func (w *diagWork) zScale(seq []rankItem, m, h int) [][]float64 {
+	s := len(seq)
+	den := float64(s) - 2*rankNormOffset + 1
+	if len(w.ztab) != s {
+		w.ztab = grow(w.ztab, s)
+		for k := range w.ztab {
+			w.ztab[k] = mcmcNormalQuantile((float64(k+1) - rankNormOffset) / den)
+		}
+	}
+	w.flat = grow(w.flat, s)
+	for i := 0; i < s; {
+		j := i + 1
+		for j < s && seq[j].v == seq[i].v {
+			j++
+		}
+		// 1-based ranks i+1 … j share their average.
+		var z float64
+		if j == i+1 {
+			z = w.ztab[i]
+		} else {
+			z = mcmcNormalQuantile((0.5*float64(i+1+j) - rankNormOffset) / den)
+		}
+		for k := i; k < j; k++ {
+			w.flat[seq[k].i] = z
+		}
+		i = j
+	}
+	w.split = grow(w.split, 2*m)
+	for c := range w.split {
+		w.split[c] = w.flat[c*h : (c+1)*h : (c+1)*h]
+	}
+	return w.split
+}
+
+// isConstant reports posterior's is_constant: max − min below constantTol.
+// Any draw at least constantTol from the first proves the draws non-constant,
+// so the scan usually stops after a few draws.
+func isConstant(chains [][]float64) bool {
+	first := chains[0][0]
+	lo, hi := first, first
+	for _, ch := range chains {
+		for _, v := range ch {
+			if math.Abs(v-first) >= constantTol {
+				return false
+			}
+			if v < lo {
+				lo = v
+			}
+			if v > hi {
+				hi = v
+			}
+		}
+	}
+	return hi-lo < constantTol
 }
 
 // meanVar returns the mean and the sample variance (n−1 denominator) of x,
@@ -284,30 +421,30 @@ func medianSorted(x []float64) float64 {
 	return (x[s/2-1] + x[s/2]) / 2
 }
 
-// rhat is posterior::rhat: the larger of the rank-normalised split-R̂ of the
-// draws (bulk) and of the draws folded about their median (tail).
-func (w *diagWork) rhat(draws [][]float64, median float64) float64 {
+// rankDiagnostics returns posterior::rhat and posterior::ess_bulk of draws
+// prepared by w.prepare (median: their median). R̂ is the larger of the
+// split-R̂ of the rank-normalised draws (bulk) and of the rank-normalised
+// draws folded about the median (tail); the bulk ESS is the ESS of the
+// rank-normalised split draws. Each is NaN unless requested (withRHat,
+// withESS).
+func (w *diagWork) rankDiagnostics(draws [][]float64, median float64, withRHat, withESS bool) (rhat, essBulk float64) {
 	m, n := len(draws), len(draws[0])
-	s := 2 * m * (n / 2)
-	bulk := w.splitRHat(w.zSplit(draws, s, func(v float64) float64 { return v }))
-	tail := w.splitRHat(w.zSplit(draws, s, func(v float64) float64 { return math.Abs(v - median) }))
-	if math.IsNaN(bulk) || math.IsNaN(tail) {
-		return math.NaN()
+	h := n / 2
+	bulkSeq := w.bulkSequence(m, n)
+	chains := w.zScale(bulkSeq, m, h)
+	rhat, essBulk = math.NaN(), math.NaN()
+	if withESS {
+		essBulk = w.splitESS(chains)
 	}
-	return max(bulk, tail)
-}
-
-// zSplit splits f(draws) and rank-normalises the s split values jointly.
-func (w *diagWork) zSplit(draws [][]float64, s int, f func(float64) float64) [][]float64 {
-	chains := w.splitMapped(draws, f)
-	w.zScaleFlat(s)
-	return chains
-}
-
-// essBulk is posterior::ess_bulk: the ESS of the rank-normalised split draws.
-func (w *diagWork) essBulk(draws [][]float64) float64 {
-	m, n := len(draws), len(draws[0])
-	return w.splitESS(w.zSplit(draws, 2*m*(n/2), func(v float64) float64 { return v }))
+	if !withRHat {
+		return rhat, essBulk
+	}
+	bulk := w.splitRHat(chains)
+	tail := w.splitRHat(w.zScale(w.foldSequence(bulkSeq, median), m, h))
+	if math.IsNaN(bulk) || math.IsNaN(tail) {
+		return math.NaN(), essBulk
+	}
+	return max(bulk, tail), essBulk
 }
 
 // essQuantile is posterior's .ess_quantile: the ESS of the split indicator

@@ -13,8 +13,8 @@ import "math"
 // returns (it rescales the FFT output so that acov[0] = var(x)·(n−1)/n).
 type autocovFFT struct {
 	n, m   int
-	cos    []float64 // cos(2πj/m), j < m/2
-	sin    []float64 // sin(2πj/m), j < m/2
+	twr    []float64 // per stage of size s ≥ 8, at offset s/2 − 4: cos(2πj/s), j < s/2
+	twi    []float64 // … and sin(2πj/s)
 	re, im []float64 // length m
 	rev    []int32   // bit-reversal permutation
 }
@@ -22,7 +22,7 @@ type autocovFFT struct {
 // reset prepares the workspace for chains of length n; it allocates only when
 // the transform size changes.
 func (a *autocovFFT) reset(n int) {
-	m := 1
+	m := 4
 	for m < 2*n {
 		m <<= 1
 	}
@@ -33,11 +33,14 @@ func (a *autocovFFT) reset(n int) {
 	a.m = m
 	a.re = make([]float64, m)
 	a.im = make([]float64, m)
-	a.cos = make([]float64, m/2)
-	a.sin = make([]float64, m/2)
-	for j := range a.cos {
-		s, c := math.Sincos(2 * math.Pi * float64(j) / float64(m))
-		a.cos[j], a.sin[j] = c, s
+	a.twr = a.twr[:0]
+	a.twi = a.twi[:0]
+	for size := 8; size <= m; size <<= 1 {
+		for j := range size / 2 {
+			s, c := math.Sincos(2 * math.Pi * float64(j) / float64(size))
+			a.twr = append(a.twr, c)
+			a.twi = append(a.twi, s)
+		}
 	}
 	a.rev = make([]int32, m)
 	bitsN := 0
@@ -57,6 +60,9 @@ func (a *autocovFFT) reset(n int) {
 
 // transform runs an in-place radix-2 decimation-in-time FFT on (re, im);
 // sign = −1 for the forward transform, +1 for the (unnormalised) inverse.
+// The first two stages (twiddles 1 and ∓i) are fused into multiplication-free
+// radix-4 butterflies; later stages read their twiddles contiguously from
+// a.twr and a.twi.
 func (a *autocovFFT) transform(sign float64) {
 	re, im, m := a.re, a.im, a.m
 	for i, r := range a.rev {
@@ -65,20 +71,34 @@ func (a *autocovFFT) transform(sign float64) {
 			im[i], im[j] = im[j], im[i]
 		}
 	}
-	for size := 2; size <= m; size <<= 1 {
+	// Stages of size 2 and 4: (x0, x1, x2, x3) → radix-4 butterfly with
+	// twiddle sign·i on the odd pair.
+	for j := 0; j+3 < m; j += 4 {
+		r0, i0 := re[j]+re[j+1], im[j]+im[j+1]
+		r1, i1 := re[j]-re[j+1], im[j]-im[j+1]
+		r2, i2 := re[j+2]+re[j+3], im[j+2]+im[j+3]
+		r3, i3 := re[j+2]-re[j+3], im[j+2]-im[j+3]
+		// t = w·(r3 + i·i3) with w = exp(sign·iπ/2) = sign·i.
+		tr, ti := -sign*i3, sign*r3
+		re[j], im[j] = r0+r2, i0+i2
+		re[j+2], im[j+2] = r0-r2, i0-i2
+		re[j+1], im[j+1] = r1+tr, i1+ti
+		re[j+3], im[j+3] = r1-tr, i1-ti
+	}
+	for size := 8; size <= m; size <<= 1 {
 		half := size >> 1
-		step := m / size
+		wr := a.twr[half-4 : size-4]
+		wi := a.twi[half-4 : size-4]
 		for start := 0; start < m; start += size {
-			k := 0
-			for j := start; j < start+half; j++ {
-				wr, wi := a.cos[k], sign*a.sin[k]
-				l := j + half
-				tr := wr*re[l] - wi*im[l]
-				ti := wr*im[l] + wi*re[l]
-				re[l], im[l] = re[j]-tr, im[j]-ti
-				re[j] += tr
-				im[j] += ti
-				k += step
+			xr, xi := re[start:start+half], im[start:start+half]
+			yr, yi := re[start+half:start+size], im[start+half:start+size]
+			for k := range half {
+				cr, ci := wr[k], sign*wi[k]
+				tr := cr*yr[k] - ci*yi[k]
+				ti := cr*yi[k] + ci*yr[k]
+				yr[k], yi[k] = xr[k]-tr, xi[k]-ti
+				xr[k] += tr
+				xi[k] += ti
 			}
 		}
 	}
