@@ -34,9 +34,9 @@ const (
 	essMinDraws  = 6 // split halves of ≥ 3 draws (posterior's .ess)
 )
 
-// checkDraws validates draws[c][i] for diagnostic fn: at least one chain, equal
+// checkMCMCDraws validates draws[c][i] for diagnostic fn: at least one chain, equal
 // lengths, at least minDraws per chain, all finite.
-func checkDraws(fn string, draws [][]float64, minDraws int) error {
+func checkMCMCDraws(fn string, draws [][]float64, minDraws int) error {
 	if len(draws) == 0 {
 		return fmt.Errorf("bnn: %s: no chains: %w", fn, ErrEmpty)
 	}
@@ -62,8 +62,8 @@ func checkDraws(fn string, draws [][]float64, minDraws int) error {
 	return nil
 }
 
-// checkProb validates a probability p in (0, 1).
-func checkProb(fn string, p float64) error {
+// checkMCMCProb validates a probability p in (0, 1).
+func checkMCMCProb(fn string, p float64) error {
 	if !(p > 0 && p < 1) {
 		return fmt.Errorf("bnn: %s: probability %v outside (0, 1): %w", fn, p, ErrInvalidParameter)
 	}
@@ -77,11 +77,11 @@ func checkProb(fn string, p float64) error {
 // It needs at least 4 draws per chain (ErrShape), finite draws
 // (ErrNonFinite), and returns NaN for constant draws.
 func RHat(draws [][]float64) (float64, error) {
-	if err := checkDraws("RHat", draws, rhatMinDraws); err != nil {
+	if err := checkMCMCDraws("RHat", draws, rhatMinDraws); err != nil {
 		return 0, err
 	}
 	var w diagWork
-	rhat, _ := w.rankDiagnostics(draws, medianSorted(w.prepare(draws)), true, false)
+	rhat, _ := w.rankDiagnostics(draws, diagMedianSorted(w.prepare(draws)), true, false)
 	return rhat, nil
 }
 
@@ -91,7 +91,7 @@ func RHat(draws [][]float64) (float64, error) {
 // chain (ErrShape), finite draws (ErrNonFinite), and returns NaN for constant
 // draws.
 func ESSBulk(draws [][]float64) (float64, error) {
-	if err := checkDraws("ESSBulk", draws, essMinDraws); err != nil {
+	if err := checkMCMCDraws("ESSBulk", draws, essMinDraws); err != nil {
 		return 0, err
 	}
 	var w diagWork
@@ -104,7 +104,7 @@ func ESSBulk(draws [][]float64) (float64, error) {
 // smaller of the ESS of the indicators draws ≤ q₀.₀₅ and draws ≤ q₀.₉₅ (split
 // chains). Requirements and NaN as ESSBulk.
 func ESSTail(draws [][]float64) (float64, error) {
-	if err := checkDraws("ESSTail", draws, essMinDraws); err != nil {
+	if err := checkMCMCDraws("ESSTail", draws, essMinDraws); err != nil {
 		return 0, err
 	}
 	var w diagWork
@@ -116,11 +116,11 @@ func ESSTail(draws [][]float64) (float64, error) {
 // rank-normalised) draws, in the units of the draws. Requirements and NaN as
 // ESSBulk.
 func MCSEMean(draws [][]float64) (float64, error) {
-	if err := checkDraws("MCSEMean", draws, essMinDraws); err != nil {
+	if err := checkMCMCDraws("MCSEMean", draws, essMinDraws); err != nil {
 		return 0, err
 	}
 	var w diagWork
-	_, sd := allMeanSD(draws)
+	_, sd := diagMeanSD(draws)
 	return w.mcseMean(draws, sd), nil
 }
 
@@ -130,10 +130,10 @@ func MCSEMean(draws [][]float64) (float64, error) {
 // distribution, ESS that of the indicator draws ≤ q_p. p must lie in (0, 1)
 // (ErrInvalidParameter); other requirements and NaN as ESSBulk.
 func MCSEQuantile(draws [][]float64, p float64) (float64, error) {
-	if err := checkProb("MCSEQuantile", p); err != nil {
+	if err := checkMCMCProb("MCSEQuantile", p); err != nil {
 		return 0, err
 	}
-	if err := checkDraws("MCSEQuantile", draws, essMinDraws); err != nil {
+	if err := checkMCMCDraws("MCSEQuantile", draws, essMinDraws); err != nil {
 		return 0, err
 	}
 	var w diagWork
@@ -148,11 +148,11 @@ func Quantile(draws [][]float64, p float64) (float64, error) {
 	if !(p >= 0 && p <= 1) {
 		return 0, fmt.Errorf("bnn: Quantile: probability %v outside [0, 1]: %w", p, ErrInvalidParameter)
 	}
-	if err := checkDraws("Quantile", draws, 1); err != nil {
+	if err := checkMCMCDraws("Quantile", draws, 1); err != nil {
 		return 0, err
 	}
 	var w diagWork
-	return quantileSorted(w.prepare(draws), p), nil
+	return quantileType7Sorted(w.prepare(draws), p), nil
 }
 
 // EBFMI returns the estimated Bayesian fraction of missing information of one
@@ -180,7 +180,7 @@ func EBFMI(energy []float64) (float64, error) {
 		num += d * d
 	}
 	num /= float64(len(energy))
-	_, v := meanVar(energy)
+	_, v := diagMeanVar(energy)
 	return num / v, nil
 }
 
@@ -216,7 +216,7 @@ func SummarizeDraws(names []string, draws [][][]float64) ([]ParamSummary, error)
 		return nil, fmt.Errorf("bnn: SummarizeDraws: %d names for %d parameters: %w", len(names), len(draws), ErrShape)
 	}
 	for p, d := range draws {
-		if err := checkDraws("SummarizeDraws: parameter "+strconv.Itoa(p)+" ("+names[p]+")", d, essMinDraws); err != nil {
+		if err := checkMCMCDraws("SummarizeDraws: parameter "+strconv.Itoa(p)+" ("+names[p]+")", d, essMinDraws); err != nil {
 			return nil, err
 		}
 	}
@@ -240,16 +240,16 @@ func SummarizeDraws(names []string, draws [][][]float64) ([]ParamSummary, error)
 // summarize computes one row of SummarizeDraws on validated draws.
 func (w *diagWork) summarize(name string, draws [][]float64) ParamSummary {
 	sorted := w.prepare(draws)
-	mean, sd := allMeanSD(draws)
-	rhat, essBulk := w.rankDiagnostics(draws, medianSorted(sorted), true, true)
+	mean, sd := diagMeanSD(draws)
+	rhat, essBulk := w.rankDiagnostics(draws, diagMedianSorted(sorted), true, true)
 	return ParamSummary{
 		Name:     name,
 		Mean:     mean,
 		SD:       sd,
 		MCSEMean: w.mcseMean(draws, sd),
-		Q5:       quantileSorted(sorted, 0.05),
-		Q50:      quantileSorted(sorted, 0.5),
-		Q95:      quantileSorted(sorted, 0.95),
+		Q5:       quantileType7Sorted(sorted, 0.05),
+		Q50:      quantileType7Sorted(sorted, 0.5),
+		Q95:      quantileType7Sorted(sorted, 0.95),
 		RHat:     rhat,
 		ESSBulk:  essBulk,
 		ESSTail:  w.essTail(draws, sorted),

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// ar1Draws returns m chains of n AR(1) draws with coefficient rho.
-func ar1Draws(r *rand.Rand, m, n int, rho float64) [][]float64 {
+// diagAR1Draws returns m chains of n AR(1) draws with coefficient rho.
+func diagAR1Draws(r *rand.Rand, m, n int, rho float64) [][]float64 {
 	d := make([][]float64, m)
 	for c := range d {
 		d[c] = make([]float64, n)
@@ -29,7 +29,7 @@ func BenchmarkSummarizeDraws(b *testing.B) {
 	draws := make([][][]float64, params)
 	for p := range draws {
 		names[p] = "theta[" + strconv.Itoa(p) + "]"
-		draws[p] = ar1Draws(r, 4, 1000, 0.5)
+		draws[p] = diagAR1Draws(r, 4, 1000, 0.5)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -43,7 +43,7 @@ func BenchmarkSummarizeDraws(b *testing.B) {
 
 // BenchmarkMCMCDiag times each diagnostic alone on 4 chains × 1000 draws.
 func BenchmarkMCMCDiag(b *testing.B) {
-	d := ar1Draws(rand.New(rand.NewPCG(2, 2)), 4, 1000, 0.9)
+	d := diagAR1Draws(rand.New(rand.NewPCG(2, 2)), 4, 1000, 0.9)
 	for _, bc := range []struct {
 		name string
 		f    func([][]float64) (float64, error)

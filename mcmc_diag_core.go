@@ -17,12 +17,12 @@ import (
 // Φ⁻¹((r − c)/(S − 2c + 1)) (Blom 1958), posterior's default 3/8.
 const rankNormOffset = 3.0 / 8
 
-// constantTol is posterior's should_return_NA tolerance: draws whose range
+// diagConstantTol is posterior's should_return_NA tolerance: draws whose range
 // max − min is below it (absolute, .Machine$double.eps) count as constant.
-const constantTol = 0x1p-52
+const diagConstantTol = 0x1p-52
 
-// rankItem pairs a draw with its position for average-rank computation.
-type rankItem struct {
+// diagRankItem pairs a draw with its position for average-rank computation.
+type diagRankItem struct {
 	v float64
 	i int32
 }
@@ -38,18 +38,18 @@ type diagWork struct {
 	rho    []float64 // Geyer's autocorrelation sequence
 	flat   []float64 // transformed split draws, chain after chain
 	split  [][]float64
-	sorted []float64  // all draws, sorted
-	order  []rankItem // all draws with their positions c·n+i, sorted
-	keys   []uint64   // radix-sort keys and their scratch copy
-	pos    []int32    // positions travelling with keys
-	seq    []rankItem // split draws with their positions in flat, sorted
-	fold   []rankItem // folded split draws with their positions in flat, sorted
-	ztab   []float64  // rank-normalised score of each integer rank
-	means  []float64  // per-chain means
+	sorted []float64      // all draws, sorted
+	order  []diagRankItem // all draws with their positions c·n+i, sorted
+	keys   []uint64       // radix-sort keys and their scratch copy
+	pos    []int32        // positions travelling with keys
+	seq    []diagRankItem // split draws with their positions in flat, sorted
+	fold   []diagRankItem // folded split draws with their positions in flat, sorted
+	ztab   []float64      // rank-normalised score of each integer rank
+	means  []float64      // per-chain means
 }
 
-// grow returns s resized to length n, reallocating only when needed.
-func grow[T any](s []T, n int) []T {
+// diagGrow returns s resized to length n, reallocating only when needed.
+func diagGrow[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n)
 	}
@@ -62,7 +62,7 @@ func grow[T any](s []T, n int) []T {
 func (w *diagWork) splitViews(draws [][]float64) [][]float64 {
 	m, n := len(draws), len(draws[0])
 	h := n / 2
-	w.split = grow(w.split, 2*m)
+	w.split = diagGrow(w.split, 2*m)
 	for c, ch := range draws {
 		w.split[c] = ch[:h:h]
 		w.split[m+c] = ch[n-h:]
@@ -75,8 +75,8 @@ func (w *diagWork) splitViews(draws [][]float64) [][]float64 {
 func (w *diagWork) splitMapped(draws [][]float64, f func(float64) float64) [][]float64 {
 	m, n := len(draws), len(draws[0])
 	h := n / 2
-	w.flat = grow(w.flat, 2*m*h)
-	w.split = grow(w.split, 2*m)
+	w.flat = diagGrow(w.flat, 2*m*h)
+	w.split = diagGrow(w.split, 2*m)
 	for c, ch := range draws {
 		a := w.flat[c*h : (c+1)*h : (c+1)*h]
 		b := w.flat[(m+c)*h : (m+c+1)*h : (m+c+1)*h]
@@ -98,14 +98,14 @@ func (w *diagWork) splitMapped(draws [][]float64, f func(float64) float64) [][]f
 func (w *diagWork) prepare(draws [][]float64) []float64 {
 	m, n := len(draws), len(draws[0])
 	s := m * n
-	w.keys = grow(w.keys, 2*s)
-	w.pos = grow(w.pos, 2*s)
+	w.keys = diagGrow(w.keys, 2*s)
+	w.pos = diagGrow(w.pos, 2*s)
 	keys, tmpKeys := w.keys[:s], w.keys[s:]
 	pos, tmpPos := w.pos[:s], w.pos[s:]
 	var hist [8][256]int
 	for c, ch := range draws {
 		for i, v := range ch {
-			k := orderedKey(v)
+			k := diagOrderedKey(v)
 			keys[c*n+i] = k
 			pos[c*n+i] = int32(c*n + i)
 			for d := range 8 {
@@ -131,19 +131,19 @@ func (w *diagWork) prepare(draws [][]float64) []float64 {
 		keys, tmpKeys = tmpKeys, keys
 		pos, tmpPos = tmpPos, pos
 	}
-	w.order = grow(w.order, s)
-	w.sorted = grow(w.sorted, s)
+	w.order = diagGrow(w.order, s)
+	w.sorted = diagGrow(w.sorted, s)
 	for j, k := range keys {
-		v := keyValue(k)
-		w.order[j] = rankItem{v, pos[j]}
+		v := diagKeyValue(k)
+		w.order[j] = diagRankItem{v, pos[j]}
 		w.sorted[j] = v
 	}
 	return w.sorted
 }
 
-// orderedKey maps a float64 to a uint64 whose unsigned order is the numeric
+// diagOrderedKey maps a float64 to a uint64 whose unsigned order is the numeric
 // order (−0 sorts just before +0, which compare equal and so still tie).
-func orderedKey(v float64) uint64 {
+func diagOrderedKey(v float64) uint64 {
 	b := math.Float64bits(v)
 	if b>>63 != 0 {
 		return ^b
@@ -151,8 +151,8 @@ func orderedKey(v float64) uint64 {
 	return b | 1<<63
 }
 
-// keyValue inverts orderedKey.
-func keyValue(k uint64) float64 {
+// diagKeyValue inverts diagOrderedKey.
+func diagKeyValue(k uint64) float64 {
 	if k>>63 != 0 {
 		return math.Float64frombits(k &^ (1 << 63))
 	}
@@ -162,16 +162,16 @@ func keyValue(k uint64) float64 {
 // bulkSequence maps the sorted draws (w.order) to the split layout of
 // splitMapped: w.seq gets (value, position in w.flat) in ascending value
 // order, without the middle draws that splitting drops from odd-length chains.
-func (w *diagWork) bulkSequence(m, n int) []rankItem {
+func (w *diagWork) bulkSequence(m, n int) []diagRankItem {
 	h := n / 2
-	w.seq = grow(w.seq, 2*m*h)[:0]
+	w.seq = diagGrow(w.seq, 2*m*h)[:0]
 	for _, it := range w.order {
 		c, i := int(it.i)/n, int(it.i)%n
 		switch {
 		case i < h:
-			w.seq = append(w.seq, rankItem{it.v, int32(c*h + i)})
+			w.seq = append(w.seq, diagRankItem{it.v, int32(c*h + i)})
 		case i >= n-h:
-			w.seq = append(w.seq, rankItem{it.v, int32((m+c)*h + i - (n - h))})
+			w.seq = append(w.seq, diagRankItem{it.v, int32((m+c)*h + i - (n - h))})
 		}
 	}
 	return w.seq
@@ -182,9 +182,9 @@ func (w *diagWork) bulkSequence(m, n int) []rankItem {
 // the median, taken downwards, and those above it, taken upwards, are each
 // already sorted by distance, so one merge orders them. The distances are
 // computed exactly as the folding computes them, so ties are preserved.
-func (w *diagWork) foldSequence(bulk []rankItem, median float64) []rankItem {
-	w.fold = grow(w.fold, len(bulk))[:0]
-	split, _ := slices.BinarySearchFunc(bulk, median, func(it rankItem, t float64) int {
+func (w *diagWork) foldSequence(bulk []diagRankItem, median float64) []diagRankItem {
+	w.fold = diagGrow(w.fold, len(bulk))[:0]
+	split, _ := slices.BinarySearchFunc(bulk, median, func(it diagRankItem, t float64) int {
 		if it.v <= t {
 			return -1
 		}
@@ -200,10 +200,10 @@ func (w *diagWork) foldSequence(bulk []rankItem, median float64) []rankItem {
 			b = math.Abs(bulk[hi].v - median)
 		}
 		if hi >= len(bulk) || (lo >= 0 && a <= b) {
-			w.fold = append(w.fold, rankItem{a, bulk[lo].i})
+			w.fold = append(w.fold, diagRankItem{a, bulk[lo].i})
 			lo--
 		} else {
-			w.fold = append(w.fold, rankItem{b, bulk[hi].i})
+			w.fold = append(w.fold, diagRankItem{b, bulk[hi].i})
 			hi++
 		}
 	}
@@ -215,16 +215,16 @@ func (w *diagWork) foldSequence(bulk []rankItem, median float64) []rankItem {
 // r the average rank of its value among all s (posterior's z_scale with
 // ties.method = "average"), and returns the split chains as views into w.flat.
 // Scores of integer ranks come from a table kept while s does not change.
-func (w *diagWork) zScale(seq []rankItem, m, h int) [][]float64 {
+func (w *diagWork) zScale(seq []diagRankItem, m, h int) [][]float64 {
 	s := len(seq)
 	den := float64(s) - 2*rankNormOffset + 1
 	if len(w.ztab) != s {
-		w.ztab = grow(w.ztab, s)
+		w.ztab = diagGrow(w.ztab, s)
 		for k := range w.ztab {
 			w.ztab[k] = mcmcNormalQuantile((float64(k+1) - rankNormOffset) / den)
 		}
 	}
-	w.flat = grow(w.flat, s)
+	w.flat = diagGrow(w.flat, s)
 	for i := 0; i < s; {
 		j := i + 1
 		for j < s && seq[j].v == seq[i].v {
@@ -242,22 +242,22 @@ func (w *diagWork) zScale(seq []rankItem, m, h int) [][]float64 {
 		}
 		i = j
 	}
-	w.split = grow(w.split, 2*m)
+	w.split = diagGrow(w.split, 2*m)
 	for c := range w.split {
 		w.split[c] = w.flat[c*h : (c+1)*h : (c+1)*h]
 	}
 	return w.split
 }
 
-// isConstant reports posterior's is_constant: max − min below constantTol.
-// Any draw at least constantTol from the first proves the draws non-constant,
+// diagIsConstant reports posterior's is_constant: max − min below diagConstantTol.
+// Any draw at least diagConstantTol from the first proves the draws non-constant,
 // so the scan usually stops after a few draws.
-func isConstant(chains [][]float64) bool {
+func diagIsConstant(chains [][]float64) bool {
 	first := chains[0][0]
 	lo, hi := first, first
 	for _, ch := range chains {
 		for _, v := range ch {
-			if math.Abs(v-first) >= constantTol {
+			if math.Abs(v-first) >= diagConstantTol {
 				return false
 			}
 			if v < lo {
@@ -268,12 +268,12 @@ func isConstant(chains [][]float64) bool {
 			}
 		}
 	}
-	return hi-lo < constantTol
+	return hi-lo < diagConstantTol
 }
 
-// meanVar returns the mean and the sample variance (n−1 denominator) of x,
+// diagMeanVar returns the mean and the sample variance (n−1 denominator) of x,
 // by two passes.
-func meanVar(x []float64) (mean, variance float64) {
+func diagMeanVar(x []float64) (mean, variance float64) {
 	for _, v := range x {
 		mean += v
 	}
@@ -290,19 +290,19 @@ func meanVar(x []float64) (mean, variance float64) {
 // n ≥ 2: sqrt((B/W + n − 1)/n) with B = n·var(chain means) and W the mean
 // within-chain variance. NaN for constant draws.
 func (w *diagWork) splitRHat(chains [][]float64) float64 {
-	if isConstant(chains) {
+	if diagIsConstant(chains) {
 		return math.NaN()
 	}
 	n := float64(len(chains[0]))
-	w.means = grow(w.means, len(chains))
+	w.means = diagGrow(w.means, len(chains))
 	within := 0.0
 	for c, ch := range chains {
-		mu, v := meanVar(ch)
+		mu, v := diagMeanVar(ch)
 		w.means[c] = mu
 		within += v
 	}
 	within /= float64(len(chains))
-	_, vm := meanVar(w.means)
+	_, vm := diagMeanVar(w.means)
 	between := n * vm
 	return math.Sqrt((between/within + n - 1) / n)
 }
@@ -315,13 +315,13 @@ func (w *diagWork) splitRHat(chains [][]float64) float64 {
 // draws.
 func (w *diagWork) splitESS(chains [][]float64) float64 {
 	m, n := len(chains), len(chains[0])
-	if n < 3 || isConstant(chains) {
+	if n < 3 || diagIsConstant(chains) {
 		return math.NaN()
 	}
-	w.acA = grow(w.acA, n)
-	w.acB = grow(w.acB, n)
-	w.acSum = grow(w.acSum, n)
-	w.means = grow(w.means, m)
+	w.acA = diagGrow(w.acA, n)
+	w.acB = diagGrow(w.acB, n)
+	w.acSum = diagGrow(w.acSum, n)
+	w.means = diagGrow(w.means, m)
 	clear(w.acSum)
 	for c := 0; c < m; c += 2 {
 		if c+1 < m {
@@ -337,7 +337,7 @@ func (w *diagWork) splitESS(chains [][]float64) float64 {
 		}
 	}
 	for c, ch := range chains {
-		mu, _ := meanVar(ch)
+		mu, _ := diagMeanVar(ch)
 		w.means[c] = mu
 	}
 	acov := w.acSum
@@ -348,10 +348,10 @@ func (w *diagWork) splitESS(chains [][]float64) float64 {
 	meanVarW := acov[0] * fn / (fn - 1)
 	varPlus := meanVarW * (fn - 1) / fn
 	if m > 1 {
-		_, vm := meanVar(w.means)
+		_, vm := diagMeanVar(w.means)
 		varPlus += vm
 	}
-	rho := grow(w.rho, n)
+	rho := diagGrow(w.rho, n)
 	w.rho = rho
 	clear(rho)
 	// Geyer's initial positive sequence over pairs (ρ_{2k}, ρ_{2k+1}).
@@ -395,10 +395,10 @@ func (w *diagWork) splitESS(chains [][]float64) float64 {
 	return total / tau
 }
 
-// quantileSorted is R's quantile type 7 (posterior's quantile2) on sorted x:
+// quantileType7Sorted is R's quantile type 7 (posterior's quantile2) on sorted x:
 // with index = 1 + (S−1)p, lo = ⌊index⌋, hi = ⌈index⌉, h = index − lo,
 // (1−h)·x_lo + h·x_hi (1-based), computed in R's order of operations.
-func quantileSorted(x []float64, p float64) float64 {
+func quantileType7Sorted(x []float64, p float64) float64 {
 	s := len(x)
 	index := 1 + float64(s-1)*p
 	lo := math.Floor(index)
@@ -412,8 +412,8 @@ func quantileSorted(x []float64, p float64) float64 {
 	return q
 }
 
-// medianSorted is R's median on sorted x.
-func medianSorted(x []float64) float64 {
+// diagMedianSorted is R's median on sorted x.
+func diagMedianSorted(x []float64) float64 {
 	s := len(x)
 	if s%2 == 1 {
 		return x[s/2]
@@ -451,10 +451,10 @@ func (w *diagWork) rankDiagnostics(draws [][]float64, median float64, withRHat, 
 // draws ≤ q_p, q_p the type-7 quantile of all draws (sorted: all draws in
 // ascending order). NaN for constant draws.
 func (w *diagWork) essQuantile(draws [][]float64, sorted []float64, p float64) float64 {
-	if sorted[len(sorted)-1]-sorted[0] < constantTol {
+	if sorted[len(sorted)-1]-sorted[0] < diagConstantTol {
 		return math.NaN()
 	}
-	q := quantileSorted(sorted, p)
+	q := quantileType7Sorted(sorted, p)
 	return w.splitESS(w.splitMapped(draws, func(v float64) float64 {
 		if v <= q {
 			return 1
@@ -487,16 +487,16 @@ func (w *diagWork) mcseQuantile(draws [][]float64, sorted []float64, p float64) 
 	if math.IsNaN(ess) {
 		return math.NaN()
 	}
-	a1 := betaQuantile(0.1586553, ess*p+1, ess*(1-p)+1)
-	a2 := betaQuantile(0.8413447, ess*p+1, ess*(1-p)+1)
+	a1 := diagBetaQuantile(0.1586553, ess*p+1, ess*(1-p)+1)
+	a2 := diagBetaQuantile(0.8413447, ess*p+1, ess*(1-p)+1)
 	s := len(sorted)
 	i1 := max(int(math.Floor(a1*float64(s))), 1)
 	i2 := min(int(math.Ceil(a2*float64(s))), s)
 	return (sorted[i2-1] - sorted[i1-1]) / 2
 }
 
-// allMeanSD returns the mean and sample standard deviation of all draws.
-func allMeanSD(draws [][]float64) (mean, sd float64) {
+// diagMeanSD returns the mean and sample standard deviation of all draws.
+func diagMeanSD(draws [][]float64) (mean, sd float64) {
 	cnt := 0
 	for _, ch := range draws {
 		for _, v := range ch {

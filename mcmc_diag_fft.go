@@ -110,10 +110,10 @@ func (a *autocovFFT) transform(sign float64) {
 func (a *autocovFFT) acov(ax, ay, x, y []float64) {
 	n := len(x)
 	a.reset(n)
-	varX := centreInto(a.re, x)
+	varX := diagCentreInto(a.re, x)
 	varY := 0.0
 	if y != nil {
-		varY = centreInto(a.im, y)
+		varY = diagCentreInto(a.im, y)
 	} else {
 		clear(a.im[:n])
 	}
@@ -137,15 +137,15 @@ func (a *autocovFFT) acov(ax, ay, x, y []float64) {
 		re[j], im[j] = px, py
 	}
 	a.transform(+1)
-	scaleAcov(ax, re[:n], varX, n)
+	diagScaleAcov(ax, re[:n], varX, n)
 	if y != nil {
-		scaleAcov(ay, im[:n], varY, n)
+		diagScaleAcov(ay, im[:n], varY, n)
 	}
 }
 
-// centreInto writes x − mean(x) into dst[:len(x)] and returns var(x) with the
+// diagCentreInto writes x − mean(x) into dst[:len(x)] and returns var(x) with the
 // n−1 denominator.
-func centreInto(dst, x []float64) float64 {
+func diagCentreInto(dst, x []float64) float64 {
 	n := len(x)
 	mean := 0.0
 	for _, v := range x {
@@ -161,8 +161,8 @@ func centreInto(dst, x []float64) float64 {
 	return ss / float64(n-1)
 }
 
-// scaleAcov rescales raw FFT autocorrelations so that out[0] = v·(n−1)/n.
-func scaleAcov(out, raw []float64, v float64, n int) {
+// diagScaleAcov rescales raw FFT autocorrelations so that out[0] = v·(n−1)/n.
+func diagScaleAcov(out, raw []float64, v float64, n int) {
 	if v == 0 || raw[0] == 0 {
 		clear(out[:n])
 		return

@@ -10,11 +10,11 @@ func mcmcNormalQuantile(p float64) float64 {
 	return math.Sqrt2 * math.Erfinv(2*p-1)
 }
 
-// regIncBeta returns the regularised incomplete beta function I_x(a, b) for
+// diagRegIncBeta returns the regularised incomplete beta function I_x(a, b) for
 // a, b > 0 and x in [0, 1], by the continued fraction of DLMF 8.17.22
 // evaluated with the modified Lentz method, on the side of the symmetry
 // I_x(a, b) = 1 − I_{1−x}(b, a) where it converges fast.
-func regIncBeta(a, b, x float64) float64 {
+func diagRegIncBeta(a, b, x float64) float64 {
 	switch {
 	case x <= 0:
 		return 0
@@ -22,19 +22,19 @@ func regIncBeta(a, b, x float64) float64 {
 		return 1
 	}
 	if x > (a+1)/(a+b+2) {
-		return 1 - regIncBeta(b, a, 1-x)
+		return 1 - diagRegIncBeta(b, a, 1-x)
 	}
 	la, _ := math.Lgamma(a)
 	lb, _ := math.Lgamma(b)
 	lab, _ := math.Lgamma(a + b)
 	front := math.Exp(lab-la-lb+a*math.Log(x)+b*math.Log1p(-x)) / a
-	return front * betaContinuedFraction(a, b, x)
+	return front * diagBetaContinuedFraction(a, b, x)
 }
 
-// betaContinuedFraction returns 1/g for g = 1 + d₁/(1 + d₂/(1 + …)) with
+// diagBetaContinuedFraction returns 1/g for g = 1 + d₁/(1 + d₂/(1 + …)) with
 // d_{2m+1} = −(a+m)(a+b+m)x / ((a+2m)(a+2m+1)) and
 // d_{2m} = m(b−m)x / ((a+2m−1)(a+2m)) (DLMF 8.17.22); g is evaluated by the modified Lentz method.
-func betaContinuedFraction(a, b, x float64) float64 {
+func diagBetaContinuedFraction(a, b, x float64) float64 {
 	const tiny = 1e-300
 	const eps = 1e-16
 	f, c, d := 1.0, 1.0, 0.0
@@ -64,10 +64,10 @@ func betaContinuedFraction(a, b, x float64) float64 {
 	return 1 / f
 }
 
-// betaQuantile returns the x in [0, 1] with I_x(a, b) = p (R's qbeta), by
+// diagBetaQuantile returns the x in [0, 1] with I_x(a, b) = p (R's qbeta), by
 // bisection on the monotone regularised incomplete beta function until the
 // bracket stops shrinking (full double precision in x).
-func betaQuantile(p, a, b float64) float64 {
+func diagBetaQuantile(p, a, b float64) float64 {
 	if math.IsNaN(p) || math.IsNaN(a) || math.IsNaN(b) {
 		return math.NaN()
 	}
@@ -77,7 +77,7 @@ func betaQuantile(p, a, b float64) float64 {
 		if mid <= lo || mid >= hi {
 			break
 		}
-		if regIncBeta(a, b, mid) < p {
+		if diagRegIncBeta(a, b, mid) < p {
 			lo = mid
 		} else {
 			hi = mid

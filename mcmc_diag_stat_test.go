@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// stationaryAR1 returns m chains of n draws of a stationary Gaussian AR(1)
+// diagStationaryAR1 returns m chains of n draws of a stationary Gaussian AR(1)
 // with coefficient rho and unit marginal variance.
-func stationaryAR1(r *rand.Rand, m, n int, rho float64) [][]float64 {
+func diagStationaryAR1(r *rand.Rand, m, n int, rho float64) [][]float64 {
 	s := math.Sqrt(1 - rho*rho)
 	d := make([][]float64, m)
 	for c := range d {
@@ -36,7 +36,7 @@ func TestMCMCDiagnosticsStatistical(t *testing.T) {
 	trueESS := float64(m*n) * (1 - rho) / (1 + rho)
 	var zz, essRatio, bulkRatio, rhatMean, rhatMax float64
 	for seed := range uint64(seeds) {
-		d := stationaryAR1(rand.New(rand.NewPCG(seed, 77)), m, n, rho)
+		d := diagStationaryAR1(rand.New(rand.NewPCG(seed, 77)), m, n, rho)
 		s, err := SummarizeDraws([]string{"x"}, [][][]float64{d})
 		if err != nil {
 			t.Fatal(err)

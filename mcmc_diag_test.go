@@ -66,12 +66,12 @@ func loadDiagCases(t testing.TB) (map[string][][]float64, map[string]diagReferen
 	return draws, refs
 }
 
-// diagWorstRel is the largest relative deviation from posterior seen by checkRel.
+// diagWorstRel is the largest relative deviation from posterior seen by checkDiagRel.
 var diagWorstRel float64
 
-// checkRel reports got against posterior's want (nil = NA = NaN) at 1e-6
+// checkDiagRel reports got against posterior's want (nil = NA = NaN) at 1e-6
 // relative (1e-12 absolute floor for values at 0).
-func checkRel(t *testing.T, what string, got float64, want *float64) {
+func checkDiagRel(t *testing.T, what string, got float64, want *float64) {
 	t.Helper()
 	if want == nil {
 		if !math.IsNaN(got) {
@@ -109,38 +109,38 @@ func TestMCMCDiagnosticsMatchPosterior(t *testing.T) {
 				}
 				return v
 			}
-			checkRel(t, "rhat", must(RHat(d)), ref.RHat)
-			checkRel(t, "ess_bulk", must(ESSBulk(d)), ref.ESSBulk)
-			checkRel(t, "ess_tail", must(ESSTail(d)), ref.ESSTail)
-			checkRel(t, "mcse_mean", must(MCSEMean(d)), ref.MCSEMean)
-			checkRel(t, "mcse_q5", must(MCSEQuantile(d, 0.05)), ref.MCSEQ5)
-			checkRel(t, "mcse_q50", must(MCSEQuantile(d, 0.5)), ref.MCSEQ50)
-			checkRel(t, "mcse_q95", must(MCSEQuantile(d, 0.95)), ref.MCSEQ95)
-			checkRel(t, "q5", must(Quantile(d, 0.05)), ref.Q5)
-			checkRel(t, "q50", must(Quantile(d, 0.5)), ref.Q50)
-			checkRel(t, "q95", must(Quantile(d, 0.95)), ref.Q95)
+			checkDiagRel(t, "rhat", must(RHat(d)), ref.RHat)
+			checkDiagRel(t, "ess_bulk", must(ESSBulk(d)), ref.ESSBulk)
+			checkDiagRel(t, "ess_tail", must(ESSTail(d)), ref.ESSTail)
+			checkDiagRel(t, "mcse_mean", must(MCSEMean(d)), ref.MCSEMean)
+			checkDiagRel(t, "mcse_q5", must(MCSEQuantile(d, 0.05)), ref.MCSEQ5)
+			checkDiagRel(t, "mcse_q50", must(MCSEQuantile(d, 0.5)), ref.MCSEQ50)
+			checkDiagRel(t, "mcse_q95", must(MCSEQuantile(d, 0.95)), ref.MCSEQ95)
+			checkDiagRel(t, "q5", must(Quantile(d, 0.05)), ref.Q5)
+			checkDiagRel(t, "q50", must(Quantile(d, 0.5)), ref.Q50)
+			checkDiagRel(t, "q95", must(Quantile(d, 0.95)), ref.Q95)
 
 			var w diagWork
 			sorted := w.prepare(d)
-			checkRel(t, "ess_mean", w.splitESS(w.splitViews(d)), ref.ESSMean)
-			checkRel(t, "ess_q5", w.essQuantile(d, sorted, 0.05), ref.ESSQ5)
-			checkRel(t, "ess_q95", w.essQuantile(d, sorted, 0.95), ref.ESSQ95)
-			checkRel(t, "rhat_basic", w.splitRHat(w.splitViews(d)), ref.RHatBasic)
+			checkDiagRel(t, "ess_mean", w.splitESS(w.splitViews(d)), ref.ESSMean)
+			checkDiagRel(t, "ess_q5", w.essQuantile(d, sorted, 0.05), ref.ESSQ5)
+			checkDiagRel(t, "ess_q95", w.essQuantile(d, sorted, 0.95), ref.ESSQ95)
+			checkDiagRel(t, "rhat_basic", w.splitRHat(w.splitViews(d)), ref.RHatBasic)
 
 			s, err := SummarizeDraws([]string{name}, [][][]float64{d})
 			if err != nil {
 				t.Fatal(err)
 			}
 			r := s[0]
-			checkRel(t, "summary mean", r.Mean, ref.Mean)
-			checkRel(t, "summary sd", r.SD, ref.SD)
-			checkRel(t, "summary mcse", r.MCSEMean, ref.MCSEMean)
-			checkRel(t, "summary q5", r.Q5, ref.Q5)
-			checkRel(t, "summary q50", r.Q50, ref.Q50)
-			checkRel(t, "summary q95", r.Q95, ref.Q95)
-			checkRel(t, "summary rhat", r.RHat, ref.RHat)
-			checkRel(t, "summary ess_bulk", r.ESSBulk, ref.ESSBulk)
-			checkRel(t, "summary ess_tail", r.ESSTail, ref.ESSTail)
+			checkDiagRel(t, "summary mean", r.Mean, ref.Mean)
+			checkDiagRel(t, "summary sd", r.SD, ref.SD)
+			checkDiagRel(t, "summary mcse", r.MCSEMean, ref.MCSEMean)
+			checkDiagRel(t, "summary q5", r.Q5, ref.Q5)
+			checkDiagRel(t, "summary q50", r.Q50, ref.Q50)
+			checkDiagRel(t, "summary q95", r.Q95, ref.Q95)
+			checkDiagRel(t, "summary rhat", r.RHat, ref.RHat)
+			checkDiagRel(t, "summary ess_bulk", r.ESSBulk, ref.ESSBulk)
+			checkDiagRel(t, "summary ess_tail", r.ESSTail, ref.ESSTail)
 
 			if len(ref.EBFMI) != len(d) {
 				t.Fatalf("%d E-BFMI references for %d chains", len(ref.EBFMI), len(d))
@@ -151,7 +151,7 @@ func TestMCMCDiagnosticsMatchPosterior(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checkRel(t, "ebfmi", got, want)
+				checkDiagRel(t, "ebfmi", got, want)
 			}
 		})
 	}
@@ -316,10 +316,10 @@ func TestWriteSummary(t *testing.T) {
 	}
 }
 
-// fuzzDraws decodes fuzz bytes into nChains ≥ 1 chains of equal length on the
+// diagFuzzDraws decodes fuzz bytes into nChains ≥ 1 chains of equal length on the
 // grid k/64, |k| ≤ 2¹⁵, so affine maps by powers of two and grid shifts are
 // exact in float64.
-func fuzzDraws(data []byte, nChains uint8) [][]float64 {
+func diagFuzzDraws(data []byte, nChains uint8) [][]float64 {
 	m := 1 + int(nChains%5)
 	vals := make([]float64, len(data)/2)
 	for i := range vals {
@@ -336,7 +336,7 @@ func fuzzDraws(data []byte, nChains uint8) [][]float64 {
 // diagSet is every diagnostic of one set of draws.
 type diagSet struct{ rhat, bulk, tail, mcse, mcseQ float64 }
 
-func allDiagnostics(t *testing.T, d [][]float64) (diagSet, error) {
+func allMCMCDiagnostics(t *testing.T, d [][]float64) (diagSet, error) {
 	var s diagSet
 	var err error
 	if s.rhat, err = RHat(d); err != nil {
@@ -378,8 +378,8 @@ func FuzzMCMCDiagnostics(f *testing.F) {
 	f.Add([]byte{1, 0, 2, 0, 1, 0, 2, 0, 1, 0, 2, 0, 1, 0, 2, 0, 9, 9, 0, 0, 7, 7, 1, 2, 3, 4}, uint8(0), int8(-2), int8(100))
 	f.Add(make([]byte, 40), uint8(2), int8(1), int8(1))
 	f.Fuzz(func(t *testing.T, data []byte, nChains uint8, logA, shift int8) {
-		d := fuzzDraws(data, nChains)
-		base, err := allDiagnostics(t, d)
+		d := diagFuzzDraws(data, nChains)
+		base, err := allMCMCDiagnostics(t, d)
 		if err != nil {
 			if !errors.Is(err, ErrShape) && !errors.Is(err, ErrEmpty) {
 				t.Fatalf("unexpected error %v", err)
@@ -405,7 +405,7 @@ func FuzzMCMCDiagnostics(f *testing.F) {
 
 		rev := slices.Clone(d)
 		slices.Reverse(rev)
-		r, err := allDiagnostics(t, rev)
+		r, err := allMCMCDiagnostics(t, rev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -424,7 +424,7 @@ func FuzzMCMCDiagnostics(f *testing.F) {
 				ad[c][i] = a*v + b
 			}
 		}
-		s, err := allDiagnostics(t, ad)
+		s, err := allMCMCDiagnostics(t, ad)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -468,7 +468,7 @@ func naiveRankDiagnostics(d [][]float64) (rhat, essBulk float64) {
 	}
 	all := slices.Concat(d...)
 	slices.Sort(all)
-	med := medianSorted(all)
+	med := diagMedianSorted(all)
 	chains := zs(w.splitMapped(d, func(v float64) float64 { return v }))
 	bulk := w.splitRHat(chains)
 	essBulk = w.splitESS(chains)
