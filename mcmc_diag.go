@@ -87,9 +87,11 @@ func RHat(draws [][]float64) (float64, error) {
 
 // ESSBulk returns the bulk effective sample size, as posterior::ess_bulk: the
 // ESS of the rank-normalised split chains, with autocorrelations by FFT and
-// Geyer's initial-monotone-sequence truncation. It needs at least 6 draws per
+// Geyer's initial-monotone-sequence truncation, capped (as posterior does,
+// silently here) at S·log₁₀S for S split draws. It needs at least 6 draws per
 // chain (ErrShape), finite draws (ErrNonFinite), and returns NaN for constant
-// draws.
+// draws. Vehtari et al. recommend a bulk and tail ESS of at least 100 per
+// chain.
 func ESSBulk(draws [][]float64) (float64, error) {
 	if err := checkMCMCDraws("ESSBulk", draws, essMinDraws); err != nil {
 		return 0, err

@@ -32,8 +32,6 @@ type diagRankItem struct {
 // when the chain length grows.
 type diagWork struct {
 	fft    autocovFFT
-	acA    []float64 // autocovariances of one chain of a pair
-	acB    []float64 // … and of the other
 	acSum  []float64 // mean autocovariance over chains
 	rho    []float64 // Geyer's autocorrelation sequence
 	flat   []float64 // transformed split draws, chain after chain
@@ -318,32 +316,14 @@ func (w *diagWork) splitESS(chains [][]float64) float64 {
 	if n < 3 || diagIsConstant(chains) {
 		return math.NaN()
 	}
-	w.acA = diagGrow(w.acA, n)
-	w.acB = diagGrow(w.acB, n)
 	w.acSum = diagGrow(w.acSum, n)
 	w.means = diagGrow(w.means, m)
-	clear(w.acSum)
-	for c := 0; c < m; c += 2 {
-		if c+1 < m {
-			w.fft.acov(w.acA, w.acB, chains[c], chains[c+1])
-			for t := range n {
-				w.acSum[t] += w.acA[t] + w.acB[t]
-			}
-		} else {
-			w.fft.acov(w.acA, nil, chains[c], nil)
-			for t := range n {
-				w.acSum[t] += w.acA[t]
-			}
-		}
-	}
+	w.fft.meanAcov(w.acSum, chains)
 	for c, ch := range chains {
 		mu, _ := diagMeanVar(ch)
 		w.means[c] = mu
 	}
 	acov := w.acSum
-	for t := range acov {
-		acov[t] /= float64(m)
-	}
 	fn := float64(n)
 	meanVarW := acov[0] * fn / (fn - 1)
 	varPlus := meanVarW * (fn - 1) / fn

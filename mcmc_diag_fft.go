@@ -16,6 +16,7 @@ type autocovFFT struct {
 	twr    []float64 // per stage of size s ≥ 8, at offset s/2 − 4: cos(2πj/s), j < s/2
 	twi    []float64 // … and sin(2πj/s)
 	re, im []float64 // length m
+	pow    []float64 // summed power spectrum, length m/2 + 1
 	rev    []int32   // bit-reversal permutation
 }
 
@@ -104,71 +105,65 @@ func (a *autocovFFT) transform(sign float64) {
 	}
 }
 
-// acov writes the biased autocovariances of x (and of y, if y is non-nil)
-// into ax (and ay), each of length n = len(x). A chain with zero sample
-// variance gets all-zero autocovariances, as in posterior.
-func (a *autocovFFT) acov(ax, ay, x, y []float64) {
-	n := len(x)
+// meanAcov writes into dst[:n] the mean over chains of each chain's biased
+// autocovariances, acov_c[t] = Σᵢ yc[i]·yc[i+t] / n with yc = x_c − mean(x_c)
+// (chains of equal length n). The inverse FFT is linear, so the power
+// spectra of all chains are summed first and one inverse transform serves
+// them all; forward transforms take two real chains at a time, x in the real
+// and y in the imaginary part: with Z = FFT(x + i·y), X_k = (Z_k + conj
+// Z_{m−k})/2 and Y_k = (Z_k − conj Z_{m−k})/(2i).
+//
+// posterior computes each chain's autocovariances by FFT and rescales them
+// so that acov[0] = var(x)·(n−1)/n, which is Σᵢ yc[i]²/n: the same numbers up
+// to rounding (and all zero for a chain of zero variance).
+func (a *autocovFFT) meanAcov(dst []float64, chains [][]float64) {
+	n := len(chains[0])
 	a.reset(n)
-	varX := diagCentreInto(a.re, x)
-	varY := 0.0
-	if y != nil {
-		varY = diagCentreInto(a.im, y)
-	} else {
-		clear(a.im[:n])
-	}
-	clear(a.re[n:])
-	clear(a.im[n:])
-	a.transform(-1)
-	// Power spectra: with Z = FFT(x + i·y), X_k = (Z_k + conj Z_{m−k})/2 and
-	// Y_k = (Z_k − conj Z_{m−k})/(2i); |X_k|² and |Y_k|² are real and even in
-	// k, so the inverse FFT of |X|² + i·|Y|² has acov(x) in its real part and
-	// acov(y) in its imaginary part.
 	m := a.m
 	re, im := a.re, a.im
+	a.pow = diagGrow(a.pow, m/2+1)
+	clear(a.pow)
+	for c := 0; c < len(chains); c += 2 {
+		diagCentreInto(re, chains[c])
+		if c+1 < len(chains) {
+			diagCentreInto(im, chains[c+1])
+		} else {
+			clear(im[:n])
+		}
+		clear(re[n:])
+		clear(im[n:])
+		a.transform(-1)
+		for k := 0; k <= m/2; k++ {
+			j := (m - k) & (m - 1)
+			zr, zi, wr, wi := re[k], im[k], re[j], im[j]
+			xr, xi := 0.5*(zr+wr), 0.5*(zi-wi)
+			yr, yi := 0.5*(zi+wi), 0.5*(wr-zr)
+			a.pow[k] += xr*xr + xi*xi + yr*yr + yi*yi
+		}
+	}
+	// The summed power spectrum is real and even: its inverse FFT is real.
 	for k := 0; k <= m/2; k++ {
-		j := (m - k) & (m - 1)
-		zr, zi, wr, wi := re[k], im[k], re[j], im[j]
-		xr, xi := 0.5*(zr+wr), 0.5*(zi-wi)
-		yr, yi := 0.5*(zi+wi), 0.5*(wr-zr)
-		px := xr*xr + xi*xi
-		py := yr*yr + yi*yi
-		re[k], im[k] = px, py
-		re[j], im[j] = px, py
+		re[k], im[k] = a.pow[k], 0
+		if k > 0 && k < m/2 {
+			re[m-k], im[m-k] = a.pow[k], 0
+		}
 	}
 	a.transform(+1)
-	diagScaleAcov(ax, re[:n], varX, n)
-	if y != nil {
-		diagScaleAcov(ay, im[:n], varY, n)
+	scale := 1 / (float64(m) * float64(n) * float64(len(chains)))
+	for t := range n {
+		dst[t] = re[t] * scale
 	}
 }
 
-// diagCentreInto writes x − mean(x) into dst[:len(x)] and returns var(x) with the
-// n−1 denominator.
-func diagCentreInto(dst, x []float64) float64 {
+// diagCentreInto writes x − mean(x) into dst[:len(x)].
+func diagCentreInto(dst, x []float64) {
 	n := len(x)
 	mean := 0.0
 	for _, v := range x {
 		mean += v
 	}
 	mean /= float64(n)
-	ss := 0.0
 	for i, v := range x {
-		d := v - mean
-		dst[i] = d
-		ss += d * d
-	}
-	return ss / float64(n-1)
-}
-
-// diagScaleAcov rescales raw FFT autocorrelations so that out[0] = v·(n−1)/n.
-func diagScaleAcov(out, raw []float64, v float64, n int) {
-	if v == 0 || raw[0] == 0 {
-		clear(out[:n])
-		return
-	}
-	s := v * float64(n-1) / float64(n) / raw[0]
-	for t := range n {
-		out[t] = raw[t] * s
+		dst[i] = v - mean
 	}
 }
