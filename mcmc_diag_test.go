@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -477,4 +480,43 @@ func naiveRankDiagnostics(d [][]float64) (rhat, essBulk float64) {
 		return math.NaN(), essBulk
 	}
 	return max(bulk, tail), essBulk
+}
+
+// TestSummarizeDrawsReusesWorkspaceSafely: parameters of different shapes
+// (chain counts, odd and even lengths) summarised together, whose rows the
+// workers compute with reused scratch space, equal bit for bit the rows of
+// one-parameter calls and the single diagnostics, at any GOMAXPROCS.
+func TestSummarizeDrawsReusesWorkspaceSafely(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	shapes := [][2]int{{4, 100}, {1, 7}, {3, 101}, {4, 100}, {2, 64}, {8, 33}, {4, 100}}
+	names := make([]string, len(shapes))
+	draws := make([][][]float64, len(shapes))
+	for p, sh := range shapes {
+		names[p] = fmt.Sprint("p", p)
+		draws[p] = diagAR1Draws(r, sh[0], sh[1], 0.3*float64(p%3))
+	}
+	for _, procs := range []int{1, 3} {
+		old := runtime.GOMAXPROCS(procs)
+		all, err := SummarizeDraws(names, draws)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := range draws {
+			one, err := SummarizeDraws(names[p:p+1], draws[p:p+1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all[p] != one[0] {
+				t.Errorf("GOMAXPROCS=%d parameter %d: %+v alone, %+v together", procs, p, one[0], all[p])
+			}
+			rh, _ := RHat(draws[p])
+			eb, _ := ESSBulk(draws[p])
+			et, _ := ESSTail(draws[p])
+			mc, _ := MCSEMean(draws[p])
+			if rh != all[p].RHat || eb != all[p].ESSBulk || et != all[p].ESSTail || mc != all[p].MCSEMean {
+				t.Errorf("parameter %d: summary %+v, single functions %v %v %v %v", p, all[p], rh, eb, et, mc)
+			}
+		}
+	}
 }
