@@ -12,7 +12,12 @@
 #   Stan: bench/stan/run_stan.R on bench/stan/{oscillator_exact,oscillator,bnn}.stan; the bnn
 #         model (about 15 min) only with --with-bnn.
 #   bnn:  the Go benchmarks NUTSOscillatorExact, NUTSOscillatorODE (NUTSBNN with --with-bnn),
-#         which report the custom metrics "ess_bulk/s" and "us/grad".
+#         which report the custom metrics "ess_bulk/s" (wall clock; bnn runs its chains in
+#         parallel), "ess_bulk/cpu-s" (CPU seconds summed over chains, like Stan's sequential
+#         chains), "us/grad" and, if present, "us/leapfrog-cpu".
+# Environment: STAN_RESULTS=dir reuses stan_<model>.json files of an earlier run (then the two
+# sides are not measured in one run); BENCHTIME (default 1x) is go test's -benchtime; OUT=dir
+# keeps the raw results.
 # Wall-clock timings: run on an otherwise idle machine, and repeat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +41,10 @@ out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 python=${PYTHON:-/usr/bin/python3}
 
+if [ -n "${STAN_RESULTS:-}" ]; then
+  for m in "${models[@]}"; do cp "$STAN_RESULTS/stan_$m.json" "$out/" 2>/dev/null || echo "no $STAN_RESULTS/stan_$m.json" >&2; done
+  run_stan=0
+fi
 if [ "$run_stan" = 1 ]; then
   command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install -y r-cran-rstan r-cran-posterior r-cran-jsonlite" >&2; exit 1; }
   # Debian's r-cran-bh ships without its include directory; Stan needs Boost's headers there.
@@ -58,8 +67,9 @@ fi
 
 if [ "$run_go" = 1 ]; then
   pattern=$(IFS='|'; echo "${benches[*]}")
-  echo "bnn: go test -run '^\$' -bench '$pattern' -benchtime 1x ." >&2
-  go test -run '^$' -bench "$pattern" -benchtime 1x . | tee "$out/go.txt" >&2
+  benchtime=${BENCHTIME:-1x}
+  echo "bnn: go test -run '^\$' -bench '$pattern' -benchtime $benchtime ." >&2
+  go test -run '^$' -bench "$pattern" -benchtime "$benchtime" . | tee "$out/go.txt" >&2
   if ! grep -q '^Benchmark' "$out/go.txt"; then
     echo "no Go benchmarks matching '$pattern' yet (the NUTS sampler's benchmarks); skipping bnn" >&2
   fi
@@ -81,19 +91,26 @@ if os.path.exists(path):
 def cell(v, width, prec, suffix=""):
     text = "—" if v is None else f"{v:.{prec}f}{suffix}"
     return text.rjust(width)
-print(f"{'model':18s} {'Stan ESS/s':>11s} {'bnn ESS/s':>11s} {'ratio':>7s} {'Stan µs/grad':>13s} {'bnn µs/grad':>12s} {'grad ratio':>11s}")
+def ratio(a, b):
+    return a / b if a and b else None
+cols = [("model", 17), ("Stan ESS/s", 10), ("bnn ESS/s", 10), ("ratio", 7), ("bnn ESS/CPU-s", 13),
+        ("ratio", 7), ("Stan µs/grad", 12), ("bnn µs/grad", 11), ("ratio", 7)]
+print(" ".join(name.rjust(w) if i else name.ljust(w) for i, (name, w) in enumerate(cols)))
 for model in models:
     stan_ess = stan_us = None
     p = os.path.join(out, f"stan_{model}.json")
     if os.path.exists(p):
         s = json.load(open(p))
-        stan_ess = s["ess_bulk_per_second"]
-        stan_us = s["seconds_per_leapfrog"] * 1e6
+        secs = s["warmup_seconds"] + s["sample_seconds"]
+        stan_ess = s["min_ess_bulk"] / secs
+        stan_us = secs / s["leapfrog_steps"] * 1e6
     g = go.get(bench_of[model], {})
-    go_ess, go_us = g.get("ess_bulk/s"), g.get("us/grad")
-    ratio = go_ess / stan_ess if go_ess and stan_ess else None
-    gratio = stan_us / go_us if go_us and stan_us else None
-    print(f"{model:18s} {cell(stan_ess, 11, 0)} {cell(go_ess, 11, 0)} {cell(ratio, 7, 1, '×')}"
-          f" {cell(stan_us, 13, 2)} {cell(go_us, 12, 2)} {cell(gratio, 11, 1, '×')}")
-print(f"(ratio: bnn ESS/s ÷ Stan ESS/s; grad ratio: Stan µs ÷ bnn µs; raw results in {out})")
+    go_ess, go_cpu, go_us = g.get("ess_bulk/s"), g.get("ess_bulk/cpu-s"), g.get("us/grad")
+    print(f"{model:17s} {cell(stan_ess, 10, 0)} {cell(go_ess, 10, 0)} {cell(ratio(go_ess, stan_ess), 7, 1, '×')}"
+          f" {cell(go_cpu, 13, 0)} {cell(ratio(go_cpu, stan_ess), 7, 1, '×')}"
+          f" {cell(stan_us, 12, 2)} {cell(go_us, 11, 2)} {cell(ratio(stan_us, go_us), 7, 1, '×')}")
+print("ESS/s: minimum bulk ESS over the parameters per second of sampler time (Stan: warm-up + sampling")
+print("seconds summed over its sequential chains; bnn: wall clock with parallel chains, and CPU seconds")
+print("summed over chains). µs/grad: Stan's sampler time per leapfrog step; bnn's log density + gradient.")
+print(f"Ratios: bnn ÷ Stan for ESS/s, Stan ÷ bnn for µs/grad. Raw results: {out}")
 PY
