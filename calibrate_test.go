@@ -438,3 +438,56 @@ func TestCalibratedConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossConformalExact compares the CV+ interval with a direct
+// transcription of Barber et al. (2021), eq. (9): sort the n values
+// μ₋ₖ₍ᵢ₎(x) ∓ Rᵢσ₋ₖ₍ᵢ₎(x) and take the ⌊α(n+1)⌋-th smallest of the lower and
+// the ⌈(1−α)(n+1)⌉-th smallest of the upper ones.
+func TestCrossConformalExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 21))
+	x, _, y := friedman1(r, 37, 1)
+	cv, err := CrossConformal(context.Background(), x, 10, y, 4, func(_ context.Context, x []float64, dim int, y []float64) (Regressor, error) {
+		return fitRidge(nil, x, dim, y)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The out-of-fold scores, recomputed here.
+	for k, m := range cv.folds {
+		var want []float64
+		for i := k; i < 37; i += 4 {
+			mu, sd := make([]float64, 1), make([]float64, 1)
+			_ = m.PredictTo(mu, sd, x[i*10:(i+1)*10])
+			want = append(want, math.Abs(y[i]-mu[0])/sd[0])
+		}
+		slices.Sort(want)
+		if !slices.Equal(want, cv.scores[k]) {
+			t.Fatalf("fold %d scores %v, want %v", k, cv.scores[k], want)
+		}
+	}
+	xt, _, _ := friedman1(r, 5, 1)
+	for _, level := range []float64{0.9, 0.8, 0.75, levelOneSigma} {
+		alpha := 1 - level
+		lo, hi := make([]float64, 5), make([]float64, 5)
+		if err := cv.IntervalTo(lo, hi, xt, level); err != nil {
+			t.Fatal(err)
+		}
+		for row := range 5 {
+			var lows, highs []float64
+			for k, m := range cv.folds {
+				mu, sd := make([]float64, 1), make([]float64, 1)
+				_ = m.PredictTo(mu, sd, xt[row*10:(row+1)*10])
+				for _, s := range cv.scores[k] {
+					lows, highs = append(lows, mu[0]-s*sd[0]), append(highs, mu[0]+s*sd[0])
+				}
+			}
+			slices.Sort(lows)
+			slices.Sort(highs)
+			kLo := int(math.Floor(alpha*38 + 1e-9))
+			kHi := int(math.Ceil(level*38 - 1e-9))
+			if math.Abs(lo[row]-lows[kLo-1]) > 1e-12 || math.Abs(hi[row]-highs[kHi-1]) > 1e-12 {
+				t.Fatalf("level %v row %d: [%v, %v], want [%v, %v]", level, row, lo[row], hi[row], lows[kLo-1], highs[kHi-1])
+			}
+		}
+	}
+}
