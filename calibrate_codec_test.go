@@ -200,9 +200,9 @@ func TestCalibratedLoadRejectsBadPayload(t *testing.T) {
 	u64 := func(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
 	cat := func(parts ...[]byte) []byte { return slices.Concat(parts...) }
 	good := map[string][]byte{
-		modelKindScaled:    cat(inner, f64(2), u64(10)),
-		modelKindConformal: cat(inner, u32(3), f64(0.5, 1, 2)),
-		modelKindIsotonic:  cat(inner, u64(3), u32(2), f64(-1, 1), f64(0.25, 0.75)),
+		modelKindScaled:         cat(inner, f64(2), u64(10)),
+		modelKindConformal:      cat(inner, u32(3), f64(0.5, 1, 2)),
+		modelKindIsotonic:       cat(inner, u64(3), u32(2), f64(-1, 1), f64(0.25, 0.75)),
 		modelKindCrossConformal: cat(u32(2), inner, u32(2), f64(0.5, 1), inner, u32(1), f64(2)),
 	}
 	for kind, p := range good {
