@@ -491,3 +491,23 @@ func TestCrossConformalExact(t *testing.T) {
 		}
 	}
 }
+
+// TestIsotonicTies checks the knots: tied standardised residuals form one
+// knot at their mean plotting position rank/(n+1).
+func TestIsotonicTies(t *testing.T) {
+	m := &oracleModel{dim: 1, mean: func([]float64) float64 { return 0 }, sd: func([]float64) float64 { return 2 }, stdScale: 1}
+	// z = y/2 = 1, 0, −1, 0, 0 → knots −1, 0, 1 at 1/6, (2+3+4)/3/6, 5/6.
+	iso, err := CalibrateIsotonic(m, []float64{0, 0, 0, 0, 0}, []float64{2, 0, -2, 0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(iso.z, []float64{-1, 0, 1}) || !slices.Equal(iso.r, []float64{1.0 / 6, 3.0 / 6, 5.0 / 6}) || iso.CalibrationRows() != 5 {
+		t.Fatalf("knots %v at %v (%d rows)", iso.z, iso.r, iso.CalibrationRows())
+	}
+	// The median of the recalibrated distribution is the middle knot; the
+	// 2/3 interval runs between the outer knots.
+	lo, hi := make([]float64, 1), make([]float64, 1)
+	if err := iso.IntervalTo(lo, hi, []float64{0}, 2.0/3); err != nil || math.Abs(lo[0]+2) > 1e-12 || math.Abs(hi[0]-2) > 1e-12 {
+		t.Fatalf("2/3 interval [%v, %v], %v; want [−2, 2]", lo[0], hi[0], err)
+	}
+}
