@@ -484,7 +484,7 @@ func crossConformalExact(t *testing.T, folds int) {
 				mu, sd := make([]float64, 1), make([]float64, 1)
 				_ = m.PredictTo(mu, sd, xt[row*10:(row+1)*10])
 				for _, s := range cv.scores[k] {
-					lows, highs = append(lows, mu[0]-s*sd[0]), append(highs, mu[0]+s*sd[0])
+					lows, highs = append(lows, mu[0]-float64(s*sd[0])), append(highs, mu[0]+float64(s*sd[0]))
 				}
 			}
 			slices.Sort(lows)

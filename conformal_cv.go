@@ -225,7 +225,7 @@ func (m *CrossConformalRegressor) kthEnd(w *cvWork, r, k int, sign float64) floa
 		for f, sc := range m.scores {
 			mu, sd := sign*w.mu[f*cvChunk+r], w.sd[f*cvChunk+r]
 			for _, s := range sc {
-				v = append(v, mu+s*sd)
+				v = append(v, mu+float64(s*sd)) // float64(): no fused multiply-add
 			}
 		}
 		return selectKth(v, k-1)
@@ -236,7 +236,7 @@ func (m *CrossConformalRegressor) kthEnd(w *cvWork, r, k int, sign float64) floa
 		steps = m.n - k + 1
 	}
 	pos, cur := w.pos[:K], w.cur[:K]
-	value := func(f int) float64 { return sign*w.mu[f*cvChunk+r] + m.scores[f][pos[f]]*w.sd[f*cvChunk+r] }
+	value := func(f int) float64 { return sign*w.mu[f*cvChunk+r] + float64(m.scores[f][pos[f]]*w.sd[f*cvChunk+r]) }
 	for f := range K {
 		pos[f] = 0
 		if fromTop {
