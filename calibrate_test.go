@@ -80,7 +80,17 @@ func TestConformalRank(t *testing.T) {
 			t.Errorf("ConformalMinRows(%v) = %d, %v; want %d", c.level, n, err, c.n)
 		}
 	}
-	for _, lv := range []float64{0, 1, -0.1, 1.5, math.NaN(), math.Inf(1)} {
+	// Levels near 1 answer at once (no walk over 10¹⁵ candidates).
+	for _, c := range []struct{ level, n float64 }{{1 - 1e-9, 999999999}, {1 - 1e-12, 999900000000}} {
+		if float64(math.MaxInt/4) < c.n {
+			continue // 32-bit int
+		}
+		n, err := ConformalMinRows(c.level)
+		if err != nil || math.Abs(float64(n)-c.n) > 1e-3*c.n || conformalRank(n, c.level) > n || conformalRank(n-1, c.level) <= n-1 {
+			t.Errorf("ConformalMinRows(%v) = %d, %v; want about %g", c.level, n, err, c.n)
+		}
+	}
+	for _, lv := range []float64{0, 1, -0.1, 1.5, math.NaN(), math.Inf(1), 1 - 1e-16} {
 		if _, err := ConformalMinRows(lv); !errors.Is(err, ErrInvalidParameter) {
 			t.Errorf("ConformalMinRows(%v): %v", lv, err)
 		}
