@@ -67,7 +67,8 @@ func TestConformalRank(t *testing.T) {
 		n     int
 		level float64
 		k     int
-	}{{98, 0.9, 90}, {99, 0.9, 90}, {100, 0.9, 91}, {9, 0.9, 9}, {8, 0.9, 9}, {19, 0.95, 19}, {199, 0.8, 160}, {3, levelOneSigma, 3}} {
+	}{{98, 0.9, 90}, {99, 0.9, 90}, {100, 0.9, 91}, {9, 0.9, 9}, {8, 0.9, 9}, {19, 0.95, 19}, {199, 0.8, 160}, {3, levelOneSigma, 3},
+		{99, 0.55, 55}, {179, 0.55, 99}} { // 100 · 0.55 = 55.00000000000001 in float64
 		if k := conformalRank(c.n, c.level); k != c.k {
 			t.Errorf("rank(n=%d, level %v) = %d, want %d", c.n, c.level, k, c.k)
 		}
