@@ -58,8 +58,8 @@ func (d *dualAveraging) final() float64 { return math.Exp(d.xBar) }
 // they become 15 % / 75 % / 10 % of the warm-up.
 type adaptWindows struct {
 	warmup, initBuf, termBuf, baseWin int
-	counter, windowSize, nextEnd    int
-	enabled                         bool
+	counter, windowSize, nextEnd      int
+	enabled                           bool
 }
 
 func newAdaptWindows(warmup int) adaptWindows {

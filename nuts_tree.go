@@ -129,29 +129,29 @@ type hmcKernel struct {
 	z   phasePoint // the moving integrator state
 
 	// Top-level trajectory state (Stan's base_nuts::transition).
-	zFwd, zBck, zSample, zPropose      phasePoint
-	pFwdFwd, pSharpFwdFwd              []float64
-	pFwdBck, pSharpFwdBck              []float64
-	pBckFwd, pSharpBckFwd              []float64
-	pBckBck, pSharpBckBck              []float64
-	rho, rhoFwd, rhoBck, rhoExt        []float64
-	levels                             []treeLevel
-	divQ                               []float64 // where the last divergence happened
-	nLeapfrog                          int
-	sumMetro, h0                       float64
-	divergent                          bool
-	depth                              int
-	mutation                           nutsMutation // test hook: break the sampler on purpose
+	zFwd, zBck, zSample, zPropose phasePoint
+	pFwdFwd, pSharpFwdFwd         []float64
+	pFwdBck, pSharpFwdBck         []float64
+	pBckFwd, pSharpBckFwd         []float64
+	pBckBck, pSharpBckBck         []float64
+	rho, rhoFwd, rhoBck, rhoExt   []float64
+	levels                        []treeLevel
+	divQ                          []float64 // where the last divergence happened
+	nLeapfrog                     int
+	sumMetro, h0                  float64
+	divergent                     bool
+	depth                         int
+	mutation                      nutsMutation // test hook: break the sampler on purpose
 }
 
 // nutsMutation names a deliberate bug that the statistical tests must catch.
 type nutsMutation int
 
 const (
-	mutNone            nutsMutation = iota
-	mutAlwaysNewSubtree             // take the new subtree's proposal regardless of weights
-	mutUnitKinetic                  // energy uses ½pᵀp instead of ½pᵀΣp
-	mutOneSidedUTurn                // check only the forward end of the no-U-turn criterion
+	mutNone             nutsMutation = iota
+	mutAlwaysNewSubtree              // take the new subtree's proposal regardless of weights
+	mutUnitKinetic                   // energy uses ½pᵀp instead of ½pᵀΣp
+	mutOneSidedUTurn                 // check only the forward end of the no-U-turn criterion
 )
 
 func newHMCKernel(dim int, lj LogJoint, metric *hmcMetric, r *rand.Rand, maxDepth, static int) *hmcKernel {
