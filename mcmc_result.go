@@ -16,12 +16,14 @@ type HMCStats struct {
 	LogDensity float64 // log density at the draw on the unconstrained scale, Jacobian included (lp__)
 }
 
-// DivergentPoint is where a divergent trajectory diverged: the position (on
-// the constrained scale) of the leapfrog step whose energy error first
-// exceeded the threshold, for kept draw Draw of chain Chain.
+// DivergentPoint records a divergent transition among the kept draws:
+// Position is its draw (what Stan reports and pair plots show; divergences
+// cluster where the geometry defeats the step size), Diverged the position
+// of the leapfrog step whose energy error first exceeded the threshold
+// (where the trajectory escaped). Both are on the constrained scale.
 type DivergentPoint struct {
-	Chain, Draw int
-	Position    []float64
+	Chain, Draw        int
+	Position, Diverged []float64
 }
 
 // MCMCResult holds the draws of SampleNUTS and the sampler's diagnostics.
@@ -142,4 +144,62 @@ func (r *MCMCResult) TotalLeapfrogs() int {
 		}
 	}
 	return n
+}
+
+// Summary returns the posterior summary and convergence diagnostics of every
+// parameter (see SummarizeDraws), named by names (len NumParams; nil names
+// them theta[0], theta[1], …). It returns the errors of SummarizeDraws and
+// ErrShape for a wrong number of names.
+func (r *MCMCResult) Summary(names []string) ([]ParamSummary, error) {
+	if names == nil {
+		names = make([]string, r.NumParams)
+		for j := range names {
+			names[j] = fmt.Sprintf("theta[%d]", j)
+		}
+	}
+	if len(names) != r.NumParams {
+		return nil, fmt.Errorf("bnn: mcmc result: %d names for %d parameters: %w", len(names), r.NumParams, ErrShape)
+	}
+	draws := make([][][]float64, r.NumParams)
+	for j := range draws {
+		draws[j], _ = r.Param(j)
+	}
+	return SummarizeDraws(names, draws)
+}
+
+// EBFMI returns each chain's estimated Bayesian fraction of missing
+// information from the energies of its kept draws (see EBFMI); values below
+// 0.3 flag a poorly explored energy distribution. It returns the errors of
+// EBFMI, naming the chain.
+func (r *MCMCResult) EBFMI() ([]float64, error) {
+	out := make([]float64, len(r.Stats))
+	energy := make([]float64, r.NumDraws())
+	for c, ch := range r.Stats {
+		for i, s := range ch {
+			energy[i] = s.Energy
+		}
+		v, err := EBFMI(energy)
+		if err != nil {
+			return nil, fmt.Errorf("bnn: mcmc result: chain %d: %w", c, err)
+		}
+		out[c] = v
+	}
+	return out, nil
+}
+
+// MinESSBulk returns the smallest bulk effective sample size over the
+// parameters (see ESSBulk), the usual summary of sampling efficiency.
+func (r *MCMCResult) MinESSBulk() (float64, error) {
+	m := 0.0
+	for j := range r.NumParams {
+		d, _ := r.Param(j)
+		e, err := ESSBulk(d)
+		if err != nil {
+			return 0, fmt.Errorf("bnn: mcmc result: parameter %d: %w", j, err)
+		}
+		if j == 0 || e < m {
+			m = e
+		}
+	}
+	return m, nil
 }

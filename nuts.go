@@ -43,6 +43,10 @@ type NUTSConfig struct {
 	// StaticSteps > 0 selects static HMC with this many leapfrog steps per
 	// transition instead of NUTS (the step size still adapts).
 	StaticSteps int
+	// StepJitter in [0, 1) multiplies the step size of every transition by
+	// a uniform draw from 1 ± StepJitter (default 0; Stan's stepsize_jitter),
+	// which breaks the periodicities that can trap static HMC.
+	StepJitter float64
 	// StepSize is the step size the warm-up heuristic starts from (default 1).
 	StepSize float64
 	// Init optionally gives each chain's initial point (len Chains, each of
@@ -121,6 +125,8 @@ func (cfg NUTSConfig) settings(dim int) (nutsSettings, error) {
 		return bad("target acceptance (0…1)", s.TargetAccept)
 	case s.Metric != MetricDiag && s.Metric != MetricDense:
 		return bad("metric", int(s.Metric))
+	case !(s.StepJitter >= 0 && s.StepJitter < 1):
+		return bad("step-size jitter [0, 1)", s.StepJitter)
 	case s.StaticSteps < 0:
 		return bad("static leapfrog steps", s.StaticSteps)
 	case !(s.StepSize > 0) || math.IsInf(s.StepSize, 1):
@@ -256,6 +262,7 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 	metric := newHMCMetric(udim, s.Metric == MetricDense)
 	k := newHMCKernel(udim, lj, metric, r, s.MaxTreeDepth, s.StaticSteps)
 	k.mutation = s.mutation
+	k.jitter = s.StepJitter
 	if err := k.initialise(s, c); err != nil {
 		return err
 	}
@@ -281,7 +288,6 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 			res.WarmupSeconds[c] = time.Since(start).Seconds()
 			start = time.Now()
 		}
-		eps := k.eps
 		accept := k.transition()
 		if it < s.warmup {
 			res.WarmupLeapfrogs[c] += k.nLeapfrog
@@ -318,7 +324,7 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 			} else {
 				copy(draw, k.cur.q)
 			}
-			res.Stats[c][d] = HMCStats{AcceptStat: accept, StepSize: eps, TreeDepth: k.depth, NLeapfrog: k.nLeapfrog,
+			res.Stats[c][d] = HMCStats{AcceptStat: accept, StepSize: k.epsNow, TreeDepth: k.depth, NLeapfrog: k.nLeapfrog,
 				Divergent: k.divergent, Energy: k.energy(), LogDensity: k.cur.lp}
 			if k.divergent {
 				pos := make([]float64, res.NumParams)
@@ -327,7 +333,8 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 				} else {
 					copy(pos, k.divQ)
 				}
-				res.DivergentPoints[c] = append(res.DivergentPoints[c], DivergentPoint{Chain: c, Draw: d, Position: pos})
+				res.DivergentPoints[c] = append(res.DivergentPoints[c], DivergentPoint{Chain: c, Draw: d,
+					Position: append([]float64(nil), draw...), Diverged: pos})
 			}
 		}
 		if progress != nil {

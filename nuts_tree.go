@@ -120,7 +120,9 @@ type hmcKernel struct {
 	logJoint  LogJoint
 	metric    *hmcMetric
 	rng       *rand.Rand
-	eps       float64
+	eps       float64 // nominal step size
+	epsNow    float64 // step size of the current transition (eps, jittered)
+	jitter    float64 // uniform relative jitter of the step size per transition
 	maxDepth  int
 	maxDeltaH float64
 	static    int // > 0: static HMC with this many leapfrog steps
@@ -237,6 +239,10 @@ func (k *hmcKernel) noUTurn(vMinus, vPlus, rho []float64) bool {
 // transition performs one NUTS (or static HMC) transition from k.cur and
 // leaves the new state in k.cur. It returns the acceptance statistic.
 func (k *hmcKernel) transition() float64 {
+	k.epsNow = k.eps
+	if k.jitter > 0 {
+		k.epsNow *= 1 + k.jitter*(2*k.rng.Float64()-1)
+	}
 	if k.static > 0 {
 		return k.staticTransition()
 	}
@@ -320,7 +326,7 @@ func (k *hmcKernel) buildTree(depth int, propose *phasePoint, pSharpBeg, pSharpE
 	sign float64, logSumWeight *float64) bool {
 	z := &k.z
 	if depth == 0 {
-		k.leapfrog(z, sign*k.eps)
+		k.leapfrog(z, sign*k.epsNow)
 		k.nLeapfrog++
 		h := k.hamiltonian(z)
 		if h-k.h0 > k.maxDeltaH {
@@ -390,7 +396,7 @@ func (k *hmcKernel) staticTransition() float64 {
 	copy(k.cur.v, z.v)
 	k.divergent, k.depth = false, 0
 	for range k.static {
-		k.leapfrog(z, k.eps)
+		k.leapfrog(z, k.epsNow)
 	}
 	k.nLeapfrog = k.static
 	h := k.hamiltonian(z)
