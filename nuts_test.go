@@ -86,9 +86,9 @@ func TestAdaptWindowsSchedule(t *testing.T) {
 	}{
 		{1000, []int{99, 149, 249, 449, 949}}, // Stan's default schedule: the last window stretches to 949
 		{2000, []int{99, 149, 249, 449, 849, 1949}},
-		{150, []int{99}},  // 75 + 25 + 50 fit exactly
-		{100, []int{89}},  // 15 % / 75 % / 10 %: 15 + 75 + 10
-		{10, nil},         // too short: no metric adaptation
+		{150, []int{99}}, // 75 + 25 + 50 fit exactly
+		{100, []int{89}}, // 15 % / 75 % / 10 %: 15 + 75 + 10
+		{10, nil},        // too short: no metric adaptation
 	} {
 		if got := ends(c.warmup); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("warmup %d: windows end at %v, want %v", c.warmup, got, c.want)
