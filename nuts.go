@@ -320,7 +320,7 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 			d := it - s.warmup
 			draw := res.Draws[c][d]
 			if tr != nil {
-				tr.constrainTo(draw, k.cur.q)
+				tr.constrainTo(draw, k.cur.q, nil)
 			} else {
 				copy(draw, k.cur.q)
 			}
@@ -329,7 +329,7 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 			if k.divergent {
 				pos := make([]float64, res.NumParams)
 				if tr != nil {
-					tr.constrainTo(pos, k.divQ)
+					tr.constrainTo(pos, k.divQ, nil)
 				} else {
 					copy(pos, k.divQ)
 				}

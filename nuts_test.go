@@ -3,6 +3,7 @@ package bnn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -35,20 +36,27 @@ func gaussLogJoint(mean, prec []float64) LogJoint {
 // 4 MCSE and its std with wantSD within relSD (relative).
 func checkMoments(t *testing.T, res *MCMCResult, want, wantSD []float64, relSD float64) {
 	t.Helper()
+	for _, e := range momentErrors(res, want, wantSD, relSD) {
+		t.Error(e)
+	}
+}
+
+func momentErrors(res *MCMCResult, want, wantSD []float64, relSD float64) (errs []string) {
 	for j := range want {
 		d, _ := res.Param(j)
 		mcse, err := MCSEMean(d)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || math.IsNaN(mcse) {
+			return append(errs, fmt.Sprintf("param %d: MCSE %v, %v", j, mcse, err))
 		}
 		mean, sd := pooledMeanSD(d)
 		if math.Abs(mean-want[j]) > 4*mcse {
-			t.Errorf("param %d: mean %.5g, want %.5g ± 4·%.3g", j, mean, want[j], mcse)
+			errs = append(errs, fmt.Sprintf("param %d: mean %.5g, want %.5g ± 4·%.3g", j, mean, want[j], mcse))
 		}
 		if math.Abs(sd-wantSD[j]) > relSD*wantSD[j] {
-			t.Errorf("param %d: sd %.5g, want %.5g within %g%%", j, sd, wantSD[j], 100*relSD)
+			errs = append(errs, fmt.Sprintf("param %d: sd %.5g, want %.5g within %g%%", j, sd, wantSD[j], 100*relSD))
 		}
 	}
+	return errs
 }
 
 func pooledMeanSD(d [][]float64) (mean, sd float64) {
@@ -275,7 +283,9 @@ func blrLogJoint(phi *Dense, y []float64, alpha, beta float64) LogJoint {
 	}
 }
 
-func TestNUTSBayesLinearExact(t *testing.T) {
+// blrExactness samples the regression's posterior with cfg and returns the
+// disagreements with the exact posterior (means within 4 MCSE, sds within 10 %).
+func blrExactness(t *testing.T, cfg NUTSConfig) (*MCMCResult, []string) {
 	phi, y, alpha, beta, post := blrProblem(t, 1)
 	_, m := phi.Dims()
 	cov := NewDenseZero(m, m)
@@ -286,12 +296,61 @@ func TestNUTSBayesLinearExact(t *testing.T) {
 	for j := range sd {
 		sd[j] = math.Sqrt(cov.At(j, j))
 	}
-	for _, metric := range []MetricKind{MetricDiag, MetricDense} {
-		res, err := SampleNUTS(context.Background(), m, blrLogJoint(phi, y, alpha, beta), NUTSConfig{Seed: 11, Metric: metric})
-		if err != nil {
-			t.Fatal(err)
+	res, err := SampleNUTS(context.Background(), m, blrLogJoint(phi, y, alpha, beta), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, momentErrors(res, post.Mean(), sd, 0.1)
+}
+
+// expExactness samples x ~ Exponential(1) (through the log transform) and
+// z ~ N(0, 1), a skewed target with exact moments, and returns the
+// disagreements (means within 4 MCSE, sds within 5 %, 4 × 5,000 draws).
+func expExactness(t *testing.T, cfg NUTSConfig) []string {
+	cfg.Transforms = mustConstrained(t, LowerBound(0), Unbounded(1))
+	if cfg.Draws == 0 {
+		cfg.Draws = 5000
+	}
+	lj := func(x, g []float64) float64 { g[0], g[1] = -1, -x[1]; return -x[0] - 0.5*x[1]*x[1] }
+	res, err := SampleNUTS(context.Background(), 2, lj, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return momentErrors(res, []float64{1, 0}, []float64{1, 1}, 0.05)
+}
+
+func TestNUTSExponentialExact(t *testing.T) {
+	for _, e := range expExactness(t, NUTSConfig{Seed: 11}) {
+		t.Error(e)
+	}
+}
+
+// Deliberate bugs in the sampler make the exactness checks fail.
+func TestNUTSMutationsFailExactness(t *testing.T) {
+	for _, c := range []struct {
+		mut  nutsMutation
+		name string
+	}{
+		{mutUnitKinetic, "unit metric in the kinetic energy"},
+		{mutAlwaysNewSubtree, "no multinomial sampling (trajectory's last point)"},
+	} {
+		// Short runs and shallow trees keep the mutants cheap; their errors are large.
+		cfg := NUTSConfig{Seed: 11, Chains: 2, Warmup: 500, Draws: 1000, MaxTreeDepth: 6, mutation: c.mut}
+		_, errsBLR := blrExactness(t, cfg)
+		errsExp := expExactness(t, cfg)
+		t.Logf("mutation %q: %d regression and %d exponential failures", c.name, len(errsBLR), len(errsExp))
+		if len(errsBLR)+len(errsExp) == 0 {
+			t.Errorf("mutation %q passes the exactness checks", c.name)
 		}
-		checkMoments(t, res, post.Mean(), sd, 0.1)
+	}
+}
+
+func TestNUTSBayesLinearExact(t *testing.T) {
+	for _, metric := range []MetricKind{MetricDiag, MetricDense} {
+		res, errs := blrExactness(t, NUTSConfig{Seed: 11, Metric: metric})
+		for _, e := range errs {
+			t.Errorf("metric %d: %s", metric, e)
+		}
 		sum, err := res.Summary(nil)
 		if err != nil {
 			t.Fatal(err)
