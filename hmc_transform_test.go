@@ -180,7 +180,7 @@ func TestTransformErrors(t *testing.T) {
 		x    []float64
 		want error
 	}{
-		{[]float64{0, 1, 0.2, 0.3, 0.5}, ErrInvalidParameter},   // on the interval's bound
+		{[]float64{0, 1, 0.2, 0.3, 0.5}, ErrInvalidParameter},    // on the interval's bound
 		{[]float64{0.5, -1, 0.2, 0.3, 0.5}, ErrInvalidParameter}, // below the lower bound
 		{[]float64{0.5, 1, 0.2, 0.3, 0.6}, ErrInvalidParameter},  // simplex sums to 1.1
 		{[]float64{0.5, 1, 0, 0.5, 0.5}, ErrInvalidParameter},    // simplex element 0
