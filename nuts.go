@@ -363,7 +363,7 @@ func (k *hmcKernel) initialise(s *nutsSettings, c int) error {
 		tries = 1
 	}
 	var why string
-	for try := range tries {
+	for range tries {
 		if s.Init != nil {
 			if s.Transforms != nil {
 				if err := s.Transforms.unconstrainTo(z.q, s.Init[c]); err != nil {
@@ -380,7 +380,6 @@ func (k *hmcKernel) initialise(s *nutsSettings, c int) error {
 		k.evaluate(z)
 		if math.IsNaN(z.lp) || math.IsInf(z.lp, 0) {
 			why = fmt.Sprintf("log density is %g", z.lp)
-			_ = try
 			continue
 		}
 		bad := -1

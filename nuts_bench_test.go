@@ -62,6 +62,7 @@ func BenchmarkNUTSOscillatorExact(b *testing.B) {
 	b.ReportMetric(usPerGrad, "us/grad")
 	b.ReportMetric(usPerGradCPU, "us/grad-cpu")
 	b.ReportMetric(chainSecs/float64(leap)*1e6, "us/leapfrog")
+	b.ReportMetric(cpu/float64(leap)*1e6, "us/leapfrog-cpu")
 }
 
 // BenchmarkNUTSTransition times one NUTS transition on a 100-dimensional

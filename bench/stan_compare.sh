@@ -43,6 +43,7 @@ rows = [
     ("min bulk ESS / s (Stan: chain-summed s)", stan_ess_s, go["ess_bulk/s"], go["ess_bulk/s"] / stan_ess_s),
     ("min bulk ESS / CPU s (chains summed)", stan_ess_s, go["ess_bulk/cpu-s"], go["ess_bulk/cpu-s"] / stan_ess_s),
     ("µs per leapfrog step (chain time)", stan_us_leap, go["us/leapfrog"], stan_us_leap / go["us/leapfrog"]),
+    ("µs per leapfrog step (CPU time)", stan_us_leap, go["us/leapfrog-cpu"], stan_us_leap / go["us/leapfrog-cpu"]),
     ("µs per gradient (bnn: log density alone)", stan_us_leap, go["us/grad"], stan_us_leap / go["us/grad"]),
 ]
 for name, a, b, r in rows:
