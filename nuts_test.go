@@ -40,7 +40,7 @@ func checkMoments(t *testing.T, res *MCMCResult, want, wantSD []float64, relSD f
 
 func momentErrors(res *MCMCResult, want, wantSD []float64, relSD float64) (errs []string) {
 	for j := range want {
-		d, _ := res.Param(j)
+		d := res.Param(j)
 		mcse, err := MCSEMean(d)
 		if err != nil || math.IsNaN(mcse) {
 			return append(errs, fmt.Sprintf("param %d: MCSE %v, %v", j, mcse, err))
@@ -378,7 +378,7 @@ func TestNUTSOscillatorMatchesGrid(t *testing.T) {
 	}
 	gMean, gSD := grid.Mean(), grid.Std()
 	for j := range 2 {
-		d, _ := res.Param(j)
+		d := res.Param(j)
 		mean, sd := pooledMeanSD(d)
 		mcse, _ := MCSEMean(d)
 		// MCSE of the sd by the delta method on the squared deviations.
@@ -500,4 +500,49 @@ func TestCheckGradient(t *testing.T) {
 	if theta[2] != 2 {
 		t.Error("theta modified")
 	}
+}
+
+func TestMCMCResultMethods(t *testing.T) {
+	lj := gaussLogJoint([]float64{3, -3}, []float64{1, 0, 0, 4})
+	res, err := SampleNUTS(context.Background(), 2, lj, NUTSConfig{Chains: 3, Warmup: 100, Draws: 50, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NumChains() != 3 || res.NumDraws() != 50 || res.NumParams != 2 {
+		t.Fatalf("shape %d×%d×%d", res.NumChains(), res.NumDraws(), res.NumParams)
+	}
+	p := res.Param(1)
+	if len(p) != 3 || len(p[2]) != 50 || p[2][7] != res.Draws[2][7][1] {
+		t.Error("Param layout is not chains × draws")
+	}
+	p[0][0] = 1e9 // a copy
+	if res.Draws[0][0][1] == 1e9 {
+		t.Error("Param aliases the draws")
+	}
+	leap := 0
+	for c := range 3 {
+		leap += res.WarmupLeapfrogs[c]
+		for _, s := range res.Stats[c] {
+			leap += s.NLeapfrog
+		}
+	}
+	if res.TotalLeapfrogs() != leap || res.WarmupLeapfrogs[0] < 100 {
+		t.Errorf("total leapfrogs %d, want %d", res.TotalLeapfrogs(), leap)
+	}
+	sum, err := res.Summary(nil)
+	if err != nil || len(sum) != 2 || sum[1].Name != "theta[1]" || math.Abs(sum[0].Mean-3) > 0.5 {
+		t.Errorf("summary %+v, %v", sum, err)
+	}
+	if _, err := res.Summary([]string{"a"}); !errors.Is(err, ErrShape) {
+		t.Errorf("one name for two parameters: %v", err)
+	}
+	if e, err := res.MinESSBulk(); err != nil || !(e > 10) {
+		t.Errorf("min bulk ESS %v, %v", e, err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Param(2) of 2 parameters did not panic")
+		}
+	}()
+	res.Param(2)
 }
