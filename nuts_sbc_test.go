@@ -196,9 +196,18 @@ func TestNUTSSimulationBasedCalibration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulation-based calibration: 2 × 500 replications")
 	}
-	cfg := NUTSConfig{Warmup: 300}
-	for _, m := range []sbcModel{eightSchools(), linearRegressionSBC()} {
-		hist, divs := sbcRanks(t, m, sbcReps, sbcDraws, sbcThin, sbcBins, cfg)
+	static := linearRegressionSBC()
+	static.name += ", static HMC (8 steps, dense metric)"
+	for _, c := range []struct {
+		m   sbcModel
+		cfg NUTSConfig
+	}{
+		{eightSchools(), NUTSConfig{Warmup: 300}},
+		{linearRegressionSBC(), NUTSConfig{Warmup: 300}},
+		{static, NUTSConfig{Warmup: 300, StaticSteps: 8, StepJitter: 0.3, Metric: MetricDense}},
+	} {
+		m := c.m
+		hist, divs := sbcRanks(t, m, sbcReps, sbcDraws, sbcThin, sbcBins, c.cfg)
 		fails, minP := sbcFailures(m, hist)
 		t.Logf("%s: %d replications, smallest χ² p = %.3g, %d divergent transitions", m.name, sbcReps, minP, divs)
 		for _, f := range fails {
