@@ -2,6 +2,7 @@ package bnn_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -46,4 +47,45 @@ func ExampleSampleNUTS() {
 	// mu: posterior mean 5.2, R̂ < 1.01: true, bulk ESS > 400: true
 	// sigma: posterior mean 0.7, R̂ < 1.01: true, bulk ESS > 400: true
 	// divergences: 0
+}
+
+// CheckGradient catches a hand-derived gradient with a mistake: here the
+// derivative of −x₁⁴/4 is written as −x₁² instead of −x₁³.
+func ExampleCheckGradient() {
+	good := func(x, g []float64) float64 {
+		g[0], g[1] = -x[0], -x[1]*x[1]*x[1]
+		return -x[0]*x[0]/2 - x[1]*x[1]*x[1]*x[1]/4
+	}
+	bad := func(x, g []float64) float64 {
+		lp := good(x, g)
+		g[1] = -x[1] * x[1]
+		return lp
+	}
+	theta := []float64{0.5, 2}
+	fmt.Println(bnn.CheckGradient(good, theta, 1e-6))
+	err := bnn.CheckGradient(bad, theta, 1e-6)
+	fmt.Println(errors.Is(err, bnn.ErrGradientMismatch))
+	// Output:
+	// <nil>
+	// true
+}
+
+// A probability vector on the 3-simplex and a scale above zero, mapped to
+// and from the unconstrained space HMC moves on.
+func ExampleNewConstrained() {
+	tr, err := bnn.NewConstrained(bnn.Simplex(3), bnn.LowerBound(0))
+	if err != nil {
+		panic(err)
+	}
+	y := make([]float64, tr.UnconstrainedDim())
+	if err := tr.UnconstrainTo(y, []float64{0.2, 0.3, 0.5, 1.5}); err != nil {
+		panic(err)
+	}
+	x := make([]float64, tr.Dim())
+	logJac, _ := tr.ConstrainTo(x, y)
+	fmt.Printf("%d constrained, %d unconstrained\n", tr.Dim(), tr.UnconstrainedDim())
+	fmt.Printf("round trip %.3f, log-Jacobian %.3f\n", x, logJac)
+	// Output:
+	// 4 constrained, 3 unconstrained
+	// round trip [0.200 0.300 0.500 1.500], log-Jacobian -3.101
 }
