@@ -164,6 +164,10 @@ func (cfg NUTSConfig) settings(dim int) (nutsSettings, error) {
 // adapts the step size by dual averaging and the metric (diagonal or dense)
 // over Stan's doubling windows. cfg.StaticSteps selects static HMC instead.
 //
+// logJoint must return log p(θ) up to a constant and write every element of
+// its gradient. It is called from the chains' goroutines at once unless
+// cfg.NewLogJoint gives each chain its own.
+//
 // Chains run in parallel goroutines, each from its own random stream, so the
 // result depends only on cfg.Seed. SampleNUTS returns when every chain has
 // finished; ctx is checked every iteration.
