@@ -35,9 +35,9 @@ func LowerBound(lo float64) Constraint { return Constraint{kind: constraintLower
 // UpperBound is one parameter x < hi: x = hi − eʸ, log-Jacobian y.
 func UpperBound(hi float64) Constraint { return Constraint{kind: constraintUpper, hi: hi, n: 1} }
 
-// Interval is one parameter lo < x < hi: x = lo + (hi − lo)·σ(y) with the
+// Bounded is one parameter lo < x < hi: x = lo + (hi − lo)·σ(y) with the
 // logistic σ, log-Jacobian log(hi − lo) + log σ(y) + log(1 − σ(y)).
-func Interval(lo, hi float64) Constraint {
+func Bounded(lo, hi float64) Constraint {
 	return Constraint{kind: constraintInterval, lo: lo, hi: hi, logWidth: math.Log(hi - lo), n: 1}
 }
 

@@ -38,13 +38,13 @@ func logAbsDet(a [][]float64) float64 {
 
 func transformCases(t *testing.T) []*Constrained {
 	return []*Constrained{
-		mustConstrained(t, Interval(0, 0.25)),
-		mustConstrained(t, Interval(-3, 7)),
+		mustConstrained(t, Bounded(0, 0.25)),
+		mustConstrained(t, Bounded(-3, 7)),
 		mustConstrained(t, LowerBound(2)),
 		mustConstrained(t, UpperBound(-1)),
 		mustConstrained(t, Simplex(2)),
 		mustConstrained(t, Simplex(4)),
-		mustConstrained(t, Unbounded(2), Interval(0.6, 1.6), Simplex(3), LowerBound(0), UpperBound(5)),
+		mustConstrained(t, Unbounded(2), Bounded(0.6, 1.6), Simplex(3), LowerBound(0), UpperBound(5)),
 	}
 }
 
@@ -165,7 +165,7 @@ func TestTransformLogJointGradient(t *testing.T) {
 }
 
 func TestTransformErrors(t *testing.T) {
-	for _, c := range []Constraint{Interval(1, 1), Interval(2, 1), Interval(0, math.Inf(1)), LowerBound(math.NaN()),
+	for _, c := range []Constraint{Bounded(1, 1), Bounded(2, 1), Bounded(0, math.Inf(1)), LowerBound(math.NaN()),
 		UpperBound(math.Inf(-1)), Simplex(1), Unbounded(0)} {
 		if _, err := NewConstrained(c); !errors.Is(err, ErrInvalidParameter) {
 			t.Errorf("%+v: %v", c, err)
@@ -174,7 +174,7 @@ func TestTransformErrors(t *testing.T) {
 	if _, err := NewConstrained(); !errors.Is(err, ErrEmpty) {
 		t.Errorf("no blocks: %v", err)
 	}
-	tr := mustConstrained(t, Interval(0, 1), LowerBound(0), Simplex(3))
+	tr := mustConstrained(t, Bounded(0, 1), LowerBound(0), Simplex(3))
 	y := make([]float64, tr.UnconstrainedDim())
 	for _, c := range []struct {
 		x    []float64
@@ -200,7 +200,7 @@ func TestTransformErrors(t *testing.T) {
 // transform implies: Uniform(lo, hi) on an interval and the uniform
 // Dirichlet(1, …, 1) on a simplex (means within 4 MCSE).
 func TestTransformSampleUniform(t *testing.T) {
-	tr := mustConstrained(t, Interval(-1, 3), Simplex(3))
+	tr := mustConstrained(t, Bounded(-1, 3), Simplex(3))
 	flat := func(x, g []float64) float64 { clear(g); return 0 }
 	res, err := SampleNUTS(context.Background(), 4, flat, NUTSConfig{Seed: 21, Transforms: tr})
 	if err != nil {

@@ -19,7 +19,7 @@ func FuzzConstrained(f *testing.F) {
 	f.Add(math.NaN(), 1.0, 0.0, 0.0, 0.0, uint8(1))
 	f.Fuzz(func(t *testing.T, lo, hi, y0, y1, y2 float64, k uint8) {
 		k = k%6 + 1
-		tr, err := NewConstrained(Interval(lo, hi), LowerBound(lo), UpperBound(hi), Simplex(int(k)))
+		tr, err := NewConstrained(Bounded(lo, hi), LowerBound(lo), UpperBound(hi), Simplex(int(k)))
 		if err != nil {
 			if !errors.Is(err, ErrInvalidParameter) {
 				t.Fatalf("NewConstrained: %v", err)

@@ -85,7 +85,7 @@ func (m *oscExactModel) logJoint(th, g []float64) float64 {
 func seedOscExact(t testing.TB) (*oscExactModel, *Constrained, []float64) {
 	x, _ := loadSeedGrid(t)
 	d := SeedOscillatorData(x)
-	tr, err := NewConstrained(Interval(0, 0.25), Interval(0.6, 1.6))
+	tr, err := NewConstrained(Bounded(0, 0.25), Bounded(0.6, 1.6))
 	if err != nil {
 		t.Fatal(err)
 	}

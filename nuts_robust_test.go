@@ -110,8 +110,8 @@ func TestNUTSInvalid(t *testing.T) {
 		{2, lj, NUTSConfig{Chains: 2, Init: [][]float64{{0, 0}}}, ErrShape},
 		{2, lj, NUTSConfig{Chains: 1, Init: [][]float64{{0}}}, ErrShape},
 		{2, lj, NUTSConfig{Chains: 1, Init: [][]float64{{0, math.Inf(1)}}}, ErrNonFinite},
-		{2, lj, NUTSConfig{Transforms: mustConstrained(t, Interval(0, 1))}, ErrShape},
-		{2, lj, NUTSConfig{Chains: 1, Transforms: mustConstrained(t, Interval(0, 1), Unbounded(1)), Init: [][]float64{{2, 0}}}, ErrInvalidParameter},
+		{2, lj, NUTSConfig{Transforms: mustConstrained(t, Bounded(0, 1))}, ErrShape},
+		{2, lj, NUTSConfig{Chains: 1, Transforms: mustConstrained(t, Bounded(0, 1), Unbounded(1)), Init: [][]float64{{2, 0}}}, ErrInvalidParameter},
 	} {
 		if _, err := SampleNUTS(context.Background(), c.dim, c.lj, c.cfg); !errors.Is(err, c.want) {
 			t.Errorf("dim %d cfg %+v: %v, want %v", c.dim, c.cfg, err, c.want)
