@@ -47,10 +47,13 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 		}
 	}
 	noise2 := m.NoiseStd * m.NoiseStd
+	ym, ys := m.targetScale()
 	for i, v := range vr {
 		if samples > 1 {
 			v /= float64(samples - 1)
 		}
+		mean[i] = ym + ys*mean[i]
+		v *= ys * ys
 		if epiStd != nil {
 			epiStd[i] = math.Sqrt(v)
 		}
@@ -89,8 +92,9 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 	if err != nil {
 		return err
 	}
+	ym, ys := m.targetScale()
 	for i, v := range out {
-		dst[i] = float64(v)
+		dst[i] = ym + ys*float64(v)
 	}
 	return nil
 }
@@ -114,6 +118,9 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 			return nil, fmt.Errorf("bnn: bnn predictive: feature %d of row %d is %g: %w", i%in, i/in, v, ErrNonFinite)
 		}
 		x32[i] = float32(v)
+	}
+	if m.scale != nil {
+		m.scale.inputs(x32, x)
 	}
 	nw := m.nw
 	sigma, dsig := make([]float32, nw), make([]float32, nw)

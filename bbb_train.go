@@ -42,8 +42,15 @@ type BBBConfig struct {
 	KLWeighting  KLWeighting // share of the KL per minibatch
 	LocalReparam bool        // sample pre-activations instead of weights (needs KLClosedForm)
 	LearnNoise   bool        // also fit log NoiseStd by maximum likelihood
-	Seed         uint64      // seed of the Monte-Carlo draws and the minibatch order
+	Seed         uint64      // seed of the Monte-Carlo draws, the minibatch order and the held-out rows
 	Workers      int         // goroutines (0: GOMAXPROCS); results do not depend on it
+	// Validation optionally holds rows out for early stopping on their NLL
+	// and to re-estimate a learned noise level on them (see Validation).
+	Validation Validation
+	// Scaling is the standardisation TrainBayesianMLP fits and stores in
+	// the model (the zero value standardises inputs and targets); Train on
+	// an existing model keeps that model's own.
+	Scaling Scaling
 
 	// Progress, when non-nil, is called after every epoch with the epoch
 	// (1-based) and its loss, on the goroutine that called Train.
@@ -71,6 +78,14 @@ func SeedBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate: 5e
 // context's error (checked between epochs) if ctx is cancelled; after an
 // error the model holds the parameters of the last completed epoch.
 func (m *BayesianMLP) Train(ctx context.Context, x, y []float64, cfg BBBConfig) ([]float64, error) {
+	if m.scale != nil || cfg.Validation.active() {
+		return m.trainScaled(ctx, x, y, cfg)
+	}
+	return m.trainRaw(ctx, x, y, cfg)
+}
+
+// trainRaw is Train in the model's working units, without held-out rows.
+func (m *BayesianMLP) trainRaw(ctx context.Context, x, y []float64, cfg BBBConfig) ([]float64, error) {
 	t, err := newBBBTrainer(m, x, y, cfg)
 	if err != nil {
 		return nil, err

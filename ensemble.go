@@ -105,23 +105,13 @@ func (e *Ensemble) PredictTo(mean, std, x []float64) error {
 	return e.predict(mean, std, nil, x)
 }
 
-// PredictVarTo is PredictTo split into components: the mixture mean (target
-// units), the epistemic variance (the population variance of the member
-// means) and the aleatoric variance (the mean of the member noise
-// variances), both in squared target units; their sum is the predictive
-// variance. Errors are those of PredictTo, and ErrShape when
-// len(aleatoric) differs from len(mean).
-func (e *Ensemble) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
-	return e.predict(mean, epistemic, aleatoric, x)
-}
-
 // predict writes means and, when ale is nil, the total std into epi;
-// otherwise the epistemic and aleatoric variances into epi and ale.
+// otherwise the epistemic and aleatoric stds into epi and ale.
 func (e *Ensemble) predict(mean, epi, ale, x []float64) error {
 	d := e.InputDim()
 	n, err := checkPredictArgs(d, mean, epi, x)
 	if err == nil && ale != nil && len(ale) != n {
-		err = fmt.Errorf("bnn: predict: %d aleatoric variances for %d rows: %w", len(ale), n, ErrShape)
+		err = fmt.Errorf("bnn: predict: %d aleatoric stds for %d rows: %w", len(ale), n, ErrShape)
 	}
 	if err != nil {
 		return err
@@ -180,8 +170,8 @@ func (a *nnMixtureMoments) add(mu, v []float64) {
 
 // finish converts the accumulators to target units in place: mean becomes
 // the mixture mean and, when ale is nil, ss the total std; otherwise ss the
-// epistemic variance (population variance of the component means) and
-// ale[off+i] the aleatoric variance (mean of the noise variances).
+// epistemic std (population std of the component means) and ale[off+i] the
+// aleatoric std (square root of the mean of the noise variances).
 func (a *nnMixtureMoments) finish(sc *nnScaler, ale []float64, off int) {
 	K := float64(a.k)
 	for i := range a.mean {
@@ -189,7 +179,7 @@ func (a *nnMixtureMoments) finish(sc *nnScaler, ale []float64, off int) {
 		epiVar := a.ss[i] / K * sc.yScale * sc.yScale
 		aleVar := a.noise[i] / K * sc.yScale * sc.yScale
 		if ale != nil {
-			a.ss[i], ale[off+i] = epiVar, aleVar
+			a.ss[i], ale[off+i] = math.Sqrt(epiVar), math.Sqrt(aleVar)
 		} else {
 			a.ss[i] = math.Sqrt(epiVar + aleVar)
 		}

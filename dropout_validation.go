@@ -1,0 +1,36 @@
+package bnn
+
+// fitHeldOutNoise multiplies the network's noise variance by the factor
+// that maximises the held-out likelihood of the MC-dropout predictive
+// N(mean, epistemic + c·aleatoric), in standardised units.
+func (d *MCDropout) fitHeldOutNoise(h nnHeldOut) {
+	net := d.net
+	if net.loss == LossMSE && !(net.noiseVar > 0) {
+		net.noiseVar = nnMinResidualVar
+	}
+	dim := net.mlp.sizes[0]
+	mean, epi, ale := make([]float64, h.n), make([]float64, h.n), make([]float64, h.n)
+	w := net.getWork()
+	ident := nnScaler{yScale: 1}
+	var mu, v [nnPredictChunk]float64
+	for s := 0; s < h.n; s += nnPredictChunk {
+		c := min(s+nnPredictChunk, h.n) - s
+		w.wk.rng = newGaussRNG(d.Seed^nnStreamValid, uint64(s))
+		var acc nnMixtureMoments
+		acc.reset(mean[s:s+c], epi[s:s+c])
+		for range d.Samples {
+			net.heads(mu[:], v[:], w.wk, h.x[s*dim:(s+c)*dim], c, true)
+			acc.add(mu[:c], v[:c])
+		}
+		acc.finish(&ident, ale, s)
+	}
+	net.putWork(w)
+	r2 := make([]float64, h.n)
+	for i, y := range h.y {
+		r := mean[i] - float64(y)
+		r2[i] = r * r
+		epi[i] *= epi[i]
+		ale[i] *= ale[i]
+	}
+	net.scaleNoise(fitNoiseFactor(r2, epi, ale))
+}
