@@ -30,7 +30,8 @@ func (m *BayesianMLP) Scaling() (inMean, inScale []float64, yMean, yScale float6
 // dim), fits the standardisation cfg.Scaling asks for on the rows of x
 // (row-major, dim columns) and y and stores it in the model, and trains it
 // with cfg (see BayesianMLP.Train and Validation). net.NoiseStd is in
-// target units; the prior applies to the standardised problem. Errors are
+// target units, and 0 means half the target's standard deviation; the
+// prior applies to the standardised problem. Errors are
 // those of NewBayesianMLP and Train, and ErrShape, ErrEmpty or ErrNonFinite
 // (naming the row) for bad data.
 func TrainBayesianMLP(ctx context.Context, x []float64, dim int, y []float64, net BNNConfig, cfg BBBConfig) (*BayesianMLP, error) {
@@ -44,12 +45,15 @@ func TrainBayesianMLP(ctx context.Context, x []float64, dim int, y []float64, ne
 	if err := cfg.Validation.validate("bayes by backprop", n, dim); err != nil {
 		return nil, err
 	}
+	sc := fitNNScaler(x, dim, y, cfg.Scaling)
 	net.Inputs = dim
+	if net.NoiseStd == 0 {
+		net.NoiseStd = 0.5 * sc.yScale
+	}
 	m, err := NewBayesianMLP(net)
 	if err != nil {
 		return nil, err
 	}
-	sc := fitNNScaler(x, dim, y, cfg.Scaling)
 	m.scale = &sc
 	if _, err := m.Train(ctx, x, y, cfg); err != nil {
 		return nil, err

@@ -127,7 +127,7 @@ type nnTrainer struct {
 	wk     *mlpWork
 	opt    Optimizer
 	loss   Loss
-	homosc bool // LossGaussian without Heteroscedastic: the log-variance head ignores its input
+	homosc bool          // LossGaussian without Heteroscedastic: the log-variance head ignores its input
 	val    *nnValMonitor // held-out early stopping, or nil
 }
 

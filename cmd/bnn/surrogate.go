@@ -139,7 +139,6 @@ func (s *surrogate) predictEpistemic(m varPredictor, te []float64) error {
 	return nil
 }
 
-
 // saveComparison draws every reported method's ±2σ band in one figure, one
 // row per method, on the same axes.
 func (r *oscRun) saveComparison() error {
