@@ -47,7 +47,7 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 	if err != nil {
 		return nil, err
 	}
-	net, held, err := trainNetworkHeld(ctx, &cfg, sc, xs, ys, len(ys), dim, cfg.Progress)
+	net, held, err := trainNetworkHeld(ctx, &cfg, cfg.Seed, sc, xs, ys, len(ys), dim, cfg.Progress)
 	if err != nil {
 		return nil, err
 	}

@@ -34,3 +34,41 @@ func (d *MCDropout) fitHeldOutNoise(h nnHeldOut) {
 	}
 	net.scaleNoise(fitNoiseFactor(r2, epi, ale))
 }
+
+// fitHeldOutNoise multiplies every member's noise variance by the factor
+// that maximises the held-out likelihood of the mixture's moment-matched
+// predictive N(mean, epistemic + c·aleatoric), in standardised units.
+func (e *Ensemble) fitHeldOutNoise(h nnHeldOut) {
+	dim := e.members[0].mlp.sizes[0]
+	mean, epi, ale := make([]float64, h.n), make([]float64, h.n), make([]float64, h.n)
+	ident := nnScaler{yScale: 1}
+	var mu, v [nnPredictChunk]float64
+	for _, net := range e.members {
+		if net.loss == LossMSE && !(net.noiseVar > 0) {
+			net.noiseVar = nnMinResidualVar
+		}
+	}
+	w := e.members[0].getWork()
+	for s := 0; s < h.n; s += nnPredictChunk {
+		c := min(s+nnPredictChunk, h.n) - s
+		var acc nnMixtureMoments
+		acc.reset(mean[s:s+c], epi[s:s+c])
+		for _, net := range e.members {
+			net.heads(mu[:], v[:], w.wk, h.x[s*dim:(s+c)*dim], c, false)
+			acc.add(mu[:c], v[:c])
+		}
+		acc.finish(&ident, ale, s)
+	}
+	e.members[0].putWork(w)
+	r2 := make([]float64, h.n)
+	for i, y := range h.y {
+		r := mean[i] - float64(y)
+		r2[i] = r * r
+		epi[i] *= epi[i]
+		ale[i] *= ale[i]
+	}
+	c := fitNoiseFactor(r2, epi, ale)
+	for _, net := range e.members {
+		net.scaleNoise(c)
+	}
+}

@@ -29,7 +29,11 @@ func nnMemberSeed(seed uint64, k int) uint64 {
 }
 
 // TrainEnsemble trains members networks with the settings in cfg, member k
-// with the seed derived from (cfg.Seed, k), each on its own goroutine.
+// with the seed derived from (cfg.Seed, k), each on its own goroutine. With
+// cfg.Validation every member holds out the same rows (drawn from
+// cfg.Seed) and stops early on them; the members' noise variances are then
+// multiplied by one factor that maximises the held-out likelihood of the
+// mixture's predictive N(mean, epistemic + aleatoric).
 // The trained weights depend only on the data, cfg and members, never on
 // GOMAXPROCS or scheduling. Errors are those of Train (the first failing
 // member's), or ErrInvalidParameter if members < 1.
@@ -55,6 +59,7 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	nets := make([]*Network, members)
+	helds := make([]nnHeldOut, members)
 	errs := make([]error, members)
 	// One goroutine per member: the scheduler time-slices them, so M members
 	// on P cores finish together after M/P member-times (a pool of P workers
@@ -64,7 +69,9 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 		wg.Go(func() {
 			mc := cfg
 			mc.Seed = nnMemberSeed(cfg.Seed, k)
-			nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
+			// Every member holds out the same rows (seeded by cfg.Seed), so
+			// that the mixture's noise can be set on rows none of them fitted.
+			nets[k], helds[k], errs[k] = trainNetworkHeld(ctx, &mc, cfg.Seed, sc, xs, ys, n, dim, progress)
 			if errs[k] != nil {
 				errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
 				cancel(errs[k])
@@ -82,7 +89,11 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 			return nil, err
 		}
 	}
-	return &Ensemble{members: nets}, nil
+	e := &Ensemble{members: nets}
+	if helds[0].n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
+		e.fitHeldOutNoise(helds[0])
+	}
+	return e, nil
 }
 
 // Members returns the ensemble's networks (not a copy).

@@ -312,7 +312,7 @@ func prepareTrainingData(x []float64, dim int, y []float64, cfg *TrainConfig) (s
 
 // trainNetwork trains one network on standardised data (see trainNetworkHeld).
 func trainNetwork(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Network, error) {
-	net, _, err := trainNetworkHeld(ctx, cfg, sc, xs, ys, n, dim, progress)
+	net, _, err := trainNetworkHeld(ctx, cfg, cfg.Seed, sc, xs, ys, n, dim, progress)
 	return net, err
 }
 

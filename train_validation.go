@@ -72,7 +72,7 @@ func (v *nnValMonitor) restore(m *MLP) {
 
 // heldOutRows returns the held-out rows cfg asks for, standardised with
 // sc, and the rows left to train on (xs, ys unchanged without validation).
-func heldOutRows(cfg *TrainConfig, sc *nnScaler, xs, ys []float32, n, dim int) (trainX, trainY []float32, held nnHeldOut) {
+func heldOutRows(cfg *TrainConfig, splitSeed uint64, sc *nnScaler, xs, ys []float32, n, dim int) (trainX, trainY []float32, held nnHeldOut) {
 	v := &cfg.Validation
 	switch {
 	case len(v.Y) > 0:
@@ -81,7 +81,7 @@ func heldOutRows(cfg *TrainConfig, sc *nnScaler, xs, ys []float32, n, dim int) (
 		sc.targets(held.y, v.Y)
 		return xs, ys, held
 	case v.Fraction > 0:
-		tr, va := validationSplit(n, v.heldOut(n), cfg.Seed)
+		tr, va := validationSplit(n, v.heldOut(n), splitSeed)
 		trainX, trainY = gatherRows(xs, ys, dim, tr)
 		held.x, held.y = gatherRows(xs, ys, dim, va)
 		held.n = len(va)
@@ -94,9 +94,9 @@ func heldOutRows(cfg *TrainConfig, sc *nnScaler, xs, ys []float32, n, dim int) (
 // validation set it trains on the rows not held out, stops early on the
 // held-out NLL and estimates the noise on the held-out rows; it returns
 // those rows (n = 0 without validation) for callers that refine the noise
-// further (MC dropout).
-func trainNetworkHeld(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Network, nnHeldOut, error) {
-	xs, ys, held := heldOutRows(cfg, &sc, xs, ys, n, dim)
+// further (MC dropout, ensembles). splitSeed seeds the held-out rows.
+func trainNetworkHeld(ctx context.Context, cfg *TrainConfig, splitSeed uint64, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Network, nnHeldOut, error) {
+	xs, ys, held := heldOutRows(cfg, splitSeed, &sc, xs, ys, n, dim)
 	n = len(ys)
 	m, err := NewMLP(cfg.mlpConfig(dim), rand.New(rand.NewPCG(cfg.Seed, nnStreamInit)))
 	if err != nil {

@@ -28,9 +28,9 @@ var (
 // cvConfig holds the flags of "bnn cv".
 type cvConfig struct {
 	data, target, methods, out string
-	splits, folds               int
-	test                        float64
-	train                       methodConfig
+	splits, folds              int
+	test                       float64
+	train                      methodConfig
 }
 
 // cvStat is a mean over splits and its standard error (sd/√splits).

@@ -23,7 +23,8 @@ const (
 	defaultLayers   = 1
 	defaultEpochs   = 2000 // an upper bound: training stops early on held-out NLL
 	defaultBatch    = 32
-	defaultLR       = 3e-3
+	defaultLR       = 1e-2 // Adam; Bayes by Backprop uses defaultLRBBB
+	defaultLRBBB    = 3e-3 // its Monte-Carlo gradients are noisier
 	defaultValFrac  = 0.2
 	defaultPatience = 40
 	defaultMembers  = 5
@@ -52,7 +53,7 @@ func (c *methodConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.samples, "samples", defaultSamples, "Monte-Carlo samples per prediction (bbb, dropout)")
 	fs.IntVar(&c.batch, "batch", defaultBatch, "mini-batch size; 0 means full batch (bbb, ensemble, dropout)")
 	fs.IntVar(&c.patience, "patience", defaultPatience, "epochs without a better held-out NLL before training stops")
-	fs.Float64Var(&c.lr, "lr", defaultLR, "Adam learning rate (bbb, ensemble, dropout)")
+	fs.Float64Var(&c.lr, "lr", 0, fmt.Sprintf("Adam learning rate; 0 means %g for ensemble and dropout, %g for bbb", defaultLR, defaultLRBBB))
 	fs.Float64Var(&c.valFrac, "holdout", defaultValFrac, "fraction of the training rows held out for early stopping and the noise level; 0 trains every epoch on every row")
 	fs.Float64Var(&c.dropout, "dropout", defaultDropout, "dropout probability (dropout)")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed")
@@ -68,8 +69,8 @@ func (c *methodConfig) check() error {
 	if c.batch < 0 {
 		return usageErrorf("-batch must not be negative, got %d", c.batch)
 	}
-	if !(c.lr > 0) || math.IsInf(c.lr, 0) {
-		return usageErrorf("-lr must be positive, got %g", c.lr)
+	if !(c.lr >= 0) || math.IsInf(c.lr, 0) {
+		return usageErrorf("-lr must be positive (or 0 for the default), got %g", c.lr)
 	}
 	if !(c.valFrac >= 0 && c.valFrac < 1) {
 		return usageErrorf("-holdout must be in [0, 1), got %g", c.valFrac)
@@ -110,8 +111,12 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 	if err := checkTarget(y); err != nil {
 		return nil, err
 	}
+	lr, lrBBB := c.lr, c.lr
+	if lr == 0 {
+		lr, lrBBB = defaultLR, defaultLRBBB
+	}
 	nc := bnn.TrainConfig{
-		Hidden: c.hiddenWidths(), Activation: bnn.ReLU, LearningRate: c.lr, WeightDecay: 1e-4,
+		Hidden: c.hiddenWidths(), Activation: bnn.ReLU, LearningRate: lr, WeightDecay: 1e-4,
 		Epochs: c.epochs, BatchSize: c.batch, Seed: c.seed, Validation: c.validation(),
 		Progress: c.progress,
 	}
@@ -134,7 +139,7 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 		net := bnn.SeedBNNConfig()
 		net.Hidden, net.Activation, net.NoiseStd, net.Seed = c.hiddenWidths(), bnn.ReLU, 0, c.seed
 		tc := bnn.BBBConfig{
-			Epochs: c.epochs, LearningRate: c.lr, Samples: 1, BatchSize: c.batch,
+			Epochs: c.epochs, LearningRate: lrBBB, Samples: 1, BatchSize: c.batch,
 			KL: bnn.KLClosedForm, LocalReparam: true, LearnNoise: true, Seed: c.seed,
 			Validation: c.validation(), Progress: c.progress,
 		}
