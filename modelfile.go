@@ -49,11 +49,17 @@ func registerModelKind(kind string, dec func(r *modelReader) (Regressor, error))
 
 // SaveModel writes m to w in the versioned, checksummed model file format.
 // It returns ErrInvalidParameter if m is not a model kind this package can
-// save (Network, Ensemble, MCDropout, BayesianMLP, BayesianRidge), and any error from w.
+// save (Network, Ensemble, MCDropout, BayesianMLP, BayesianRidge, and the
+// calibration wrappers of those), and any error from w.
 func SaveModel(w io.Writer, m Regressor) error {
 	sm, ok := m.(savableModel)
 	if !ok {
 		return fmt.Errorf("bnn: save model: %T cannot be saved: %w", m, ErrInvalidParameter)
+	}
+	if c, ok := m.(calibratedModel); ok { // a wrapper saves only if what it wraps does
+		if err := c.checkSavable(0); err != nil {
+			return err
+		}
 	}
 	kind := sm.modelKind()
 	var p modelWriter
