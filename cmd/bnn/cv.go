@@ -269,7 +269,7 @@ func cvOne(ctx context.Context, method string, tc *methodConfig, x []float64, di
 	c := *tc
 	c.progress = nil
 	start := time.Now()
-	m, err := trainMethod(ctx, method, &c, xtr, dim, ytr)
+	m, err := trainCalibrated(ctx, method, &c, &c.cal, xtr, dim, ytr)
 	if err != nil {
 		return cvSplit{}, err
 	}

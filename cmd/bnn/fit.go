@@ -66,7 +66,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		c.prog.update(done, loss)
 	}
 	start := time.Now()
-	m, err := trainMethod(context.Background(), c.method, &c.train, x, len(features), y)
+	m, err := trainCalibrated(context.Background(), c.method, &c.train, &c.train.cal, x, len(features), y)
 	c.prog.end()
 	if err != nil {
 		return fmt.Errorf("bnn fit: %s: %w", c.method, err)

@@ -42,6 +42,7 @@ type methodConfig struct {
 	lr, valFrac, dropout            float64
 	seed                            uint64
 	progress                        func(epoch int, loss float64) // may be nil
+	cal                             calibConfig
 }
 
 // register adds the training flags to fs.
@@ -57,6 +58,9 @@ func (c *methodConfig) register(fs *flag.FlagSet) {
 	fs.Float64Var(&c.valFrac, "holdout", defaultValFrac, "fraction of the training rows held out for early stopping and the noise level; 0 trains every epoch on every row")
 	fs.Float64Var(&c.dropout, "dropout", defaultDropout, "dropout probability (dropout)")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed")
+	fs.StringVar(&c.cal.method, "calibrate", "none", "post-hoc calibration: "+strings.Join(calibrations, "|")+" (none: the noise level is already set on held-out rows)")
+	fs.Float64Var(&c.cal.frac, "calfrac", 0.2, "fraction of the rows -calibrate scale|isotonic|conformal holds out")
+	fs.IntVar(&c.cal.folds, "calfolds", 5, "folds of -calibrate cv+")
 }
 
 // check validates the settings.
@@ -75,6 +79,9 @@ func (c *methodConfig) check() error {
 	if !(c.valFrac >= 0 && c.valFrac < 1) {
 		return usageErrorf("-holdout must be in [0, 1), got %g", c.valFrac)
 	}
+	if err := c.cal.check(); err != nil {
+		return err
+	}
 	if !(c.dropout > 0 && c.dropout < 1) {
 		return usageErrorf("-dropout must be in (0, 1), got %g", c.dropout)
 	}
@@ -88,7 +95,7 @@ func checkMethod(m string) error {
 			return nil
 		}
 	}
-	return usageErrorf("method %q: want one of %s", m, strings.Join(fitMethods, ", "))
+	return usageErrorf("-method %q: want one of %s", m, strings.Join(fitMethods, ", "))
 }
 
 // hiddenWidths returns the hidden-layer widths.
