@@ -55,6 +55,11 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 	if held.n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
 		d.fitHeldOutNoise(held)
 	}
+	if cfg.Validation.refit() {
+		if d.net, err = refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
 }
 

@@ -1,5 +1,11 @@
 package bnn
 
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
 // fitHeldOutNoise multiplies the network's noise variance by the factor
 // that maximises the held-out likelihood of the MC-dropout predictive
 // N(mean, epistemic + c·aleatoric), in standardised units.
@@ -71,4 +77,26 @@ func (e *Ensemble) fitHeldOutNoise(h nnHeldOut) {
 	for _, net := range e.members {
 		net.scaleNoise(c)
 	}
+}
+
+// refit retrains every member on all rows (Validation.Refit), one
+// goroutine per member, keeping each member's held-out noise level.
+func (e *Ensemble) refit(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Ensemble, error) {
+	nets := make([]*Network, len(e.members))
+	errs := make([]error, len(e.members))
+	var wg sync.WaitGroup
+	for k, held := range e.members {
+		wg.Go(func() {
+			mc := *cfg
+			mc.Seed = nnMemberSeed(cfg.Seed, k)
+			nets[k], errs[k] = refitNetwork(ctx, &mc, sc, xs, ys, n, dim, held, progress)
+		})
+	}
+	wg.Wait()
+	for k, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("bnn: ensemble member %d: %w", k, err)
+		}
+	}
+	return &Ensemble{members: nets}, nil
 }

@@ -93,6 +93,9 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	if helds[0].n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
 		e.fitHeldOutNoise(helds[0])
 	}
+	if cfg.Validation.refit() {
+		return e.refit(ctx, &cfg, sc, xs, ys, n, dim, progress)
+	}
 	return e, nil
 }
 

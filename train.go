@@ -287,7 +287,11 @@ func Train(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConf
 	if err != nil {
 		return nil, err
 	}
-	return trainNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, cfg.Progress)
+	net, err := trainNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, cfg.Progress)
+	if err != nil || !cfg.Validation.refit() {
+		return net, err
+	}
+	return refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress)
 }
 
 // prepareTrainingData validates cfg and the data, fits the scaler that
@@ -329,6 +333,10 @@ type Network struct {
 	scale    nnScaler
 	loss     Loss
 	noiseVar float64 // LossMSE: noise variance in standardised target units
+	// Held-out bookkeeping for Validation.Refit: the best epoch and the
+	// product of the noise factors applied by scaleNoise (0 means none).
+	bestEpoch   int
+	noiseFactor float64
 	spare    atomic.Pointer[nnPredictWork]
 }
 

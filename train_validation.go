@@ -116,10 +116,14 @@ func trainNetworkHeld(ctx context.Context, cfg *TrainConfig, splitSeed uint64, s
 	if err := t.run(ctx, cfg, xs, ys, n, dim, progress); err != nil {
 		return nil, held, err
 	}
+	bestEpoch := cfg.Epochs
+	if t.val != nil {
+		bestEpoch = max(t.val.bestEpoch, 1)
+	}
 	// Each epoch's loss is taken before its last update, so the final update
 	// can still blow the network up unseen: check its outputs on the
 	// training rows.
-	net := &Network{mlp: m, scale: sc, loss: cfg.Loss}
+	net := &Network{mlp: m, scale: sc, loss: cfg.Loss, bestEpoch: bestEpoch}
 	resVar, finite := net.trainingResidual(xs, ys, n)
 	if !finite {
 		return nil, held, fmt.Errorf("bnn: train: the network's outputs are not finite after training: %w", ErrDiverged)
@@ -172,6 +176,10 @@ func (net *Network) scaleNoise(c float64) {
 	if !(c > 0) || math.IsInf(c, 0) {
 		return
 	}
+	if net.noiseFactor == 0 {
+		net.noiseFactor = 1
+	}
+	net.noiseFactor *= c
 	if net.loss == LossMSE {
 		net.noiseVar = max(net.noiseVar*c, nnMinResidualVar)
 		return
@@ -179,4 +187,26 @@ func (net *Network) scaleNoise(c float64) {
 	_, b := mlpViews(net.mlp.sizes, net.mlp.params)
 	last := b[len(b)-1]
 	last[1] += float32(math.Log(c))
+}
+
+// refit reports whether the settings ask for a refit on every row.
+func (v *Validation) refit() bool { return v.Refit && v.Fraction > 0 && len(v.Y) == 0 }
+
+// refitNetwork retrains on all n standardised rows for held's best epoch
+// count, with the same seed, and gives the result held's noise level: the
+// noise variance of an MSE network, the correction factor of a learned one.
+func refitNetwork(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, held *Network, progress func(int, float64)) (*Network, error) {
+	c := *cfg
+	c.Validation = Validation{}
+	c.Epochs = max(held.bestEpoch, 1)
+	net, _, err := trainNetworkHeld(ctx, &c, c.Seed, sc, xs, ys, n, dim, progress)
+	if err != nil {
+		return nil, err
+	}
+	if net.loss == LossMSE {
+		net.noiseVar = held.noiseVar
+	} else if held.noiseFactor > 0 {
+		net.scaleNoise(held.noiseFactor)
+	}
+	return net, nil
 }

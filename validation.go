@@ -35,6 +35,13 @@ type Validation struct {
 	// Patience is the number of epochs without a better held-out NLL after
 	// which training stops; 0 means DefaultPatience.
 	Patience int
+	// Refit, with Fraction, retrains on every row, for the number of
+	// epochs the held-out run found best, once the noise level has been
+	// set on the held-out rows; the refitted model keeps that noise level
+	// (for a learned noise, the same correction factor). So no row is lost
+	// to the early stopping, at the cost of a second, shorter training run
+	// (the protocol of Goodfellow, Bengio & Courville 2016, §7.8, alg. 7.2).
+	Refit bool
 }
 
 // DefaultPatience is the early-stopping patience a zero Validation.Patience means.

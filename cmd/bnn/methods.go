@@ -40,6 +40,7 @@ type methodConfig struct {
 	epochs, hidden, layers, members int
 	samples, batch, patience        int
 	lr, valFrac, dropout            float64
+	refit                           bool
 	seed                            uint64
 	progress                        func(epoch int, loss float64) // may be nil
 	cal                             calibConfig
@@ -56,6 +57,7 @@ func (c *methodConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.patience, "patience", defaultPatience, "epochs without a better held-out NLL before training stops")
 	fs.Float64Var(&c.lr, "lr", 0, fmt.Sprintf("Adam learning rate; 0 means %g for ensemble and dropout, %g for bbb", defaultLR, defaultLRBBB))
 	fs.Float64Var(&c.valFrac, "holdout", defaultValFrac, "fraction of the training rows held out for early stopping and the noise level; 0 trains every epoch on every row")
+	fs.BoolVar(&c.refit, "refit", false, "after early stopping, retrain on every row for the best epoch count, keeping the held-out noise level")
 	fs.Float64Var(&c.dropout, "dropout", defaultDropout, "dropout probability (dropout)")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed")
 	fs.StringVar(&c.cal.method, "calibrate", "none", "post-hoc calibration: "+strings.Join(calibrations, "|")+" (none: the noise level is already set on held-out rows)")
@@ -109,7 +111,7 @@ func (c *methodConfig) hiddenWidths() []int {
 
 // validation returns the held-out settings.
 func (c *methodConfig) validation() bnn.Validation {
-	return bnn.Validation{Fraction: c.valFrac, Patience: c.patience}
+	return bnn.Validation{Fraction: c.valFrac, Patience: c.patience, Refit: c.refit}
 }
 
 // trainMethod fits method to the rows of x (dim features) and y with the
