@@ -337,7 +337,7 @@ type Network struct {
 	// product of the noise factors applied by scaleNoise (0 means none).
 	bestEpoch   int
 	noiseFactor float64
-	spare    atomic.Pointer[nnPredictWork]
+	spare       atomic.Pointer[nnPredictWork]
 }
 
 // nnPredictChunk is the number of rows a prediction workspace holds.
