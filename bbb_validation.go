@@ -132,7 +132,6 @@ func (m *BayesianMLP) trainHeldOut(ctx context.Context, x, y, xv, yv []float64, 
 	ev := newBBBHeldOut(m, xv, yv)
 	best := make([]float32, len(t.pv))
 	bestScore, bestEpoch := math.Inf(1), 0
-	patience := cfg.Validation.patience()
 	hist := make([]float64, 0, cfg.Epochs)
 	for e := range cfg.Epochs {
 		if err := ctx.Err(); err != nil {
@@ -153,7 +152,7 @@ func (m *BayesianMLP) trainHeldOut(ctx context.Context, x, y, xv, yv []float64, 
 		if s := ev.nll(m, noise, bbbValDraws); s < bestScore {
 			bestScore, bestEpoch = s, e+1
 			copy(best, t.pv)
-		} else if e+1-bestEpoch >= patience {
+		} else if cfg.Validation.stop(e+1, bestEpoch) {
 			break
 		}
 	}
@@ -180,11 +179,13 @@ type bbbHeldOut struct {
 	p          *bbbPredictor
 	out        []float32
 	sum, sumSq []float64
+	r2, epi    []float64
 }
 
 func newBBBHeldOut(m *BayesianMLP, x, y []float64) *bbbHeldOut {
 	h := &bbbHeldOut{x: make([]float32, len(x)), y: y, sigma: make([]float32, m.nw), ds: make([]float32, m.nw),
-		p: m.newBBBPredictor(len(y)), out: make([]float32, len(y)), sum: make([]float64, len(y)), sumSq: make([]float64, len(y))}
+		p: m.newBBBPredictor(len(y)), out: make([]float32, len(y)), sum: make([]float64, len(y)), sumSq: make([]float64, len(y)),
+		r2: make([]float64, len(y)), epi: make([]float64, len(y))}
 	for i, v := range x {
 		h.x[i] = float32(v)
 	}
@@ -192,7 +193,8 @@ func newBBBHeldOut(m *BayesianMLP, x, y []float64) *bbbHeldOut {
 }
 
 // moments returns the squared residuals of the predictive mean and the
-// epistemic variances (unbiased, over draws weight samples from a fixed stream).
+// epistemic variances (unbiased, over draws weight samples from a fixed
+// stream), in slices h owns until the next call. It allocates nothing.
 func (h *bbbHeldOut) moments(m *BayesianMLP, draws int) (r2, epi []float64) {
 	bbbSoftplusSlice(h.sigma, h.ds, m.params[m.nw:2*m.nw])
 	clear(h.sum)
@@ -204,11 +206,12 @@ func (h *bbbHeldOut) moments(m *BayesianMLP, draws int) (r2, epi []float64) {
 			h.sumSq[i] += float64(v) * float64(v)
 		}
 	}
-	r2, epi = make([]float64, len(h.y)), make([]float64, len(h.y))
+	r2, epi = h.r2, h.epi
 	d := float64(draws)
 	for i, y := range h.y {
 		mu := h.sum[i] / d
 		r2[i] = (mu - y) * (mu - y)
+		epi[i] = 0
 		if draws > 1 {
 			epi[i] = max(h.sumSq[i]-d*mu*mu, 0) / (d - 1)
 		}

@@ -19,15 +19,15 @@ type nnValMonitor struct {
 	held      nnHeldOut
 	wk        *mlpWork
 	loss      Loss
-	patience  int
+	settings  Validation
 	best      []float32
 	bestScore float64
 	bestEpoch int
 }
 
-func newNNValMonitor(m *MLP, held nnHeldOut, loss Loss, patience int) *nnValMonitor {
+func newNNValMonitor(m *MLP, held nnHeldOut, loss Loss, settings Validation) *nnValMonitor {
 	return &nnValMonitor{
-		held: held, wk: newMLPWork(m, held.n, gaussRNG{}), loss: loss, patience: patience,
+		held: held, wk: newMLPWork(m, held.n, gaussRNG{}), loss: loss, settings: settings,
 		best: make([]float32, len(m.params)), bestScore: math.Inf(1),
 	}
 }
@@ -60,7 +60,7 @@ func (v *nnValMonitor) observe(m *MLP, epoch int) bool {
 		copy(v.best, m.params)
 		return false
 	}
-	return epoch-v.bestEpoch >= v.patience
+	return v.settings.stop(epoch, v.bestEpoch)
 }
 
 // restore puts the best epoch's parameters back (if any epoch scored).
@@ -111,7 +111,7 @@ func trainNetworkHeld(ctx context.Context, cfg *TrainConfig, splitSeed uint64, s
 		return nil, held, err
 	}
 	if held.n > 0 {
-		t.val = newNNValMonitor(m, held, cfg.Loss, cfg.Validation.patience())
+		t.val = newNNValMonitor(m, held, cfg.Loss, cfg.Validation)
 	}
 	if err := t.run(ctx, cfg, xs, ys, n, dim, progress); err != nil {
 		return nil, held, err

@@ -35,6 +35,11 @@ type Validation struct {
 	// Patience is the number of epochs without a better held-out NLL after
 	// which training stops; 0 means DefaultPatience.
 	Patience int
+	// MinEpochs is a warm-up: training does not stop before this many
+	// epochs, however long the held-out NLL has not improved (variational
+	// training first spends a plateau shrinking its weight variances and
+	// noise, which plain patience can mistake for convergence). 0 means none.
+	MinEpochs int
 	// Refit, with Fraction, retrains on every row, for the number of
 	// epochs the held-out run found best, once the noise level has been
 	// set on the held-out rows; the refitted model keeps that noise level
@@ -54,6 +59,11 @@ const MinValidationRows = 5
 // active reports whether any rows are held out.
 func (v *Validation) active() bool { return v.Fraction > 0 || len(v.Y) > 0 }
 
+// stop reports whether training should stop after epoch, the best so far being best.
+func (v *Validation) stop(epoch, best int) bool {
+	return epoch >= v.MinEpochs && epoch-best >= v.patience()
+}
+
 func (v *Validation) patience() int {
 	if v.Patience == 0 {
 		return DefaultPatience
@@ -67,8 +77,8 @@ func (v *Validation) validate(area string, n, dim int) error {
 	if !(v.Fraction >= 0 && v.Fraction < 1) {
 		return fmt.Errorf("bnn: %s: validation fraction %v must be in [0, 1): %w", area, v.Fraction, ErrInvalidParameter)
 	}
-	if v.Patience < 0 {
-		return fmt.Errorf("bnn: %s: patience %d: %w", area, v.Patience, ErrInvalidParameter)
+	if v.Patience < 0 || v.MinEpochs < 0 {
+		return fmt.Errorf("bnn: %s: patience %d, min epochs %d: %w", area, v.Patience, v.MinEpochs, ErrInvalidParameter)
 	}
 	if len(v.Y) > 0 || len(v.X) > 0 {
 		if len(v.X) != len(v.Y)*dim {

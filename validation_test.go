@@ -179,3 +179,66 @@ func TestBBBScalingInsideModel(t *testing.T) {
 		t.Errorf("Scaling: ok %v, target scale %v", ok, ys)
 	}
 }
+
+// TestHeldOutScoringAllocs checks that scoring the held-out rows after an
+// epoch allocates nothing, for networks and for Bayes by Backprop.
+func TestHeldOutScoringAllocs(t *testing.T) {
+	x, y := validationData(40, 0.1, 1, 5)
+	m, err := NewMLP(MLPConfig{Inputs: 1, Hidden: []int{8}, Outputs: 2, Activation: ReLU}, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := nnHeldOut{x: make([]float32, 40), y: make([]float32, 40), n: 40}
+	for i := range x {
+		held.x[i], held.y[i] = float32(x[i]), float32(y[i])
+	}
+	v := newNNValMonitor(m, held, LossGaussian, Validation{Patience: 5})
+	epoch := 0
+	if a := testing.AllocsPerRun(20, func() { epoch++; v.observe(m, epoch) }); a != 0 {
+		t.Errorf("network held-out scoring: %v allocations", a)
+	}
+	b, err := NewBayesianMLP(BNNConfig{Inputs: 1, Hidden: []int{8}, Activation: ReLU, Prior: SeedBNNConfig().Prior, Rho0: -3, InitScale: 0.1, NoiseStd: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newBBBHeldOut(b, x, y)
+	if a := testing.AllocsPerRun(20, func() { h.nll(b, 0.1, 4) }); a != 0 {
+		t.Errorf("bbb held-out scoring: %v allocations", a)
+	}
+}
+
+// FuzzValidationSettings trains with fuzzed held-out settings and rows:
+// either an error wrapping a sentinel, or finite predictions with a
+// positive std.
+func FuzzValidationSettings(f *testing.F) {
+	f.Add(0.2, 3, uint8(30), uint64(1), false, false)
+	f.Add(0.0, 0, uint8(5), uint64(2), true, true)
+	f.Add(0.99, 1, uint8(200), uint64(3), false, true)
+	f.Fuzz(func(t *testing.T, frac float64, patience int, rows uint8, seed uint64, explicit, gaussian bool) {
+		x, y := validationData(int(rows), 0.2, 1, seed)
+		cfg := TrainConfig{Hidden: []int{4}, LearningRate: 1e-2, Epochs: 5, Seed: seed,
+			Validation: Validation{Fraction: frac, Patience: patience, Refit: seed%2 == 0}}
+		if gaussian {
+			cfg.Loss = LossGaussian
+		}
+		if explicit {
+			cfg.Validation.X, cfg.Validation.Y = validationData(int(rows)/3, 0.2, 1, seed+1)
+		}
+		net, err := Train(context.Background(), x, 1, y, cfg)
+		if err != nil {
+			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrInvalidParameter) && !errors.Is(err, ErrShape) {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			return
+		}
+		mean, std := make([]float64, 3), make([]float64, 3)
+		if err := net.PredictTo(mean, std, []float64{-0.5, 0, 0.5}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range mean {
+			if math.IsNaN(mean[i]) || math.IsInf(mean[i], 0) || !(std[i] > 0) || math.IsInf(std[i], 0) {
+				t.Fatalf("row %d: mean %v std %v", i, mean[i], std[i])
+			}
+		}
+	})
+}

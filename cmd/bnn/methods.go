@@ -30,6 +30,9 @@ const (
 	defaultMembers  = 5
 	defaultSamples  = 100
 	defaultDropout  = 0.05
+	// defaultBBBWarmup is the epochs Bayes by Backprop trains before early
+	// stopping may end it (bnn.Validation.MinEpochs).
+	defaultBBBWarmup = 200
 )
 
 // fitMethods are the model kinds "bnn fit" and "bnn cv" train.
@@ -149,9 +152,10 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 		net.Hidden, net.Activation, net.NoiseStd, net.Seed = c.hiddenWidths(), bnn.ReLU, 0, c.seed
 		tc := bnn.BBBConfig{
 			Epochs: c.epochs, LearningRate: lrBBB, Samples: 1, BatchSize: c.batch,
-			KL: bnn.KLClosedForm, LocalReparam: true, LearnNoise: true, Seed: c.seed,
+			KL: bnn.KLClosedForm, LocalReparam: true, LearnNoise: true, Seed: c.seed, Workers: 1,
 			Validation: c.validation(), Progress: c.progress,
 		}
+		tc.Validation.MinEpochs = min(defaultBBBWarmup, c.epochs)
 		m, err := bnn.TrainBayesianMLP(ctx, x, dim, y, net, tc)
 		if err != nil {
 			return nil, err
