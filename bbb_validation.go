@@ -145,9 +145,6 @@ func (m *BayesianMLP) trainHeldOut(ctx context.Context, x, y, xv, yv []float64, 
 		if cfg.Progress != nil {
 			cfg.Progress(e+1, loss)
 		}
-		if e+1 < cfg.Validation.MinEpochs && e+1 < cfg.Epochs {
-			continue // the warm-up is neither scored nor kept
-		}
 		noise := m.NoiseStd
 		if cfg.LearnNoise {
 			noise = math.Exp(float64(t.pv[2*m.nw]))
