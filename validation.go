@@ -38,7 +38,8 @@ type Validation struct {
 	// MinEpochs is a warm-up: training does not stop before this many
 	// epochs, however long the held-out NLL has not improved (variational
 	// training first spends a plateau shrinking its weight variances and
-	// noise, which plain patience can mistake for convergence). 0 means none.
+	// noise, which plain patience can mistake for convergence). The warm-up's
+	// epochs are still scored and can be the best. 0 means none.
 	MinEpochs int
 	// Refit, with Fraction, retrains on every row, for the number of
 	// epochs the held-out run found best, once the noise level has been
