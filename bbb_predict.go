@@ -13,7 +13,8 @@ const bbbPredictSalt = 0x7072656469637421
 // PredictiveTo writes, for each row of x (row-major, n·InputDim() values), the
 // predictive mean, the epistemic std (the unbiased spread of the network
 // output over samples weight draws; 0 for one draw) and the total std
-// √(epistemic² + NoiseStd²) into mean, epiStd and totStd (each of length n;
+// √(epistemic² + NoiseStd²), all in target units (a stored standardisation
+// is applied and undone), into mean, epiStd and totStd (each of length n;
 // epiStd and totStd may be nil). Draw s uses a random stream derived from
 // (seed, s), and the draws run in parallel, so the result is the same at any
 // GOMAXPROCS. It returns ErrShape for inconsistent lengths, ErrEmpty for no

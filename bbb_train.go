@@ -76,7 +76,11 @@ func SeedBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate: 5e
 // local reparameterisation or closed-form KL with an unsuitable prior),
 // ErrDiverged naming the epoch if the loss becomes NaN or ±Inf, and the
 // context's error (checked between epochs) if ctx is cancelled; after an
-// error the model holds the parameters of the last completed epoch.
+// error the model holds the parameters of the last completed epoch. x and y
+// are in the caller's units: a model with a stored standardisation (made by
+// TrainBayesianMLP) applies it. With cfg.Validation the returned losses stop
+// at the early-stopping epoch, the model holds the best epoch's parameters,
+// and a learned noise is re-fitted on the held-out rows (see Validation).
 func (m *BayesianMLP) Train(ctx context.Context, x, y []float64, cfg BBBConfig) ([]float64, error) {
 	if m.scale != nil || cfg.Validation.active() {
 		return m.trainScaled(ctx, x, y, cfg)

@@ -10,8 +10,9 @@ import (
 // Samples stochastic passes. The predictive variance is the population
 // variance of the pass means (epistemic) plus the mean noise variance of the
 // passes (aleatoric: learned with LossGaussian; with LossMSE the fixed
-// TrainConfig.NoiseStd or else the mean squared training residual of the
-// network with dropout off). Predictions are deterministic: the masks of the
+// TrainConfig.NoiseStd or else the mean squared residual of the network with
+// dropout off — on the held-out rows, refined with the MC spread, when
+// TrainConfig.Validation holds some out, else on the training rows). Predictions are deterministic: the masks of the
 // chunk of rows starting at row r come from the stream (Seed, r), so a
 // row's prediction depends on Seed, Samples and its position in x. It is safe
 // for concurrent use as long as Samples and Seed are not changed meanwhile.
