@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -11,14 +12,18 @@ import (
 
 // calibrations are the -calibrate choices of "bnn fit" and "bnn cv".
 //
-//   - none (the default): the model as trained. The networks already set
-//     their noise level on held-out rows (bnn.Validation), which "bnn cv"
-//     measures as calibrated on the shared data sets, and nothing more is
-//     lost to a calibration split.
-//   - scale, isotonic, conformal: the model is trained on all but
-//     -calfrac of the rows and wrapped by bnn.CalibrateScale,
-//     bnn.CalibrateIsotonic or bnn.CalibrateConformal on the rest;
-//     conformal intervals have finite-sample marginal coverage ≥ level.
+//   - none: the model as trained. The networks already set their noise
+//     level on held-out rows (bnn.Validation).
+//   - isotonic (the default) and scale: bnn.CalibrateIsotonic (Kuleshov
+//     et al. 2018) or bnn.CalibrateScale fitted on the rows the networks
+//     hold out for early stopping and their noise level (-holdout), so no
+//     further rows are lost; the isotonic map lets the interval follow a
+//     residual distribution that is not normal (peaked or heavy-tailed),
+//     which no Gaussian band can. blr, which holds nothing out, is
+//     trained on all but -calfrac of the rows and calibrated on the rest.
+//   - conformal: trained on all but -calfrac of the rows and wrapped by
+//     bnn.CalibrateConformal on the rest (rows no training step has seen,
+//     so the finite-sample marginal coverage ≥ level holds).
 //   - cv+: bnn.CrossConformal with -calfolds folds: conformal coverage
 //     without losing rows, at -calfolds extra fits.
 var calibrations = []string{"none", "scale", "isotonic", "conformal", "cv+"}
@@ -53,6 +58,9 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 	fit := func(ctx context.Context, x []float64, dim int, y []float64) (bnn.Regressor, error) {
 		return trainMethod(ctx, method, c, x, dim, y)
 	}
+	if err := checkTarget(y); err != nil {
+		return nil, err
+	}
 	switch cal.method {
 	case "none":
 		return fit(ctx, x, dim, y)
@@ -60,13 +68,23 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 		return bnn.CrossConformal(ctx, x, dim, y, cal.folds, fit)
 	}
 	n := len(y)
-	nc := int(cal.frac * float64(n))
+	frac := cal.frac
+	reuse := method != "blr" && cal.method != "conformal" && c.valFrac > 0
+	if reuse {
+		frac = c.valFrac
+	}
+	nc := int(math.Round(frac * float64(n)))
 	if nc < 2 || n-nc < 2 {
 		return nil, fmt.Errorf("-calibrate %s: %d rows at -calfrac %g leave %d calibration rows; need at least 2 (and more for extreme levels)", cal.method, n, cal.frac, nc)
 	}
 	perm := rand.New(rand.NewPCG(c.seed, 0x63616c6962)).Perm(n)
 	xc, yc := gather(x, y, dim, perm[:nc])
 	xt, yt := gather(x, y, dim, perm[nc:])
+	if reuse {
+		cv := *c
+		cv.valX, cv.valY = xc, yc
+		c = &cv
+	}
 	m, err := fit(ctx, xt, dim, yt)
 	if err != nil {
 		return nil, err

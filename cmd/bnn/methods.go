@@ -47,6 +47,7 @@ type methodConfig struct {
 	seed                            uint64
 	progress                        func(epoch int, loss float64) // may be nil
 	cal                             calibConfig
+	valX, valY                      []float64 // explicit held-out rows (set by trainCalibrated), else valFrac
 }
 
 // register adds the training flags to fs.
@@ -63,8 +64,8 @@ func (c *methodConfig) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.refit, "refit", false, "after early stopping, retrain on every row for the best epoch count, keeping the held-out noise level")
 	fs.Float64Var(&c.dropout, "dropout", defaultDropout, "dropout probability (dropout)")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed")
-	fs.StringVar(&c.cal.method, "calibrate", "none", "post-hoc calibration: "+strings.Join(calibrations, "|")+" (none: the noise level is already set on held-out rows)")
-	fs.Float64Var(&c.cal.frac, "calfrac", 0.2, "fraction of the rows -calibrate scale|isotonic|conformal holds out")
+	fs.StringVar(&c.cal.method, "calibrate", "isotonic", "post-hoc calibration: "+strings.Join(calibrations, "|")+" (isotonic and scale reuse the networks' held-out rows)")
+	fs.Float64Var(&c.cal.frac, "calfrac", 0.2, "fraction of the rows -calibrate conformal (and blr's scale|isotonic) holds out")
 	fs.IntVar(&c.cal.folds, "calfolds", 5, "folds of -calibrate cv+")
 }
 
@@ -114,6 +115,9 @@ func (c *methodConfig) hiddenWidths() []int {
 
 // validation returns the held-out settings.
 func (c *methodConfig) validation() bnn.Validation {
+	if c.valY != nil {
+		return bnn.Validation{X: c.valX, Y: c.valY, Patience: c.patience}
+	}
 	return bnn.Validation{Fraction: c.valFrac, Patience: c.patience, Refit: c.refit}
 }
 
