@@ -74,6 +74,11 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 		frac = c.valFrac
 	}
 	nc := int(math.Round(frac * float64(n)))
+	if reuse && (nc < bnn.MinValidationRows || n-nc < bnn.MinValidationRows) {
+		need := max(2*bnn.MinValidationRows, int(math.Ceil(bnn.MinValidationRows/frac)))
+		return nil, fmt.Errorf("%d rows hold out %d at -holdout %g; at least %d rows are needed (%d held out and %d to train on): %w",
+			n, nc, frac, need, bnn.MinValidationRows, bnn.MinValidationRows, bnn.ErrEmpty)
+	}
 	if nc < 2 || n-nc < 2 {
 		return nil, fmt.Errorf("-calibrate %s: %d rows at -calfrac %g leave %d calibration rows; need at least 2 (and more for extreme levels)", cal.method, n, cal.frac, nc)
 	}
