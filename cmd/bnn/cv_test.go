@@ -111,3 +111,55 @@ func TestCVBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictBandSize bounds the command's lower/upper from both sides in
+// target units: "bnn fit" with the defaults on 352 diabetes rows, "bnn
+// predict" at -level 0.9 on the other 90. Coverage alone would pass a band
+// too wide; the half-width is also compared with 1.645 × the test RMSE.
+func TestPredictBandSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains every method on the diabetes data")
+	}
+	dir := t.TempDir()
+	raw, err := os.ReadFile(diabetesCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	train, test := filepath.Join(dir, "train.csv"), filepath.Join(dir, "test.csv")
+	os.WriteFile(train, []byte(strings.Join(lines[:353], "\n")+"\n"), 0o644)
+	os.WriteFile(test, []byte(lines[0]+"\n"+strings.Join(lines[353:], "\n")+"\n"), 0o644)
+	tab, err := readCSV(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := tab.cols[tab.column("y")]
+	for _, c := range []struct{ method, calibrate string }{
+		{"ensemble", "isotonic"}, {"dropout", "isotonic"}, {"bbb", "isotonic"}, {"blr", "isotonic"},
+		{"ensemble", "none"}, {"dropout", "none"},
+	} {
+		model := filepath.Join(dir, c.method+c.calibrate+".bnn")
+		if code, _, stderr := bnnRun("fit", "-data", train, "-method", c.method, "-calibrate", c.calibrate, "-model", model); code != 0 {
+			t.Fatalf("%s: fit: %s", c.method, stderr)
+		}
+		out := filepath.Join(dir, c.method+".csv")
+		if code, _, stderr := bnnRun("predict", "-model", model, "-data", test, "-out", out, "-level", "0.9"); code != 0 {
+			t.Fatalf("%s: predict: %s", c.method, stderr)
+		}
+		rows := readPredictions(t, out)
+		var in, half, sse float64
+		for i, r := range rows {
+			if y[i] >= r[2] && y[i] <= r[3] {
+				in++
+			}
+			half += (r[3] - r[2]) / 2
+			sse += (r[0] - y[i]) * (r[0] - y[i])
+		}
+		n := float64(len(rows))
+		cov, ratio := in/n, half/n/(1.6449*math.Sqrt(sse/n))
+		t.Logf("%s (-calibrate %s): 90%% coverage %.3f, half-width / (1.645·RMSE) %.3f", c.method, c.calibrate, cov, ratio)
+		if cov < 0.75 || cov > 0.99 || ratio < 0.6 || ratio > 1.6 {
+			t.Errorf("%s (-calibrate %s): coverage %.3f outside [0.75, 0.99] or width ratio %.3f outside [0.6, 1.6]", c.method, c.calibrate, cov, ratio)
+		}
+	}
+}
