@@ -39,9 +39,7 @@ func checkBand(t *testing.T, name string, stds []float64, ref, lo, hi float64) {
 }
 
 func TestSeedBandSizeBBB(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains the seed's BNN over several seeds")
-	}
+	nnSeedTestSkip(t) // three 3,500-epoch runs: skipped in -short mode and on the generic kernels
 	x, y, te, truth, tGrid := bbbSeedData(t)
 	var stds []float64
 	for seed := range uint64(seedBandSeeds) {
