@@ -95,7 +95,8 @@ func TestCVBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{"one row", []string{"cv", "-data", write("one.csv", "a,y\n1,2\n")}, 1, "is constant"},
+		{"one row", []string{"cv", "-data", write("one.csv", "a,y\n1,2\n")}, 1, "only 1 data row"},
+		{"fit one row", []string{"fit", "-data", write("one2.csv", "a,y\n1,2\n"), "-model", filepath.Join(dir, "m.bnn")}, 1, "only 1 data row"},
 		{"constant target", []string{"cv", "-data", write("const.csv", "a,y\n1,2\n2,2\n3,2\n")}, 1, "is constant"},
 		{"fit constant target", []string{"fit", "-data", write("const2.csv", "a,y\n1,2\n2,2\n3,2\n"), "-model", filepath.Join(dir, "m.bnn")}, 1, "is constant"},
 		{"too few rows to hold out", []string{"fit", "-data", fewCSV, "-method", "dropout", "-model", filepath.Join(dir, "m.bnn")}, 1, "at least 25"},

@@ -173,8 +173,8 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 // checkTarget rejects a constant target, whose predictive band would be
 // degenerate.
 func checkTarget(y []float64) error {
-	if len(y) == 0 {
-		return fmt.Errorf("no rows to train on")
+	if len(y) < 2 {
+		return fmt.Errorf("only %d data row(s): a model needs at least 2 (and the networks %d to hold some out)", len(y), 2*bnn.MinValidationRows)
 	}
 	for _, v := range y[min(1, len(y)):] {
 		if v != y[0] {
