@@ -84,7 +84,7 @@ func GaussianIntervalTo(m Regressor, lower, upper, x []float64, level float64) e
 	}
 	z := -normalQuantile((1 - level) / 2) // Φ⁻¹((1+level)/2), accurate near level 1
 	for i, mu := range lower {
-		h := z * upper[i]
+		h := float64(z * upper[i]) // float64(): no fused multiply-add, the same bits on every architecture
 		lower[i], upper[i] = mu-h, mu+h
 	}
 	return nil
@@ -181,7 +181,7 @@ func affineBand(area string, lower, upper []float64, a, b float64) error {
 		if err := checkPrediction(area, i, mu, sd); err != nil {
 			return err
 		}
-		lo, hi := mu+a*sd, mu+b*sd
+		lo, hi := mu+float64(a*sd), mu+float64(b*sd) // float64(): no fused multiply-add
 		if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 			return fmt.Errorf("bnn: %s: row %d: interval [%g, %g] overflows: %w", area, i, lo, hi, ErrNonFinite)
 		}
@@ -199,7 +199,7 @@ func affineMoments(area string, mean, std []float64, a, b float64) error {
 		if err := checkPrediction(area, i, mu, sd); err != nil {
 			return err
 		}
-		m, s := mu+c*sd, h*sd
+		m, s := mu+float64(c*sd), h*sd // float64(): no fused multiply-add
 		if math.IsInf(m, 0) || math.IsInf(s, 0) || !(s > 0) {
 			return fmt.Errorf("bnn: %s: row %d: calibrated prediction %g ± %g is not finite and positive: %w", area, i, m, s, ErrNonFinite)
 		}
@@ -241,7 +241,7 @@ func CalibrateScale(m Regressor, x, y []float64) (*ScaledRegressor, error) {
 	var ss float64
 	for i, mu := range mean {
 		z := (y[i] - mu) / std[i]
-		ss += z * z
+		ss += float64(z * z) // float64(): no fused multiply-add
 	}
 	s := math.Sqrt(ss / float64(len(y)))
 	if !(s > 0) || math.IsInf(s, 0) {

@@ -157,7 +157,7 @@ func (m *IsotonicRegressor) quantileZ(p float64, upper bool) float64 {
 	j, _ := slices.BinarySearch(m.r, q) // first j with r[j] ≥ q; j ≥ 1 as q > r[0]
 	r0, r1 := m.r[j-1], m.r[j]
 	t := (q - r0) / (r1 - r0)
-	return m.z[j-1] + t*(m.z[j]-m.z[j-1])
+	return m.z[j-1] + float64(t*(m.z[j]-m.z[j-1])) // float64(): no fused multiply-add
 }
 
 // cdfZ returns the recalibrated CDF G(z) of the standardised residual z.
@@ -171,7 +171,7 @@ func (m *IsotonicRegressor) cdfZ(z float64) float64 {
 	}
 	j, _ := slices.BinarySearch(m.z, z) // z[j−1] < z ≤ z[j]
 	t := (z - m.z[j-1]) / (m.z[j] - m.z[j-1])
-	return m.r[j-1] + t*(m.r[j]-m.r[j-1])
+	return m.r[j-1] + float64(t*(m.r[j]-m.r[j-1]))
 }
 
 // Inner returns the wrapped model.

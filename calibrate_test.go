@@ -67,7 +67,8 @@ func TestConformalRank(t *testing.T) {
 		n     int
 		level float64
 		k     int
-	}{{98, 0.9, 90}, {99, 0.9, 90}, {100, 0.9, 91}, {9, 0.9, 9}, {8, 0.9, 9}, {19, 0.95, 19}, {199, 0.8, 160}, {3, levelOneSigma, 3}} {
+	}{{98, 0.9, 90}, {99, 0.9, 90}, {100, 0.9, 91}, {9, 0.9, 9}, {8, 0.9, 9}, {19, 0.95, 19}, {199, 0.8, 160}, {3, levelOneSigma, 3},
+		{99, 0.55, 55}, {179, 0.55, 99}} { // 100 · 0.55 = 55.00000000000001 in float64
 		if k := conformalRank(c.n, c.level); k != c.k {
 			t.Errorf("rank(n=%d, level %v) = %d, want %d", c.n, c.level, k, c.k)
 		}
@@ -80,7 +81,17 @@ func TestConformalRank(t *testing.T) {
 			t.Errorf("ConformalMinRows(%v) = %d, %v; want %d", c.level, n, err, c.n)
 		}
 	}
-	for _, lv := range []float64{0, 1, -0.1, 1.5, math.NaN(), math.Inf(1)} {
+	// Levels near 1 answer at once (no walk over 10¹⁵ candidates).
+	for _, c := range []struct{ level, n float64 }{{1 - 1e-9, 999999999}, {1 - 1e-12, 999900000000}} {
+		if float64(math.MaxInt/4) < c.n {
+			continue // 32-bit int
+		}
+		n, err := ConformalMinRows(c.level)
+		if err != nil || math.Abs(float64(n)-c.n) > 1e-3*c.n || conformalRank(n, c.level) > n || conformalRank(n-1, c.level) <= n-1 {
+			t.Errorf("ConformalMinRows(%v) = %d, %v; want about %g", c.level, n, err, c.n)
+		}
+	}
+	for _, lv := range []float64{0, 1, -0.1, 1.5, math.NaN(), math.Inf(1), 1 - 1e-16} {
 		if _, err := ConformalMinRows(lv); !errors.Is(err, ErrInvalidParameter) {
 			t.Errorf("ConformalMinRows(%v): %v", lv, err)
 		}
@@ -444,9 +455,15 @@ func TestCalibratedConcurrent(t *testing.T) {
 // μ₋ₖ₍ᵢ₎(x) ∓ Rᵢσ₋ₖ₍ᵢ₎(x) and take the ⌊α(n+1)⌋-th smallest of the lower and
 // the ⌈(1−α)(n+1)⌉-th smallest of the upper ones.
 func TestCrossConformalExact(t *testing.T) {
+	for _, folds := range []int{4, 37} { // merge walk; selection from all n (jackknife+)
+		crossConformalExact(t, folds)
+	}
+}
+
+func crossConformalExact(t *testing.T, folds int) {
 	r := rand.New(rand.NewPCG(21, 21))
 	x, _, y := friedman1(r, 37, 1)
-	cv, err := CrossConformal(context.Background(), x, 10, y, 4, func(_ context.Context, x []float64, dim int, y []float64) (Regressor, error) {
+	cv, err := CrossConformal(context.Background(), x, 10, y, folds, func(_ context.Context, x []float64, dim int, y []float64) (Regressor, error) {
 		return fitRidge(nil, x, dim, y)
 	})
 	if err != nil {
@@ -455,7 +472,7 @@ func TestCrossConformalExact(t *testing.T) {
 	// The out-of-fold scores, recomputed here.
 	for k, m := range cv.folds {
 		var want []float64
-		for i := k; i < 37; i += 4 {
+		for i := k; i < 37; i += folds {
 			mu, sd := make([]float64, 1), make([]float64, 1)
 			_ = m.PredictTo(mu, sd, x[i*10:(i+1)*10])
 			want = append(want, math.Abs(y[i]-mu[0])/sd[0])
@@ -466,7 +483,7 @@ func TestCrossConformalExact(t *testing.T) {
 		}
 	}
 	xt, _, _ := friedman1(r, 5, 1)
-	for _, level := range []float64{0.9, 0.8, 0.75, levelOneSigma} {
+	for _, level := range []float64{0.9, 0.8, 0.75, levelOneSigma, 0.5, 0.3} {
 		alpha := 1 - level
 		lo, hi := make([]float64, 5), make([]float64, 5)
 		if err := cv.IntervalTo(lo, hi, xt, level); err != nil {
@@ -478,16 +495,41 @@ func TestCrossConformalExact(t *testing.T) {
 				mu, sd := make([]float64, 1), make([]float64, 1)
 				_ = m.PredictTo(mu, sd, xt[row*10:(row+1)*10])
 				for _, s := range cv.scores[k] {
-					lows, highs = append(lows, mu[0]-s*sd[0]), append(highs, mu[0]+s*sd[0])
+					lows, highs = append(lows, mu[0]-float64(s*sd[0])), append(highs, mu[0]+float64(s*sd[0]))
 				}
 			}
 			slices.Sort(lows)
 			slices.Sort(highs)
 			kLo := int(math.Floor(alpha*38 + 1e-9))
 			kHi := int(math.Ceil(level*38 - 1e-9))
-			if math.Abs(lo[row]-lows[kLo-1]) > 1e-12 || math.Abs(hi[row]-highs[kHi-1]) > 1e-12 {
-				t.Fatalf("level %v row %d: [%v, %v], want [%v, %v]", level, row, lo[row], hi[row], lows[kLo-1], highs[kHi-1])
+			wantLo, wantHi := lows[kLo-1], highs[kHi-1]
+			if wantLo > wantHi { // crossed ends (levels below ½) meet at their midpoint
+				wantLo += (wantHi - wantLo) / 2
+				wantHi = wantLo
+			}
+			if lo[row] != wantLo || hi[row] != wantHi {
+				t.Fatalf("%d folds, level %v row %d: [%v, %v], want [%v, %v]", folds, level, row, lo[row], hi[row], wantLo, wantHi)
 			}
 		}
+	}
+}
+
+// TestIsotonicTies checks the knots: tied standardised residuals form one
+// knot at their mean plotting position rank/(n+1).
+func TestIsotonicTies(t *testing.T) {
+	m := &oracleModel{dim: 1, mean: func([]float64) float64 { return 0 }, sd: func([]float64) float64 { return 2 }, stdScale: 1}
+	// z = y/2 = 1, 0, −1, 0, 0 → knots −1, 0, 1 at 1/6, (2+3+4)/3/6, 5/6.
+	iso, err := CalibrateIsotonic(m, []float64{0, 0, 0, 0, 0}, []float64{2, 0, -2, 0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(iso.z, []float64{-1, 0, 1}) || !slices.Equal(iso.r, []float64{1.0 / 6, 3.0 / 6, 5.0 / 6}) || iso.CalibrationRows() != 5 {
+		t.Fatalf("knots %v at %v (%d rows)", iso.z, iso.r, iso.CalibrationRows())
+	}
+	// The median of the recalibrated distribution is the middle knot; the
+	// 2/3 interval runs between the outer knots.
+	lo, hi := make([]float64, 1), make([]float64, 1)
+	if err := iso.IntervalTo(lo, hi, []float64{0}, 2.0/3); err != nil || math.Abs(lo[0]+2) > 1e-12 || math.Abs(hi[0]-2) > 1e-12 {
+		t.Fatalf("2/3 interval [%v, %v], %v; want [−2, 2]", lo[0], hi[0], err)
 	}
 }

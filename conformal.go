@@ -8,10 +8,17 @@ import (
 
 // conformalRank returns k = ⌈(n+1)·level⌉, the rank (1-based, among n
 // calibration scores in ascending order) of the split-conformal quantile
-// at level 1−α. A relative tolerance of 1e-12 keeps a product that is an
-// integer in exact arithmetic (100 · 0.9) from rounding up past it.
+// at level 1−α. A product within four units in the last place above an
+// integer is taken as that integer, so that one which is an integer in
+// exact arithmetic (99 · 0.9 = 89.1, but 10 · 0.9 = 9) does not round up
+// past it.
 func conformalRank(n int, level float64) int {
-	return int(math.Ceil(float64(n+1) * level * (1 - 1e-12)))
+	t := float64(n+1) * level
+	k := math.Ceil(t)
+	if t-(k-1) <= 4*t*0x1p-52 {
+		k--
+	}
+	return int(k)
 }
 
 // ConformalMinRows returns the fewest calibration rows n for which split
@@ -23,17 +30,22 @@ func ConformalMinRows(level float64) (int, error) {
 		return 0, err
 	}
 	r := level / (1 - level)
-	if r > 1<<50 {
+	if r > 1<<50 || r > float64(math.MaxInt/4) {
 		return 0, fmt.Errorf("bnn: conformal min rows: level %v needs more than 2⁵⁰ rows: %w", level, ErrInvalidParameter)
 	}
-	n := max(1, int(math.Ceil(r)))
-	for n > 1 && conformalRank(n-1, level) <= n-1 {
-		n--
+	// rank(n) − n = ⌈level − n(1−level)⌉ does not increase with n: bisect for
+	// the first n with rank(n) ≤ n (about level/(1−level)).
+	// At hi, (hi+1)(1−level) ≥ level + 3(1−level) > 1, so rank(hi) ≤ hi.
+	lo, hi := 1, int(math.Ceil(r))+2
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if conformalRank(mid, level) <= mid {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
 	}
-	for conformalRank(n, level) > n {
-		n++
-	}
-	return n, nil
+	return lo, nil
 }
 
 // conformalCheckLevel returns the rank of the conformal quantile at level
@@ -45,7 +57,10 @@ func conformalCheckLevel(area string, n int, level float64) (int, error) {
 	}
 	k := conformalRank(n, level)
 	if k > n {
-		need, _ := ConformalMinRows(level)
+		need, err := ConformalMinRows(level)
+		if err != nil {
+			return 0, fmt.Errorf("bnn: %s: level %v needs more than 2⁵⁰ calibration rows, have %d: %w", area, level, n, ErrInvalidParameter)
+		}
 		return 0, fmt.Errorf("bnn: %s: level %g needs at least %d calibration rows (⌈(n+1)·level⌉ ≤ n), have %d: %w", area, level, need, n, ErrInvalidParameter)
 	}
 	return k, nil

@@ -19,8 +19,9 @@ import (
 //	[ ⌊α(n+1)⌋-th smallest of μ₋ₖ₍ᵢ₎(x) − Rᵢσ₋ₖ₍ᵢ₎(x),  ⌈(1−α)(n+1)⌉-th smallest of μ₋ₖ₍ᵢ₎(x) + Rᵢσ₋ₖ₍ᵢ₎(x) ],
 //
 // over i = 1…n. For exchangeable rows its coverage is at least 1 − 2α −
-// min{2(1−1/K)/(n/K+1), (1−K/n)/(K+1)} (Barber et al., Theorem 4; the proof
-// carries over to the normalised score), and in practice close to 1−α.
+// √(2/n) (Barber et al., Theorem 4, which states a slightly smaller slack;
+// the proof compares scores only, so it carries over to the normalised
+// score), and in practice close to 1−α.
 // Levels with ⌈(1−α)(n+1)⌉ > n are refused (see ConformalMinRows); below
 // level 0.5 the two ends may cross, and then both are set to their midpoint.
 //
@@ -42,7 +43,9 @@ const cvChunk = 64
 // one chunk of rows, and the n candidate interval ends of one row.
 type cvWork struct {
 	mu, sd []float64 // [k·cvChunk + r]
-	vals   []float64 // n
+	vals   []float64 // n values to select from (more than cvMergeMaxFolds folds)
+	pos    []int     // per fold: the next score in the merge walk
+	cur    []float64 // per fold: the value at pos
 }
 
 // CrossConformal fits the CV+ wrapper: it splits the n rows of x (row-major,
@@ -166,7 +169,11 @@ func (m *CrossConformalRegressor) interval(area string, lower, upper, x []float6
 	}
 	w := m.spare.Swap(nil)
 	if w == nil {
-		w = &cvWork{mu: make([]float64, len(m.folds)*cvChunk), sd: make([]float64, len(m.folds)*cvChunk), vals: make([]float64, m.n)}
+		K := len(m.folds)
+		w = &cvWork{mu: make([]float64, K*cvChunk), sd: make([]float64, K*cvChunk), pos: make([]int, K), cur: make([]float64, K)}
+		if K > cvMergeMaxFolds {
+			w.vals = make([]float64, m.n)
+		}
 	}
 	defer m.spare.Store(w)
 	rows := len(lower)
@@ -201,17 +208,64 @@ func (m *CrossConformalRegressor) interval(area string, lower, upper, x []float6
 	return nil
 }
 
+// cvMergeMaxFolds is the largest fold count for which kthEnd walks the
+// folds' sorted scores (O(min(k, n−k+1)·K) per row); above it, it selects
+// from all n values (O(n)).
+const cvMergeMaxFolds = 16
+
 // kthEnd returns the k-th smallest (1-based) of sign·μ₋ₖ₍ᵢ₎ + Rᵢσ₋ₖ₍ᵢ₎ over
-// the calibration rows i, for row r of the current chunk.
+// the calibration rows i, for row r of the current chunk. Within a fold the
+// values are non-decreasing in the sorted scores (rounding is monotone), so
+// for few folds it merges the folds from whichever end is nearer the k-th
+// value; either way the result is exactly the k-th smallest computed value.
 func (m *CrossConformalRegressor) kthEnd(w *cvWork, r, k int, sign float64) float64 {
-	v := w.vals[:0]
-	for f, sc := range m.scores {
-		mu, sd := sign*w.mu[f*cvChunk+r], w.sd[f*cvChunk+r]
-		for _, s := range sc {
-			v = append(v, mu+s*sd)
+	K := len(m.scores)
+	if K > cvMergeMaxFolds {
+		v := w.vals[:0]
+		for f, sc := range m.scores {
+			mu, sd := sign*w.mu[f*cvChunk+r], w.sd[f*cvChunk+r]
+			for _, s := range sc {
+				v = append(v, mu+float64(s*sd)) // float64(): no fused multiply-add
+			}
+		}
+		return selectKth(v, k-1)
+	}
+	fromTop := m.n-k+1 < k
+	steps := k
+	if fromTop {
+		steps = m.n - k + 1
+	}
+	pos, cur := w.pos[:K], w.cur[:K]
+	value := func(f int) float64 { return sign*w.mu[f*cvChunk+r] + float64(m.scores[f][pos[f]]*w.sd[f*cvChunk+r]) }
+	for f := range K {
+		pos[f] = 0
+		if fromTop {
+			pos[f] = len(m.scores[f]) - 1
+		}
+		cur[f] = value(f)
+	}
+	var v float64
+	for range steps {
+		best := -1
+		for f := range K {
+			if pos[f] < 0 || pos[f] >= len(m.scores[f]) {
+				continue
+			}
+			if best < 0 || (fromTop && cur[f] > cur[best]) || (!fromTop && cur[f] < cur[best]) {
+				best = f
+			}
+		}
+		v = cur[best]
+		if fromTop {
+			pos[best]--
+		} else {
+			pos[best]++
+		}
+		if pos[best] >= 0 && pos[best] < len(m.scores[best]) {
+			cur[best] = value(best)
 		}
 	}
-	return selectKth(v, k-1)
+	return v
 }
 
 // selectKth returns the k-th smallest (0-based) element of a, which it
