@@ -22,7 +22,10 @@ type BayesianLinear struct {
 // BayesianMLP is a Bayes-by-Backprop multilayer perceptron with one output:
 // Bayesian layers, the hidden ones followed by Activation, and a Gaussian
 // observation noise of std NoiseStd. It implements Regressor: PredictTo draws
-// PredictSamples weight samples from streams derived from Seed.
+// PredictSamples weight samples from streams derived from Seed. A model made
+// by TrainBayesianMLP stores its standardisation of inputs and targets
+// (Scaling) like Train's networks do, so callers work in their own units;
+// one made by NewBayesianMLP works in the units it is given.
 type BayesianMLP struct {
 	Layers     []BayesianLinear
 	Activation Activation
@@ -35,6 +38,7 @@ type BayesianMLP struct {
 
 	params []float32 // [μ of every weight and bias | ρ of every weight and bias]
 	nw     int       // number of weights and biases
+	scale  *nnScaler // standardisation of inputs and targets, or nil for none
 }
 
 // BNNConfig describes a Bayesian MLP before training. SeedBNNConfig returns the seed notebook's.

@@ -11,13 +11,23 @@ import (
 // 1 scale mixture), prior f64×3 (scale, 0, 0 or π, σ₁, σ₂), noise std f64,
 // seed u64, predictive samples u32, layer count+1 u32, widths u32 each
 // (inputs, hidden…, 1), then μ and ρ of every weight and bias as f32.
+// Version 2 (a model with a standardisation) appends the input means and
+// scales (f64 per input each) and the target mean and scale (f64); a model
+// without one is still written as version 1, and both versions load.
 
-const bbbPayloadVersion = 1
+const (
+	bbbPayloadVersion       = 1
+	bbbPayloadVersionScaled = 2
+)
 
 // encodeBBBPayload returns m's payload.
 func (m *BayesianMLP) encodeBBBPayload() []byte {
 	b := make([]byte, 0, 64+4*len(m.Layers)+8*m.nw)
-	b = append(b, bbbPayloadVersion, byte(m.Activation))
+	version := byte(bbbPayloadVersion)
+	if m.scale != nil {
+		version = bbbPayloadVersionScaled
+	}
+	b = append(b, version, byte(m.Activation))
 	p := m.Prior
 	if p.mixture {
 		b = append(b, 1)
@@ -41,6 +51,11 @@ func (m *BayesianMLP) encodeBBBPayload() []byte {
 	for _, v := range m.params[:2*m.nw] {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 	}
+	if sc := m.scale; sc != nil {
+		for _, v := range append(append(append([]float64(nil), sc.inMean...), sc.inScale...), sc.yMean, sc.yScale) {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		}
+	}
 	return b
 }
 
@@ -53,7 +68,7 @@ func decodeBBBPayload(b []byte) (*BayesianMLP, error) {
 	if len(b) < head {
 		return nil, corrupt(fmt.Sprintf("%d bytes", len(b)))
 	}
-	if b[0] != bbbPayloadVersion {
+	if b[0] != bbbPayloadVersion && b[0] != bbbPayloadVersionScaled {
 		return nil, fmt.Errorf("bnn: bnn payload: version %d: %w", b[0], ErrModelVersion)
 	}
 	le := binary.LittleEndian
@@ -101,7 +116,11 @@ func decodeBBBPayload(b []byte) (*BayesianMLP, error) {
 		return nil, corrupt("output width")
 	}
 	off := head + 4*int(nwidth)
-	if uint64(len(b)-off) != 8*nw {
+	scaleBytes := 0
+	if b[0] == bbbPayloadVersionScaled {
+		scaleBytes = 8 * (2*widths[0] + 2)
+	}
+	if uint64(len(b)-off) != 8*nw+uint64(scaleBytes) {
 		return nil, corrupt(fmt.Sprintf("%d parameter bytes for %d weights", len(b)-off, nw))
 	}
 	m.setShape(widths)
@@ -111,6 +130,24 @@ func decodeBBBPayload(b []byte) (*BayesianMLP, error) {
 			return nil, corrupt(fmt.Sprintf("parameter %d is %v", i, v))
 		}
 		m.params[i] = v
+	}
+	if scaleBytes > 0 {
+		in := widths[0]
+		p := off + 8*int(nw)
+		v := make([]float64, 2*in+2)
+		for i := range v {
+			v[i] = f64(p + 8*i)
+		}
+		sc := &nnScaler{inMean: v[:in:in], inScale: v[in : 2*in : 2*in], yMean: v[2*in], yScale: v[2*in+1]}
+		for j := range in {
+			if !nnFiniteScale(sc.inMean[j], sc.inScale[j]) {
+				return nil, corrupt(fmt.Sprintf("input %d scaling", j))
+			}
+		}
+		if !nnFiniteScale(sc.yMean, sc.yScale) {
+			return nil, corrupt("target scaling")
+		}
+		m.scale = sc
 	}
 	return m, nil
 }

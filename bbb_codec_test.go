@@ -53,7 +53,7 @@ func TestBBBPayloadRoundTrip(t *testing.T) {
 				t.Fatalf("truncated to %d bytes: %v", n, err)
 			}
 		}
-		b[0] = 2
+		b[0] = 3
 		if _, err := decodeBBBPayload(b); !errors.Is(err, ErrModelVersion) {
 			t.Fatalf("version: %v", err)
 		}

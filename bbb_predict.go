@@ -13,7 +13,8 @@ const bbbPredictSalt = 0x7072656469637421
 // PredictiveTo writes, for each row of x (row-major, n·InputDim() values), the
 // predictive mean, the epistemic std (the unbiased spread of the network
 // output over samples weight draws; 0 for one draw) and the total std
-// √(epistemic² + NoiseStd²) into mean, epiStd and totStd (each of length n;
+// √(epistemic² + NoiseStd²), all in target units (a stored standardisation
+// is applied and undone), into mean, epiStd and totStd (each of length n;
 // epiStd and totStd may be nil). Draw s uses a random stream derived from
 // (seed, s), and the draws run in parallel, so the result is the same at any
 // GOMAXPROCS. It returns ErrShape for inconsistent lengths, ErrEmpty for no
@@ -47,10 +48,13 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 		}
 	}
 	noise2 := m.NoiseStd * m.NoiseStd
+	ym, ys := m.targetScale()
 	for i, v := range vr {
 		if samples > 1 {
 			v /= float64(samples - 1)
 		}
+		mean[i] = ym + ys*mean[i]
+		v *= ys * ys
 		if epiStd != nil {
 			epiStd[i] = math.Sqrt(v)
 		}
@@ -89,8 +93,9 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 	if err != nil {
 		return err
 	}
+	ym, ys := m.targetScale()
 	for i, v := range out {
-		dst[i] = float64(v)
+		dst[i] = ym + ys*float64(v)
 	}
 	return nil
 }
@@ -114,6 +119,9 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 			return nil, fmt.Errorf("bnn: bnn predictive: feature %d of row %d is %g: %w", i%in, i/in, v, ErrNonFinite)
 		}
 		x32[i] = float32(v)
+	}
+	if m.scale != nil {
+		m.scale.inputs(x32, x)
 	}
 	nw := m.nw
 	sigma, dsig := make([]float32, nw), make([]float32, nw)

@@ -42,8 +42,15 @@ type BBBConfig struct {
 	KLWeighting  KLWeighting // share of the KL per minibatch
 	LocalReparam bool        // sample pre-activations instead of weights (needs KLClosedForm)
 	LearnNoise   bool        // also fit log NoiseStd by maximum likelihood
-	Seed         uint64      // seed of the Monte-Carlo draws and the minibatch order
+	Seed         uint64      // seed of the Monte-Carlo draws, the minibatch order and the held-out rows
 	Workers      int         // goroutines (0: GOMAXPROCS); results do not depend on it
+	// Validation optionally holds rows out for early stopping on their NLL
+	// and to re-estimate a learned noise level on them (see Validation).
+	Validation Validation
+	// Scaling is the standardisation TrainBayesianMLP fits and stores in
+	// the model (the zero value standardises inputs and targets); Train on
+	// an existing model keeps that model's own.
+	Scaling Scaling
 
 	// Progress, when non-nil, is called after every epoch with the epoch
 	// (1-based) and its loss, on the goroutine that called Train.
@@ -69,8 +76,20 @@ func SeedBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate: 5e
 // local reparameterisation or closed-form KL with an unsuitable prior),
 // ErrDiverged naming the epoch if the loss becomes NaN or ±Inf, and the
 // context's error (checked between epochs) if ctx is cancelled; after an
-// error the model holds the parameters of the last completed epoch.
+// error the model holds the parameters of the last completed epoch. x and y
+// are in the caller's units: a model with a stored standardisation (made by
+// TrainBayesianMLP) applies it. With cfg.Validation the returned losses stop
+// at the early-stopping epoch, the model holds the best epoch's parameters,
+// and a learned noise is re-fitted on the held-out rows (see Validation).
 func (m *BayesianMLP) Train(ctx context.Context, x, y []float64, cfg BBBConfig) ([]float64, error) {
+	if m.scale != nil || cfg.Validation.active() {
+		return m.trainScaled(ctx, x, y, cfg)
+	}
+	return m.trainRaw(ctx, x, y, cfg)
+}
+
+// trainRaw is Train in the model's working units, without held-out rows.
+func (m *BayesianMLP) trainRaw(ctx context.Context, x, y []float64, cfg BBBConfig) ([]float64, error) {
 	t, err := newBBBTrainer(m, x, y, cfg)
 	if err != nil {
 		return nil, err

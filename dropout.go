@@ -10,8 +10,9 @@ import (
 // Samples stochastic passes. The predictive variance is the population
 // variance of the pass means (epistemic) plus the mean noise variance of the
 // passes (aleatoric: learned with LossGaussian; with LossMSE the fixed
-// TrainConfig.NoiseStd or else the mean squared training residual of the
-// network with dropout off). Predictions are deterministic: the masks of the
+// TrainConfig.NoiseStd or else the mean squared residual of the network with
+// dropout off — on the held-out rows, refined with the MC spread, when
+// TrainConfig.Validation holds some out, else on the training rows). Predictions are deterministic: the masks of the
 // chunk of rows starting at row r come from the stream (Seed, r), so a
 // row's prediction depends on Seed, Samples and its position in x. It is safe
 // for concurrent use as long as Samples and Seed are not changed meanwhile.
@@ -25,7 +26,16 @@ type MCDropout struct {
 
 // TrainMCDropout trains one network with cfg (cfg.Dropout must be in (0, 1))
 // and returns it as an MC-dropout model taking samples passes per
-// prediction, seeded from cfg.Seed. Errors are those of Train, or
+// prediction, seeded from cfg.Seed. With cfg.Validation the noise
+// variance 1/τ (unless fixed by NoiseStd) is the one that maximises the
+// held-out likelihood of the MC predictive N(mean, epistemic + 1/τ), so the
+// band is set on rows the network did not fit.
+//
+// Gal & Ghahramani (2016, eq. 7 and §5) tie the model precision τ to the
+// dropout probability p, the prior length-scale l, the number of training
+// rows N and the weight decay λ: λ = (1−p)·l²/(2Nτ), i.e.
+// τ = (1−p)·l²/(2Nλ). Here τ is instead estimated on held-out data (or
+// learned, LossGaussian), which their §5.1 also does by grid search. Errors are those of Train, or
 // ErrInvalidParameter if cfg.Dropout is 0 or samples < 1.
 func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, samples int) (*MCDropout, error) {
 	if cfg.Dropout == 0 {
@@ -34,11 +44,24 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 	if samples < 1 {
 		return nil, fmt.Errorf("bnn: mc dropout: %d samples: %w", samples, ErrInvalidParameter)
 	}
-	net, err := Train(ctx, x, dim, y, cfg)
+	sc, xs, ys, err := prepareTrainingData(x, dim, y, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &MCDropout{net: net, Samples: samples, Seed: nnMemberSeed(cfg.Seed, -1)}, nil
+	net, held, err := trainNetworkHeld(ctx, &cfg, cfg.Seed, sc, xs, ys, len(ys), dim, cfg.Progress)
+	if err != nil {
+		return nil, err
+	}
+	d := &MCDropout{net: net, Samples: samples, Seed: nnMemberSeed(cfg.Seed, -1)}
+	if held.n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
+		d.fitHeldOutNoise(held)
+	}
+	if cfg.Validation.refit() {
+		if d.net, err = refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // Network returns the trained network (its own PredictTo has dropout off).
@@ -55,19 +78,11 @@ func (d *MCDropout) PredictTo(mean, std, x []float64) error {
 	return d.predict(mean, std, nil, x)
 }
 
-// PredictVarTo is PredictTo split into the mean, the epistemic variance
-// and the aleatoric variance (see MCDropout), in target units (variances in
-// squared target units). Errors are those of PredictTo, and ErrShape when
-// len(aleatoric) differs from len(mean).
-func (d *MCDropout) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
-	return d.predict(mean, epistemic, aleatoric, x)
-}
-
 func (d *MCDropout) predict(mean, epi, ale, x []float64) error {
 	dim := d.InputDim()
 	n, err := checkPredictArgs(dim, mean, epi, x)
 	if err == nil && ale != nil && len(ale) != n {
-		err = fmt.Errorf("bnn: predict: %d aleatoric variances for %d rows: %w", len(ale), n, ErrShape)
+		err = fmt.Errorf("bnn: predict: %d aleatoric stds for %d rows: %w", len(ale), n, ErrShape)
 	}
 	if err == nil && d.Samples < 1 {
 		err = fmt.Errorf("bnn: mc dropout: %d samples: %w", d.Samples, ErrInvalidParameter)

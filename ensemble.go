@@ -29,7 +29,11 @@ func nnMemberSeed(seed uint64, k int) uint64 {
 }
 
 // TrainEnsemble trains members networks with the settings in cfg, member k
-// with the seed derived from (cfg.Seed, k), each on its own goroutine.
+// with the seed derived from (cfg.Seed, k), each on its own goroutine. With
+// cfg.Validation every member holds out the same rows (drawn from
+// cfg.Seed) and stops early on them; the members' noise variances are then
+// multiplied by one factor that maximises the held-out likelihood of the
+// mixture's predictive N(mean, epistemic + aleatoric).
 // The trained weights depend only on the data, cfg and members, never on
 // GOMAXPROCS or scheduling. Errors are those of Train (the first failing
 // member's), or ErrInvalidParameter if members < 1.
@@ -55,6 +59,7 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	nets := make([]*Network, members)
+	helds := make([]nnHeldOut, members)
 	errs := make([]error, members)
 	// One goroutine per member: the scheduler time-slices them, so M members
 	// on P cores finish together after M/P member-times (a pool of P workers
@@ -64,7 +69,9 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 		wg.Go(func() {
 			mc := cfg
 			mc.Seed = nnMemberSeed(cfg.Seed, k)
-			nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
+			// Every member holds out the same rows (seeded by cfg.Seed), so
+			// that the mixture's noise can be set on rows none of them fitted.
+			nets[k], helds[k], errs[k] = trainNetworkHeld(ctx, &mc, cfg.Seed, sc, xs, ys, n, dim, progress)
 			if errs[k] != nil {
 				errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
 				cancel(errs[k])
@@ -82,7 +89,14 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 			return nil, err
 		}
 	}
-	return &Ensemble{members: nets}, nil
+	e := &Ensemble{members: nets}
+	if helds[0].n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
+		e.fitHeldOutNoise(helds[0])
+	}
+	if cfg.Validation.refit() {
+		return e.refit(ctx, &cfg, sc, xs, ys, n, dim, progress)
+	}
+	return e, nil
 }
 
 // Members returns the ensemble's networks (not a copy).
@@ -105,23 +119,13 @@ func (e *Ensemble) PredictTo(mean, std, x []float64) error {
 	return e.predict(mean, std, nil, x)
 }
 
-// PredictVarTo is PredictTo split into components: the mixture mean (target
-// units), the epistemic variance (the population variance of the member
-// means) and the aleatoric variance (the mean of the member noise
-// variances), both in squared target units; their sum is the predictive
-// variance. Errors are those of PredictTo, and ErrShape when
-// len(aleatoric) differs from len(mean).
-func (e *Ensemble) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
-	return e.predict(mean, epistemic, aleatoric, x)
-}
-
 // predict writes means and, when ale is nil, the total std into epi;
-// otherwise the epistemic and aleatoric variances into epi and ale.
+// otherwise the epistemic and aleatoric stds into epi and ale.
 func (e *Ensemble) predict(mean, epi, ale, x []float64) error {
 	d := e.InputDim()
 	n, err := checkPredictArgs(d, mean, epi, x)
 	if err == nil && ale != nil && len(ale) != n {
-		err = fmt.Errorf("bnn: predict: %d aleatoric variances for %d rows: %w", len(ale), n, ErrShape)
+		err = fmt.Errorf("bnn: predict: %d aleatoric stds for %d rows: %w", len(ale), n, ErrShape)
 	}
 	if err != nil {
 		return err
@@ -180,8 +184,8 @@ func (a *nnMixtureMoments) add(mu, v []float64) {
 
 // finish converts the accumulators to target units in place: mean becomes
 // the mixture mean and, when ale is nil, ss the total std; otherwise ss the
-// epistemic variance (population variance of the component means) and
-// ale[off+i] the aleatoric variance (mean of the noise variances).
+// epistemic std (population std of the component means) and ale[off+i] the
+// aleatoric std (square root of the mean of the noise variances).
 func (a *nnMixtureMoments) finish(sc *nnScaler, ale []float64, off int) {
 	K := float64(a.k)
 	for i := range a.mean {
@@ -189,7 +193,7 @@ func (a *nnMixtureMoments) finish(sc *nnScaler, ale []float64, off int) {
 		epiVar := a.ss[i] / K * sc.yScale * sc.yScale
 		aleVar := a.noise[i] / K * sc.yScale * sc.yScale
 		if ale != nil {
-			a.ss[i], ale[off+i] = epiVar, aleVar
+			a.ss[i], ale[off+i] = math.Sqrt(epiVar), math.Sqrt(aleVar)
 		} else {
 			a.ss[i] = math.Sqrt(epiVar + aleVar)
 		}

@@ -204,25 +204,23 @@ func TestPredictAllocatesNothingAfterWarmUp(t *testing.T) {
 }
 
 // TestPredictVarianceDecomposition checks PredictTo's std against
-// PredictVarTo's components and MC dropout's dependence on Seed.
+// PredictSpreadTo's components (stds: total = hypot) and MC dropout's
+// dependence on Seed.
 func TestPredictVarianceDecomposition(t *testing.T) {
 	models, x := nnSmallModels(t)
 	n := len(x) / 2
-	type splitter interface {
-		Regressor
-		PredictVarTo(mean, epistemic, aleatoric, x []float64) error
-	}
+	type splitter = SpreadPredictor
 	for _, name := range []string{"ensemble", "dropout"} {
 		m := models[name].(splitter)
 		mean, std, m2, epi, ale := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 		if err := m.PredictTo(mean, std, x); err != nil {
 			t.Fatal(err)
 		}
-		if err := m.PredictVarTo(m2, epi, ale, x); err != nil {
+		if err := m.PredictSpreadTo(m2, epi, ale, x); err != nil {
 			t.Fatal(err)
 		}
 		for i := range mean {
-			if mean[i] != m2[i] || math.Abs(std[i]-math.Sqrt(epi[i]+ale[i])) > 1e-12*std[i] || !(epi[i] > 0) || !(ale[i] > 0) {
+			if mean[i] != m2[i] || math.Abs(std[i]-math.Hypot(epi[i], ale[i])) > 1e-12*std[i] || !(epi[i] > 0) || !(ale[i] > 0) {
 				t.Fatalf("%s row %d: mean %v/%v std %v epistemic %v aleatoric %v", name, i, mean[i], m2[i], std[i], epi[i], ale[i])
 			}
 		}

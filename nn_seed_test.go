@@ -93,8 +93,8 @@ func (d nnSeedData) reportDecomposed(t *testing.T, name string, mean, epi, ale [
 	t.Helper()
 	es, ts := make([]float64, len(mean)), make([]float64, len(mean))
 	for i := range mean {
-		es[i] = math.Sqrt(epi[i])
-		ts[i] = math.Sqrt(epi[i] + ale[i])
+		es[i] = epi[i]
+		ts[i] = math.Hypot(epi[i], ale[i])
 	}
 	in := d.metrics(t, mean, es, true)
 	for _, c := range []struct {
@@ -114,10 +114,8 @@ func (d nnSeedData) reportDecomposed(t *testing.T, name string, mean, epi, ale [
 // compare the median over seeds 1…nnSeedRuns with PyTorch's value.
 const nnSeedRuns = 9
 
-// nnVarPredictor is a model that splits its predictive variance (Ensemble, MCDropout).
-type nnVarPredictor interface {
-	PredictVarTo(mean, epistemic, aleatoric, x []float64) error
-}
+// nnVarPredictor is a model that splits its predictive std (Ensemble, MCDropout).
+type nnVarPredictor = SpreadPredictor
 
 // nnSeedMedianRMSE trains one model per seed with train, logs each run's
 // interpolation metrics (epistemic and total std) and returns the median
@@ -132,7 +130,7 @@ func (d nnSeedData) nnSeedMedianRMSE(t *testing.T, name string, train func(seed 
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := m.PredictVarTo(mean, epi, ale, d.te); err != nil {
+		if err := m.PredictSpreadTo(mean, epi, ale, d.te); err != nil {
 			t.Fatal(err)
 		}
 		in := d.reportDecomposed(t, fmt.Sprintf("%s seed %d", name, seed), mean, epi, ale)

@@ -60,11 +60,17 @@ type TrainConfig struct {
 	Scaling Scaling
 	// NoiseStd (LossMSE only, target units, ≥ 0) is the observation noise
 	// standard deviation added to predictions; 0 means the root mean squared
-	// training residual of the fitted network (dropout off), floored at the
+	// residual of the fitted network (dropout off) on the held-out rows when
+	// Validation holds some out, else on the training rows, floored at the
 	// float32 resolution of the standardised targets (2⁻²³) so that a perfect
 	// fit still gives a positive predictive std.
 	NoiseStd float64
-	// Seed determines the initialisation, the batch order and the dropout masks.
+	// Validation optionally holds rows out to stop training early on their
+	// NLL and to estimate the noise level on them (see Validation); the
+	// zero value holds nothing out.
+	Validation Validation
+	// Seed determines the initialisation, the batch order, the dropout
+	// masks and the held-out rows.
 	Seed uint64
 	// Progress, if set, is called after every epoch with the epoch (from 1)
 	// and the mean training loss over that epoch, in standardised target
@@ -121,7 +127,8 @@ type nnTrainer struct {
 	wk     *mlpWork
 	opt    Optimizer
 	loss   Loss
-	homosc bool // LossGaussian without Heteroscedastic: the log-variance head ignores its input
+	homosc bool          // LossGaussian without Heteroscedastic: the log-variance head ignores its input
+	val    *nnValMonitor // held-out early stopping, or nil
 }
 
 func newNNTrainer(m *MLP, cfg *TrainConfig, capRows int) (*nnTrainer, error) {
@@ -260,6 +267,12 @@ func (t *nnTrainer) run(ctx context.Context, cfg *TrainConfig, x, y []float32, n
 		if progress != nil {
 			progress(epoch, loss)
 		}
+		if t.val != nil && t.val.observe(t.m, epoch) {
+			break
+		}
+	}
+	if t.val != nil {
+		t.val.restore(t.m)
 	}
 	return nil
 }
@@ -274,7 +287,11 @@ func Train(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConf
 	if err != nil {
 		return nil, err
 	}
-	return trainNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, cfg.Progress)
+	net, err := trainNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, cfg.Progress)
+	if err != nil || !cfg.Validation.refit() {
+		return net, err
+	}
+	return refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress)
 }
 
 // prepareTrainingData validates cfg and the data, fits the scaler that
@@ -287,6 +304,9 @@ func prepareTrainingData(x []float64, dim int, y []float64, cfg *TrainConfig) (s
 	if err != nil {
 		return sc, nil, nil, err
 	}
+	if err := cfg.Validation.validate("train", n, dim); err != nil {
+		return sc, nil, nil, err
+	}
 	sc = fitNNScaler(x, dim, y, cfg.Scaling)
 	xs, ys = make([]float32, len(x)), make([]float32, n)
 	sc.inputs(xs, x)
@@ -294,39 +314,10 @@ func prepareTrainingData(x []float64, dim int, y []float64, cfg *TrainConfig) (s
 	return sc, xs, ys, nil
 }
 
-// trainNetwork trains one network on standardised data.
+// trainNetwork trains one network on standardised data (see trainNetworkHeld).
 func trainNetwork(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Network, error) {
-	m, err := NewMLP(cfg.mlpConfig(dim), rand.New(rand.NewPCG(cfg.Seed, nnStreamInit)))
-	if err != nil {
-		return nil, err
-	}
-	capRows := n
-	if cfg.BatchSize > 0 && cfg.BatchSize < n {
-		capRows = cfg.BatchSize
-	}
-	t, err := newNNTrainer(m, cfg, capRows)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.run(ctx, cfg, xs, ys, n, dim, progress); err != nil {
-		return nil, err
-	}
-	// Each epoch's loss is taken before its last update, so the final update
-	// can still blow the network up unseen: check its outputs on the
-	// training rows.
-	net := &Network{mlp: m, scale: sc, loss: cfg.Loss}
-	resVar, finite := net.trainingResidual(xs, ys, n)
-	if !finite {
-		return nil, fmt.Errorf("bnn: train: the network's outputs are not finite after epoch %d: %w", cfg.Epochs, ErrDiverged)
-	}
-	if cfg.Loss == LossMSE {
-		if cfg.NoiseStd > 0 {
-			net.noiseVar = (cfg.NoiseStd / sc.yScale) * (cfg.NoiseStd / sc.yScale)
-		} else {
-			net.noiseVar = max(resVar, nnMinResidualVar)
-		}
-	}
-	return net, nil
+	net, _, err := trainNetworkHeld(ctx, cfg, cfg.Seed, sc, xs, ys, n, dim, progress)
+	return net, err
 }
 
 // nnMinResidualVar is the smallest residual variance (standardised target
@@ -342,7 +333,11 @@ type Network struct {
 	scale    nnScaler
 	loss     Loss
 	noiseVar float64 // LossMSE: noise variance in standardised target units
-	spare    atomic.Pointer[nnPredictWork]
+	// Held-out bookkeeping for Validation.Refit: the best epoch and the
+	// product of the noise factors applied by scaleNoise (0 means none).
+	bestEpoch   int
+	noiseFactor float64
+	spare       atomic.Pointer[nnPredictWork]
 }
 
 // nnPredictChunk is the number of rows a prediction workspace holds.

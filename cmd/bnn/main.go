@@ -3,7 +3,8 @@
 //
 //	bnn oscillator [-out dir] [-seed n] [-epochs n] [-samples n] [-hidden n] [-grid n] [-methods list] [-quick]
 //	bnn fit -data train.csv -target y -method bbb|ensemble|dropout|blr -model m.bnn
-//	bnn predict -model m.bnn -data test.csv [-out predictions.csv]
+//	bnn predict -model m.bnn -data test.csv [-out predictions.csv] [-level 0.95]
+//	bnn cv -data d.csv -target y [-methods blr,ensemble,dropout,bbb] [-splits 20] [-test 0.1] [-folds k] [-seed 0] [-out dir]
 //
 // Run "bnn <command> -h" for the flags of a command.
 package main
@@ -22,6 +23,7 @@ usage:
   bnn oscillator [flags]   run every section of the seed notebook, write figures and results.json
   bnn fit [flags]          train a model on a CSV file and save it
   bnn predict [flags]      predict with a saved model on a CSV file
+  bnn cv [flags]           cross-validate the methods on a CSV file: accuracy, likelihood, calibration
 
 Run "bnn <command> -h" for the flags of a command.
 `
@@ -45,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runFit(args[1:], stdout, stderr)
 	case "predict":
 		err = runPredict(args[1:], stdout, stderr)
+	case "cv":
+		err = runCV(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -55,13 +55,25 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err := predictWith(meta, model, mean, std, x); err != nil {
 		return fmt.Errorf("bnn predict: %w", err)
 	}
-	z := normalQuantile(0.5 + *level/2)
+	// lower/upper: the model's calibrated interval (the calibration
+	// wrappers' own, else the Gaussian quantiles); a file whose scaling the
+	// command recorded (written before the library stored it) predicts in
+	// standardised units, so its interval is the Gaussian one of the
+	// rescaled mean and std.
+	lo, hi := make([]float64, n), make([]float64, n)
+	model2 := model
+	if meta != nil && meta.XMean != nil {
+		model2 = nil
+	}
+	if err := newIntervals(model2, mean, std).at(lo, hi, x, *level); err != nil {
+		return fmt.Errorf("bnn predict: %w", err)
+	}
 	metricsOut := stdout
 	if *out == "-" {
 		metricsOut = stderr
-		err = writePredictions(stdout, mean, std, z)
+		err = writePredictions(stdout, mean, std, lo, hi)
 	} else {
-		err = writePredictionsFile(*out, mean, std, z)
+		err = writePredictionsFile(*out, mean, std, lo, hi)
 	}
 	if err != nil {
 		return err
@@ -70,7 +82,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "bnn predict: %d rows → %s\n", n, *out)
 	}
 	if k := t.column(tgt); k >= 0 {
-		return printMetrics(metricsOut, tgt, mean, std, t.cols[k], z, *level)
+		return printMetrics(metricsOut, tgt, mean, std, lo, hi, t.cols[k], *level)
 	}
 	return nil
 }
@@ -124,12 +136,12 @@ func normalQuantile(p float64) float64 {
 	return math.Sqrt2 * math.Erfinv(2*p-1)
 }
 
-func writePredictionsFile(path string, mean, std []float64, z float64) error {
+func writePredictionsFile(path string, mean, std, lo, hi []float64) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("bnn predict: %w", err)
 	}
-	if err := writePredictions(f, mean, std, z); err != nil {
+	if err := writePredictions(f, mean, std, lo, hi); err != nil {
 		f.Close()
 		return err
 	}
@@ -140,12 +152,12 @@ func writePredictionsFile(path string, mean, std []float64, z float64) error {
 }
 
 // writePredictions writes the CSV columns mean, std, lower, upper.
-func writePredictions(w io.Writer, mean, std []float64, z float64) error {
+func writePredictions(w io.Writer, mean, std, lo, hi []float64) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("mean,std,lower,upper\n")
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for i := range mean {
-		bw.WriteString(g(mean[i]) + "," + g(std[i]) + "," + g(mean[i]-z*std[i]) + "," + g(mean[i]+z*std[i]) + "\n")
+		bw.WriteString(g(mean[i]) + "," + g(std[i]) + "," + g(lo[i]) + "," + g(hi[i]) + "\n")
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("bnn predict: write predictions: %w", err)
@@ -154,14 +166,14 @@ func writePredictions(w io.Writer, mean, std []float64, z float64) error {
 }
 
 // printMetrics compares the predictions with the target column.
-func printMetrics(w io.Writer, target string, mean, std, y []float64, z, level float64) error {
+func printMetrics(w io.Writer, target string, mean, std, lo, hi, y []float64, level float64) error {
 	ev, err := bnn.Evaluate(mean, std, y)
 	if err != nil {
 		return fmt.Errorf("bnn predict: metrics: %w", err)
 	}
 	in := 0
 	for i := range y {
-		if math.Abs(y[i]-mean[i]) <= z*std[i] {
+		if y[i] >= lo[i] && y[i] <= hi[i] {
 			in++
 		}
 	}

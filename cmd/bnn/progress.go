@@ -48,7 +48,8 @@ func (p *progress) update(done int, loss float64) {
 func (p *progress) line(done int, loss float64, elapsed time.Duration) string {
 	eta := "?"
 	if done > 0 {
-		rem := time.Duration(float64(elapsed) * float64(p.total-done) / float64(done))
+		// total is an upper bound (training stops early on held-out NLL)
+		rem := time.Duration(float64(elapsed) * float64(max(p.total-done, 0)) / float64(done))
 		eta = rem.Round(100 * time.Millisecond).String()
 	}
 	return fmt.Sprintf("bnn: %-9s epoch %d/%d  loss %.4g  ETA %s", p.label, done, p.total, loss, eta)

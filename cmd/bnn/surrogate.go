@@ -122,11 +122,9 @@ func bandPanel(p *panel, d *oscData, s *surrogate) {
 	p.line(d.tEval, s.mean, style{color: s.color, label: s.title + " mean"})
 }
 
-// varPredictor is a model that splits its predictive variance into
-// epistemic and aleatoric parts (bnn.Ensemble, bnn.MCDropout).
-type varPredictor interface {
-	PredictVarTo(mean, epistemic, aleatoric, x []float64) error
-}
+// varPredictor is a model that splits its predictive std into epistemic
+// and aleatoric parts (bnn.Ensemble, bnn.MCDropout).
+type varPredictor = bnn.SpreadPredictor
 
 // predictEpistemic sets s.mean and s.std to m's predictive mean and
 // epistemic std at te, and s.predSec to the time it took.
@@ -134,20 +132,11 @@ func (s *surrogate) predictEpistemic(m varPredictor, te []float64) error {
 	start := time.Now()
 	n := len(te)
 	s.mean, s.std = make([]float64, n), make([]float64, n)
-	if err := m.PredictVarTo(s.mean, s.std, make([]float64, n), te); err != nil {
+	if err := m.PredictSpreadTo(s.mean, s.std, make([]float64, n), te); err != nil {
 		return err
 	}
-	sqrtAll(s.std)
 	s.predSec = time.Since(start).Seconds()
 	return nil
-}
-
-// sqrtAll replaces each variance by its square root.
-func sqrtAll(v []float64) []float64 {
-	for i := range v {
-		v[i] = math.Sqrt(v[i])
-	}
-	return v
 }
 
 // saveComparison draws every reported method's ±2σ band in one figure, one

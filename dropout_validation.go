@@ -1,0 +1,102 @@
+package bnn
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// fitHeldOutNoise multiplies the network's noise variance by the factor
+// that maximises the held-out likelihood of the MC-dropout predictive
+// N(mean, epistemic + c·aleatoric), in standardised units.
+func (d *MCDropout) fitHeldOutNoise(h nnHeldOut) {
+	net := d.net
+	if net.loss == LossMSE && !(net.noiseVar > 0) {
+		net.noiseVar = nnMinResidualVar
+	}
+	dim := net.mlp.sizes[0]
+	mean, epi, ale := make([]float64, h.n), make([]float64, h.n), make([]float64, h.n)
+	w := net.getWork()
+	ident := nnScaler{yScale: 1}
+	var mu, v [nnPredictChunk]float64
+	for s := 0; s < h.n; s += nnPredictChunk {
+		c := min(s+nnPredictChunk, h.n) - s
+		w.wk.rng = newGaussRNG(d.Seed^nnStreamValid, uint64(s))
+		var acc nnMixtureMoments
+		acc.reset(mean[s:s+c], epi[s:s+c])
+		for range d.Samples {
+			net.heads(mu[:], v[:], w.wk, h.x[s*dim:(s+c)*dim], c, true)
+			acc.add(mu[:c], v[:c])
+		}
+		acc.finish(&ident, ale, s)
+	}
+	net.putWork(w)
+	r2 := make([]float64, h.n)
+	for i, y := range h.y {
+		r := mean[i] - float64(y)
+		r2[i] = r * r
+		epi[i] *= epi[i]
+		ale[i] *= ale[i]
+	}
+	net.scaleNoise(fitNoiseFactor(r2, epi, ale))
+}
+
+// fitHeldOutNoise multiplies every member's noise variance by the factor
+// that maximises the held-out likelihood of the mixture's moment-matched
+// predictive N(mean, epistemic + c·aleatoric), in standardised units.
+func (e *Ensemble) fitHeldOutNoise(h nnHeldOut) {
+	dim := e.members[0].mlp.sizes[0]
+	mean, epi, ale := make([]float64, h.n), make([]float64, h.n), make([]float64, h.n)
+	ident := nnScaler{yScale: 1}
+	var mu, v [nnPredictChunk]float64
+	for _, net := range e.members {
+		if net.loss == LossMSE && !(net.noiseVar > 0) {
+			net.noiseVar = nnMinResidualVar
+		}
+	}
+	w := e.members[0].getWork()
+	for s := 0; s < h.n; s += nnPredictChunk {
+		c := min(s+nnPredictChunk, h.n) - s
+		var acc nnMixtureMoments
+		acc.reset(mean[s:s+c], epi[s:s+c])
+		for _, net := range e.members {
+			net.heads(mu[:], v[:], w.wk, h.x[s*dim:(s+c)*dim], c, false)
+			acc.add(mu[:c], v[:c])
+		}
+		acc.finish(&ident, ale, s)
+	}
+	e.members[0].putWork(w)
+	r2 := make([]float64, h.n)
+	for i, y := range h.y {
+		r := mean[i] - float64(y)
+		r2[i] = r * r
+		epi[i] *= epi[i]
+		ale[i] *= ale[i]
+	}
+	c := fitNoiseFactor(r2, epi, ale)
+	for _, net := range e.members {
+		net.scaleNoise(c)
+	}
+}
+
+// refit retrains every member on all rows (Validation.Refit), one
+// goroutine per member, keeping each member's held-out noise level.
+func (e *Ensemble) refit(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, n, dim int, progress func(int, float64)) (*Ensemble, error) {
+	nets := make([]*Network, len(e.members))
+	errs := make([]error, len(e.members))
+	var wg sync.WaitGroup
+	for k, held := range e.members {
+		wg.Go(func() {
+			mc := *cfg
+			mc.Seed = nnMemberSeed(cfg.Seed, k)
+			nets[k], errs[k] = refitNetwork(ctx, &mc, sc, xs, ys, n, dim, held, progress)
+		})
+	}
+	wg.Wait()
+	for k, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("bnn: ensemble member %d: %w", k, err)
+		}
+	}
+	return &Ensemble{members: nets}, nil
+}
