@@ -56,22 +56,20 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	defer cancel(nil)
 	nets := make([]*Network, members)
 	errs := make([]error, members)
-	// One goroutine per member: the scheduler time-slices them, so M members
+	// One worker per member: the scheduler time-slices them, so M members
 	// on P cores finish together after M/P member-times (a pool of P workers
-	// would need ⌈M/P⌉).
-	var wg sync.WaitGroup
-	for k := range members {
-		wg.Go(func() {
-			mc := cfg
-			mc.Seed = nnMemberSeed(cfg.Seed, k)
-			nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
-			if errs[k] != nil {
-				errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
-				cancel(errs[k])
-			}
-		})
-	}
-	wg.Wait()
+	// would need ⌈M/P⌉). The body records errors itself so that the one
+	// reported is the cause of the cancellation, as below.
+	stopped := parallelFor(ctx, members, members, func(_, k int) error {
+		mc := cfg
+		mc.Seed = nnMemberSeed(cfg.Seed, k)
+		nets[k], errs[k] = trainNetwork(ctx, &mc, sc, xs, ys, n, dim, progress)
+		if errs[k] != nil {
+			errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
+			cancel(errs[k])
+		}
+		return nil
+	})
 	for _, err := range errs {
 		if err != nil && context.Cause(ctx) == err {
 			return nil, err
@@ -81,6 +79,9 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 		if err != nil {
 			return nil, err
 		}
+	}
+	if stopped != nil { // ctx was done before some member started
+		return nil, fmt.Errorf("bnn: ensemble: stopped before training every member: %w", stopped)
 	}
 	return &Ensemble{members: nets}, nil
 }

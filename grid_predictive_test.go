@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"errors"
 	"math"
 	"slices"
@@ -17,7 +18,7 @@ func TestGridPredictiveLinearGaussian(t *testing.T) {
 			return func(th []float64) (float64, error) { u := (th[0] - m) / s; return -0.5 * u * u, nil }
 		},
 	}
-	g, err := NewGridPosterior([]GridAxis{{Lo: m - 10*s, Hi: m + 10*s, N: 801}}, model, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: m - 10*s, Hi: m + 10*s, N: 801}}, model, GridOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestGridPredictiveLinearGaussian(t *testing.T) {
 		}
 	}
 	ts := []float64{0, 0.5, 1, 2, 5}
-	p, err := g.Predictive(ts, lin, sigma, GridPredictiveOptions{Level: 0.9, TailMass: 1e-13})
+	p, err := g.Predictive(context.Background(), ts, lin, sigma, GridPredictiveOptions{Level: 0.9, TailMass: 1e-13})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestGridPredictiveBimodalQuantiles(t *testing.T) {
 	ident := func() Trajectory {
 		return func(dst, theta, ts []float64) error { dst[0] = theta[0] * 3; return nil }
 	}
-	p, err := g.Predictive([]float64{1}, ident, 1, GridPredictiveOptions{Level: 0.5})
+	p, err := g.Predictive(context.Background(), []float64{1}, ident, 1, GridPredictiveOptions{Level: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestGridPredictiveBimodalQuantiles(t *testing.T) {
 	far := func() Trajectory {
 		return func(dst, theta, ts []float64) error { dst[0] = theta[0] * 500; return nil }
 	}
-	p, err = g.Predictive([]float64{1}, far, 1, GridPredictiveOptions{Level: 0.8})
+	p, err = g.Predictive(context.Background(), []float64{1}, far, 1, GridPredictiveOptions{Level: 0.8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +102,14 @@ func TestGridPredictiveSeed(t *testing.T) {
 		axes[0] = GridAxis{Name: "zeta", Lo: 0.063, Hi: 0.103, N: 73}
 		axes[1] = GridAxis{Name: "omega_n", Lo: 1.078, Hi: 1.133, N: 73}
 	}
-	g, err := NewGridPosterior(axes, m, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), axes, m, GridOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := odeLinspace(0, 8, 100)
 	var first *GridPredictive
 	for _, w := range []int{1, 3} {
-		p, err := g.Predictive(ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{Workers: w})
+		p, err := g.Predictive(context.Background(), ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +144,7 @@ func TestGridPredictiveSeed(t *testing.T) {
 }
 
 func TestGridPredictiveErrors(t *testing.T) {
-	g, err := NewGridPosterior([]GridAxis{{Lo: -1, Hi: 1, N: 5}, {Lo: 0, Hi: 0, N: 1}}, gaussianModel(0, 0, 1, 1, 0), GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: -1, Hi: 1, N: 5}, {Lo: 0, Hi: 0, N: 1}}, gaussianModel(0, 0, 1, 1, 0), GridOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestGridPredictiveErrors(t *testing.T) {
 		}, 1, GridPredictiveOptions{}, ErrTooManySteps},
 	}
 	for i, c := range cases {
-		if _, err := g.Predictive(c.ts, c.tr, c.noise, c.opts); !errors.Is(err, c.want) {
+		if _, err := g.Predictive(context.Background(), c.ts, c.tr, c.noise, c.opts); !errors.Is(err, c.want) {
 			t.Errorf("case %d: got %v, want %v", i, err, c.want)
 		}
 	}
@@ -193,14 +194,14 @@ func BenchmarkGridPredictiveSeed(b *testing.B) {
 	x, _ := loadSeedGrid(b)
 	d := SeedOscillatorData(x)
 	m, _ := d.GridModel()
-	g, _, err := RefineGridPosterior(SeedOscillatorGrid(), m, GridRefineOptions{})
+	g, _, err := RefineGridPosterior(context.Background(), SeedOscillatorGrid(), m, GridRefineOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	ts := odeLinspace(0, 8, 300)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := g.Predictive(ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{}); err != nil {
+		if _, err := g.Predictive(context.Background(), ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -211,7 +212,7 @@ func BenchmarkGridPredictiveSeed(b *testing.B) {
 // Gaussian posterior: it returns a typed error or finite bands with
 // Lower ≤ Upper and a positive predictive std at every time.
 func FuzzGridPredictive(f *testing.F) {
-	g, err := NewGridPosterior([]GridAxis{{Lo: -1, Hi: 3, N: 9}, {Lo: -3, Hi: -1, N: 7}}, gaussianModel(1, -2, 0.5, 0.4, 0.3), GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: -1, Hi: 3, N: 9}, {Lo: -3, Hi: -1, N: 7}}, gaussianModel(1, -2, 0.5, 0.4, 0.3), GridOptions{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func FuzzGridPredictive(f *testing.F) {
 				return nil
 			}
 		}
-		p, err := g.Predictive(ts, newTraj, noise, GridPredictiveOptions{Level: level, TailMass: tail, Workers: 2})
+		p, err := g.Predictive(context.Background(), ts, newTraj, noise, GridPredictiveOptions{Level: level, TailMass: tail, Workers: 2})
 		if err != nil {
 			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrInvalidParameter) && !errors.Is(err, ErrNonFinite) {
 				t.Fatalf("untyped error %v", err)

@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -144,7 +145,7 @@ func (d OscillatorData) GridModel() (GridModel, error) {
 // OscillatorPosterior evaluates the grid posterior of θ = (ζ, ωₙ) on axes
 // (two of them: ζ then ωₙ). It returns the errors of Validate and
 // NewGridPosterior, and ErrShape when len(axes) != 2.
-func OscillatorPosterior(d OscillatorData, axes []GridAxis, opts GridOptions) (*GridPosterior, error) {
+func OscillatorPosterior(ctx context.Context, d OscillatorData, axes []GridAxis, opts GridOptions) (*GridPosterior, error) {
 	if len(axes) != 2 {
 		return nil, fmt.Errorf("bnn: oscillator posterior: %d axes, want 2 (ζ, ωₙ): %w", len(axes), ErrShape)
 	}
@@ -152,5 +153,5 @@ func OscillatorPosterior(d OscillatorData, axes []GridAxis, opts GridOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	return NewGridPosterior(axes, m, opts)
+	return NewGridPosterior(ctx, axes, m, opts)
 }

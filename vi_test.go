@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ func TestGaussianVISeedBimodal(t *testing.T) {
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
-	res, err := FitGaussianVI(1, viBimodal, SeedVIConfig())
+	res, err := FitGaussianVI(context.Background(), 1, viBimodal, SeedVIConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestGaussianVIRecoversGaussian(t *testing.T) {
 	cfg := SeedVIConfig()
 	cfg.Steps, cfg.Seed = 3000, 4
 	cfg.LearningRate = 0.02
-	res, err := FitGaussianVI(2, lj, cfg)
+	res, err := FitGaussianVI(context.Background(), 2, lj, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestGaussianVIErrors(t *testing.T) {
 		{1, func(th, g []float64) float64 { g[0] = math.Inf(1); return 0 }, ok, ErrDiverged},
 	}
 	for i, c := range cases {
-		if _, err := FitGaussianVI(c.dim, c.lj, c.cfg); !errors.Is(err, c.want) {
+		if _, err := FitGaussianVI(context.Background(), c.dim, c.lj, c.cfg); !errors.Is(err, c.want) {
 			t.Errorf("case %d: got %v, want %v", i, err, c.want)
 		}
 	}
@@ -109,7 +110,7 @@ func ExampleFitGaussianVI() {
 		grad[0] = r/0.5*2*th - th/25
 		return -0.5*r*r - 0.5*th*th/25
 	}
-	res, err := FitGaussianVI(1, logJoint, SeedVIConfig())
+	res, err := FitGaussianVI(context.Background(), 1, logJoint, SeedVIConfig())
 	if err != nil {
 		panic(err)
 	}

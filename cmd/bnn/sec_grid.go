@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -26,13 +27,13 @@ func sectionGrid(r *oscRun) error {
 	axes := bnn.SeedOscillatorGrid()
 	axes[0].N, axes[1].N = r.cfg.Grid, r.cfg.Grid
 	start := time.Now()
-	seedPost, err := bnn.NewGridPosterior(axes, m, bnn.GridOptions{})
+	seedPost, err := bnn.NewGridPosterior(context.Background(), axes, m, bnn.GridOptions{})
 	if err != nil {
 		return fmt.Errorf("seed grid: %w", err)
 	}
 	post, ref := seedPost, bnn.GridRefinement{CellsPerStd: seedPost.CellsPerStd()}
 	if r.cfg.Refine > 0 {
-		post, ref, err = bnn.RefineGridPosterior(axes, m, bnn.GridRefineOptions{CellsPerStd: r.cfg.Refine})
+		post, ref, err = bnn.RefineGridPosterior(context.Background(), axes, m, bnn.GridRefineOptions{CellsPerStd: r.cfg.Refine})
 		if err != nil {
 			return fmt.Errorf("refined grid: %w", err)
 		}
@@ -69,7 +70,7 @@ func sectionGrid(r *oscRun) error {
 	}
 
 	start = time.Now()
-	pred, err := post.Predictive(d.tEval, od.NewTrajectory, noiseStd, bnn.GridPredictiveOptions{TailMass: gridTailMass})
+	pred, err := post.Predictive(context.Background(), d.tEval, od.NewTrajectory, noiseStd, bnn.GridPredictiveOptions{TailMass: gridTailMass})
 	if err != nil {
 		return fmt.Errorf("posterior predictive: %w", err)
 	}

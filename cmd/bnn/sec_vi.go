@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math"
 
 	"github.com/gobnn/bnn"
@@ -29,7 +30,7 @@ func viLogJoint(theta, grad []float64) float64 {
 func sectionVI(r *oscRun) error {
 	cfg := bnn.SeedVIConfig()
 	cfg.Seed = r.cfg.Seed
-	fit, err := bnn.FitGaussianVI(1, viLogJoint, cfg)
+	fit, err := bnn.FitGaussianVI(context.Background(), 1, viLogJoint, cfg)
 	if err != nil {
 		return err
 	}
