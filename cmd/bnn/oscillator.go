@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"io"
 	"os"
 	"path/filepath"
@@ -198,8 +199,8 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 }
 
 // save writes a figure into the output directory and records its name.
-func (r *oscRun) save(name string, f *figure) error {
-	if err := f.save(filepath.Join(r.cfg.Out, name)); err != nil {
+func (r *oscRun) save(name string, f *svgplot.Figure) error {
+	if err := f.Save(filepath.Join(r.cfg.Out, name)); err != nil {
 		return err
 	}
 	r.res.Figures = append(r.res.Figures, name)

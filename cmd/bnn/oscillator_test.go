@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"io"
 	"math"
 	"os"
@@ -152,7 +153,9 @@ func TestOscillatorQuickEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(e.Name(), func(t *testing.T) { checkPlot(t, b) })
+		if err := svgplot.Validate(b); err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+		}
 	}
 	if nsvg != len(figs) {
 		t.Errorf("%d SVG files, %d listed", nsvg, len(figs))

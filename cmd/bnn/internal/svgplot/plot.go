@@ -1,4 +1,4 @@
-package main
+package svgplot
 
 import (
 	"fmt"
@@ -19,59 +19,76 @@ const (
 	colorbarRoom = 72.0
 )
 
-// figure is a grid of panels (subplots) rendered into one SVG document.
-type figure struct {
+// Figure is a grid of Axes (subplots) rendered into one SVG document.
+// Set Title for a bold heading above the grid.
+type Figure struct {
 	width, height float64
 	rows, cols    int
-	title         string
-	panels        []*panel
+	Title         string
+	panels        []*Axes
 }
 
-// newFigure returns a width×height figure with rows×cols empty panels.
-func newFigure(width, height float64, rows, cols int) *figure {
-	f := &figure{width: width, height: height, rows: rows, cols: cols}
+// NewFigure returns a width×height figure (SVG user units, i.e. pixels)
+// with rows×cols empty Axes.
+func NewFigure(width, height float64, rows, cols int) *Figure {
+	f := &Figure{width: width, height: height, rows: rows, cols: cols}
 	for i := 0; i < rows*cols; i++ {
-		f.panels = append(f.panels, &panel{grid: true, legendPos: "best"})
+		f.panels = append(f.panels, &Axes{grid: true, LegendPos: "best"})
 	}
 	return f
 }
 
-// at returns the panel in row r and column c (both from 0).
-func (f *figure) at(r, c int) *panel { return f.panels[r*f.cols+c] }
+// At returns the Axes in row r and column c (both from 0). It panics if
+// either is out of range.
+func (f *Figure) At(r, c int) *Axes { return f.panels[r*f.cols+c] }
 
-// style describes how an artist is drawn. Zero values mean defaults.
-type style struct {
-	color   string  // stroke or fill colour
-	width   float64 // stroke width
-	dash    string  // stroke-dasharray, e.g. "5 3"
-	opacity float64 // stroke or fill opacity; 0 means 1
-	size    float64 // marker radius or half-size
-	label   string  // legend entry; empty means none
+// Style describes how a line, band, marker or bar is drawn. Zero fields
+// take the defaults of the method that draws it; colours are any SVG colour
+// (a name or "#rrggbb").
+type Style struct {
+	Color   string  // stroke or fill colour
+	Width   float64 // stroke width
+	Dash    string  // stroke-dasharray, e.g. "5 3"
+	Opacity float64 // stroke or fill opacity; 0 means 1
+	Size    float64 // marker radius or half-size
+	Label   string  // legend entry; empty means none
 }
 
-func (s style) alpha() float64 {
-	if s.opacity == 0 {
+func (s Style) alpha() float64 {
+	if s.Opacity == 0 {
 		return 1
 	}
-	return s.opacity
+	return s.Opacity
 }
 
-// panel is one set of axes with its artists.
-type panel struct {
-	title, xlabel, ylabel string
-	xlim, ylim            [2]float64
-	xset, yset            bool
-	tight                 bool // no margins around the data (images, contours)
-	grid                  bool
-	legendPos             string // "best" (default), "none", or a name in legendPositions such as "upper right"
-	xticks                []float64
-	items                 []artist
-	cbar                  *colorbar
+// Axes is one panel of a Figure: a frame with ticks, grid, labels, the
+// artists added by its methods (drawn in the order added), an optional
+// colour bar and a legend of the labelled artists. Limits fit the data with
+// a 5% margin unless set by SetXLim/SetYLim.
+type Axes struct {
+	// Title is drawn above the frame; XLabel and YLabel beside the axes.
+	Title, XLabel, YLabel string
+	// LegendPos places the legend: "best" (the default from NewFigure: the
+	// position that covers the fewest data points), "none", or one of
+	// "upper right", "upper left", "lower right", "lower left",
+	// "upper center", "lower center", "center right", "center left".
+	LegendPos string
+	// XTicks, when non-nil, replaces the automatic x ticks.
+	XTicks []float64
+
+	xlim, ylim [2]float64
+	xset, yset bool
+	tight      bool // no margins around the data (images, contours)
+	grid       bool
+	items      []artist
+	cbar       *colorbar
 }
 
-// setXLim and setYLim fix the axis limits instead of fitting the data.
-func (p *panel) setXLim(lo, hi float64) { p.xlim, p.xset = [2]float64{lo, hi}, true }
-func (p *panel) setYLim(lo, hi float64) { p.ylim, p.yset = [2]float64{lo, hi}, true }
+// SetXLim fixes the x-axis limits instead of fitting the data.
+func (p *Axes) SetXLim(lo, hi float64) { p.xlim, p.xset = [2]float64{lo, hi}, true }
+
+// SetYLim fixes the y-axis limits instead of fitting the data.
+func (p *Axes) SetYLim(lo, hi float64) { p.ylim, p.yset = [2]float64{lo, hi}, true }
 
 // bounds is a data-space bounding box; ok is false when empty.
 type bounds struct {
@@ -114,12 +131,12 @@ func (t transform) py(y float64) float64 { return t.top + t.h - (y-t.ymin)/(t.ym
 type artist interface {
 	extend(b *bounds)
 	draw(w *svgWriter, t transform)
-	legend() (style, string) // the style and swatch kind ("line", "patch", "marker", "x") for the legend
+	legend() (Style, string) // the style and swatch kind ("line", "patch", "marker", "x") for the legend
 }
 
 // colorbar is the colour scale drawn to the right of a panel.
 type colorbar struct {
-	cmap       colormap
+	cmap       Colormap
 	vmin, vmax float64
 	levels     []float64 // band edges for a filled contour; nil for a continuous scale
 	label      string
@@ -127,7 +144,7 @@ type colorbar struct {
 
 // resolveLimits picks the axis limits: fixed ones as given, otherwise the
 // data range with a 5 % margin (none for tight panels).
-func (p *panel) resolveLimits() (x0, x1, y0, y1 float64) {
+func (p *Axes) resolveLimits() (x0, x1, y0, y1 float64) {
 	var b bounds
 	for _, it := range p.items {
 		it.extend(&b)
@@ -179,16 +196,17 @@ func textWidth(s string, size float64) float64 {
 	return w * size
 }
 
-// save renders the figure and writes it to path.
-func (f *figure) save(path string) error {
-	if err := os.WriteFile(path, f.render(), 0o644); err != nil {
+// Save renders the figure and writes it to path.
+func (f *Figure) Save(path string) error {
+	if err := os.WriteFile(path, f.Render(), 0o644); err != nil {
 		return fmt.Errorf("bnn: write figure: %w", err)
 	}
 	return nil
 }
 
-// render returns the SVG document for the figure.
-func (f *figure) render() []byte {
+// Render returns the figure as an SVG document. The output depends only on
+// the figure: rendering twice gives the same bytes.
+func (f *Figure) Render() []byte {
 	w := &svgWriter{}
 	w.buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	w.open("svg",
@@ -202,8 +220,8 @@ func (f *figure) render() []byte {
 	}
 	w.elem("rect", attr{"width", "100%"}, attr{"height", "100%"}, attr{"fill", "white"})
 	top := 0.0
-	if f.title != "" {
-		w.text("text", f.title, attr{"x", num(f.width / 2)}, attr{"y", "22"}, attr{"text-anchor", "middle"},
+	if f.Title != "" {
+		w.text("text", f.Title, attr{"x", num(f.width / 2)}, attr{"y", "22"}, attr{"text-anchor", "middle"},
 			attr{"font-size", num(fontTitle + 1.5)}, attr{"font-weight", "bold"})
 		top = 30
 	}
@@ -218,13 +236,13 @@ func (f *figure) render() []byte {
 }
 
 // name is the figure's title, or its first panel title, for the SVG <title>.
-func (f *figure) name() string {
-	if f.title != "" {
-		return f.title
+func (f *Figure) name() string {
+	if f.Title != "" {
+		return f.Title
 	}
 	for _, p := range f.panels {
-		if p.title != "" {
-			return p.title
+		if p.Title != "" {
+			return p.Title
 		}
 	}
 	return ""

@@ -1,22 +1,22 @@
-package main
+package svgplot
 
 import (
 	"math"
 	"strconv"
 )
 
-// render draws panel number idx into the cell (cx, cy, cw, ch): frame, grid,
+// render draws the axes number idx into the cell (cx, cy, cw, ch): frame, grid,
 // ticks, labels, clipped data, colour bar and legend.
-func (p *panel) render(w *svgWriter, idx int, cx, cy, cw, ch float64) {
+func (p *Axes) render(w *svgWriter, idx int, cx, cy, cw, ch float64) {
 	x0, x1, y0, y1 := p.resolveLimits()
 
 	// Ticks first: the y tick labels decide the left margin.
 	top := 10.0
-	if p.title != "" {
+	if p.Title != "" {
 		top = 30
 	}
 	bottom := 8 + tickLen + fontTick + 4
-	if p.xlabel != "" {
+	if p.XLabel != "" {
 		bottom += fontLabel + 8
 	}
 	right := 14.0
@@ -35,13 +35,13 @@ func (p *panel) render(w *svgWriter, idx int, cx, cy, cw, ch float64) {
 		labelW = math.Max(labelW, textWidth(ylabels[i], fontTick))
 	}
 	left := 8 + labelW + tickLen + 4
-	if p.ylabel != "" {
+	if p.YLabel != "" {
 		left += fontLabel + 8
 	}
 	plotW := cw - left - right
 	t := transform{left: cx + left, top: cy + top, w: plotW, h: plotH, xmin: x0, xmax: x1, ymin: y0, ymax: y1}
 
-	xt, xstep := p.xticks, 0.0
+	xt, xstep := p.XTicks, 0.0
 	if xt == nil {
 		xt, xstep = niceTicks(x0, x1, clampInt(int(plotW/55), 3, 12))
 	} else {
@@ -103,18 +103,18 @@ func (p *panel) render(w *svgWriter, idx int, cx, cy, cw, ch float64) {
 	w.close("g")
 
 	// Axis labels and title.
-	if p.xlabel != "" {
-		w.text("text", p.xlabel, attr{"class", "xlabel"}, attr{"x", num(t.left + t.w/2)}, attr{"y", num(t.top + t.h + tickLen + fontTick + fontLabel + 10)},
+	if p.XLabel != "" {
+		w.text("text", p.XLabel, attr{"class", "xlabel"}, attr{"x", num(t.left + t.w/2)}, attr{"y", num(t.top + t.h + tickLen + fontTick + fontLabel + 10)},
 			attr{"text-anchor", "middle"}, attr{"font-size", num(fontLabel)})
 	}
-	if p.ylabel != "" {
+	if p.YLabel != "" {
 		lx, ly := cx+8+fontLabel*0.8, t.top+t.h/2
-		w.text("text", p.ylabel, attr{"class", "ylabel"}, attr{"x", num(lx)}, attr{"y", num(ly)},
+		w.text("text", p.YLabel, attr{"class", "ylabel"}, attr{"x", num(lx)}, attr{"y", num(ly)},
 			attr{"text-anchor", "middle"}, attr{"font-size", num(fontLabel)},
 			attr{"transform", "rotate(-90 " + num(lx) + " " + num(ly) + ")"})
 	}
-	if p.title != "" {
-		w.text("text", p.title, attr{"class", "title"}, attr{"x", num(t.left + t.w/2)}, attr{"y", num(cy + top - 10)},
+	if p.Title != "" {
+		w.text("text", p.Title, attr{"class", "title"}, attr{"x", num(t.left + t.w/2)}, attr{"y", num(cy + top - 10)},
 			attr{"text-anchor", "middle"}, attr{"font-size", num(fontTitle)}, attr{"font-weight", "bold"})
 	}
 	if p.cbar != nil {

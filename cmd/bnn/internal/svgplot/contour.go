@@ -1,4 +1,4 @@
-package main
+package svgplot
 
 import "math"
 
@@ -155,13 +155,15 @@ type contourArtist struct {
 	g      contourGrid
 	levels []float64
 	filled bool
-	cmap   colormap
-	st     style
+	cmap   Colormap
+	st     Style
 }
 
-// contourf fills the field with nlevels bands evenly spaced between its
-// minimum and maximum, with a banded colour bar labelled label.
-func (p *panel) contourf(xs, ys, z []float64, nlevels int, cmap colormap, label string) {
+// Contourf fills the field z on the grid xs × ys (z[i*len(ys)+j] at
+// (xs[i], ys[j])) with nlevels bands evenly spaced between its finite
+// minimum and maximum, coloured by cmap, with a banded colour bar labelled
+// label. The axes fit the grid exactly and draw no grid lines.
+func (p *Axes) Contourf(xs, ys, z []float64, nlevels int, cmap Colormap, label string) {
 	lo, hi := finiteRange(z)
 	nlevels = max(nlevels, 1)
 	levels := make([]float64, nlevels+1)
@@ -174,10 +176,11 @@ func (p *panel) contourf(xs, ys, z []float64, nlevels int, cmap colormap, label 
 	p.cbar = &colorbar{cmap: cmap, vmin: lo, vmax: hi, levels: levels, label: label}
 }
 
-// contour draws the iso-lines of the field at the given levels.
-func (p *panel) contour(xs, ys, z, levels []float64, st style) {
-	if st.width == 0 {
-		st.width = 0.9
+// Contour draws the iso-lines of the field z on the grid xs × ys (laid out
+// as for Contourf) at the given levels, by marching squares.
+func (p *Axes) Contour(xs, ys, z, levels []float64, st Style) {
+	if st.Width == 0 {
+		st.Width = 0.9
 	}
 	p.items = append(p.items, &contourArtist{g: contourGrid{xs, ys, z}, levels: levels, st: st})
 }
@@ -237,10 +240,10 @@ func (a *contourArtist) draw(w *svgWriter, t transform) {
 			d.moveTo(t.px(seg[s]), t.py(seg[s+1]))
 			d.lineTo(t.px(seg[s+2]), t.py(seg[s+3]))
 		}
-		w.elem("path", attr{"d", d.String()}, attr{"fill", "none"}, attr{"stroke", a.st.color},
-			attr{"stroke-width", num(a.st.width)}, attr{"stroke-opacity", opacityAttr(a.st)}, attr{"stroke-linecap", "round"})
+		w.elem("path", attr{"d", d.String()}, attr{"fill", "none"}, attr{"stroke", a.st.Color},
+			attr{"stroke-width", num(a.st.Width)}, attr{"stroke-opacity", opacityAttr(a.st)}, attr{"stroke-linecap", "round"})
 	}
 	w.close("g")
 }
 
-func (a *contourArtist) legend() (style, string) { return a.st, "line" }
+func (a *contourArtist) legend() (Style, string) { return a.st, "line" }

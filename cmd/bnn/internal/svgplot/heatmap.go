@@ -1,4 +1,4 @@
-package main
+package svgplot
 
 import (
 	"bytes"
@@ -13,14 +13,14 @@ import (
 type heatmapArtist struct {
 	xs, ys     []float64 // cell centres, evenly spaced and increasing
 	z          []float64 // z[i*len(ys)+j] is the value at (xs[i], ys[j])
-	cmap       colormap
+	cmap       Colormap
 	vmin, vmax float64
 }
 
-// heatmap shows z on the grid xs × ys (cell centres; z[i*len(ys)+j] at
+// HeatMap shows z on the grid xs × ys (cell centres; z[i*len(ys)+j] at
 // (xs[i], ys[j])) with a colour bar labelled label. The axes fit the cells
 // exactly.
-func (p *panel) heatmap(xs, ys, z []float64, cmap colormap, label string) {
+func (p *Axes) HeatMap(xs, ys, z []float64, cmap Colormap, label string) {
 	lo, hi := finiteRange(z)
 	a := &heatmapArtist{xs: xs, ys: ys, z: z, cmap: cmap, vmin: lo, vmax: hi}
 	p.items = append(p.items, a)
@@ -99,4 +99,4 @@ func (a *heatmapArtist) draw(w *svgWriter, t transform) {
 		attr{"xlink:href", "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())})
 }
 
-func (a *heatmapArtist) legend() (style, string) { return style{}, "" }
+func (a *heatmapArtist) legend() (Style, string) { return Style{}, "" }

@@ -1,4 +1,4 @@
-package main
+package svgplot
 
 import (
 	"math"
@@ -7,23 +7,23 @@ import (
 
 // drawLegend draws a box listing every labelled artist, in the order they
 // were added, in the corner named by legendPos.
-func (p *panel) drawLegend(w *svgWriter, t transform) {
-	if p.legendPos == "none" {
+func (p *Axes) drawLegend(w *svgWriter, t transform) {
+	if p.LegendPos == "none" {
 		return
 	}
 	type entry struct {
-		st   style
+		st   Style
 		kind string
 	}
 	var entries []entry
 	width := 0.0
 	for _, it := range p.items {
 		st, kind := it.legend()
-		if st.label == "" {
+		if st.Label == "" {
 			continue
 		}
 		entries = append(entries, entry{st, kind})
-		width = math.Max(width, textWidth(st.label, fontLegend))
+		width = math.Max(width, textWidth(st.Label, fontLegend))
 	}
 	if len(entries) == 0 {
 		return
@@ -31,7 +31,7 @@ func (p *panel) drawLegend(w *svgWriter, t transform) {
 	const pad, swatch, rowH = 6.0, 24.0, fontLegend + 6
 	boxW := pad + swatch + 6 + width + pad
 	boxH := pad + float64(len(entries))*rowH + pad - 4
-	pos := p.legendPos
+	pos := p.LegendPos
 	if pos == "best" {
 		pos = p.bestPosition(t, boxW, boxH)
 	}
@@ -42,7 +42,7 @@ func (p *panel) drawLegend(w *svgWriter, t transform) {
 	for i, e := range entries {
 		cy := y + pad + float64(i)*rowH + rowH/2 - 2
 		sx := x + pad
-		col := e.st.color
+		col := e.st.Color
 		switch e.kind {
 		case "patch":
 			w.elem("rect", attr{"x", num(sx)}, attr{"y", num(cy - 5)}, attr{"width", num(swatch)}, attr{"height", "10"},
@@ -54,10 +54,10 @@ func (p *panel) drawLegend(w *svgWriter, t transform) {
 			drawCross(w, sx+swatch/2, cy, 4.5, col, 2)
 		default:
 			w.elem("line", attr{"x1", num(sx)}, attr{"y1", num(cy)}, attr{"x2", num(sx + swatch)}, attr{"y2", num(cy)},
-				attr{"stroke", col}, attr{"stroke-width", num(math.Max(e.st.width, 1.5))}, attr{"stroke-dasharray", e.st.dash},
+				attr{"stroke", col}, attr{"stroke-width", num(math.Max(e.st.Width, 1.5))}, attr{"stroke-dasharray", e.st.Dash},
 				attr{"stroke-opacity", num2(math.Max(e.st.alpha(), 0.6))})
 		}
-		w.text("text", e.st.label, attr{"x", num(sx + swatch + 6)}, attr{"y", num(cy + fontLegend*0.35)}, attr{"fill", "#222222"})
+		w.text("text", e.st.Label, attr{"x", num(sx + swatch + 6)}, attr{"y", num(cy + fontLegend*0.35)}, attr{"fill", "#222222"})
 	}
 	w.close("g")
 }
@@ -98,7 +98,7 @@ type pointer interface {
 
 // bestPosition returns the position where a boxW×boxH legend (with a small
 // margin) covers the fewest data points, the first in legendPositions on ties.
-func (p *panel) bestPosition(t transform, boxW, boxH float64) string {
+func (p *Axes) bestPosition(t transform, boxW, boxH float64) string {
 	counts := make([]int, len(legendPositions))
 	for _, it := range p.items {
 		pt, ok := it.(pointer)

@@ -1,4 +1,4 @@
-package main
+package svgplot
 
 import "math"
 
@@ -15,13 +15,14 @@ func finite(vs ...float64) bool {
 // lineArtist is a polyline; non-finite points break it into pieces.
 type lineArtist struct {
 	x, y []float64
-	st   style
+	st   Style
 }
 
-// line adds a polyline through (x[i], y[i]).
-func (p *panel) line(x, y []float64, st style) {
-	if st.width == 0 {
-		st.width = 1.8
+// Line adds a polyline through (x[i], y[i]) (default width 1.8); a
+// non-finite point breaks it into pieces.
+func (p *Axes) Line(x, y []float64, st Style) {
+	if st.Width == 0 {
+		st.Width = 1.8
 	}
 	p.items = append(p.items, &lineArtist{x, y, st})
 }
@@ -53,8 +54,8 @@ func (a *lineArtist) draw(w *svgWriter, t transform) {
 	if d.empty() {
 		return
 	}
-	w.elem("path", attr{"class", "line"}, attr{"d", d.String()}, attr{"fill", "none"}, attr{"stroke", a.st.color},
-		attr{"stroke-width", num(a.st.width)}, attr{"stroke-dasharray", a.st.dash}, attr{"stroke-opacity", opacityAttr(a.st)},
+	w.elem("path", attr{"class", "line"}, attr{"d", d.String()}, attr{"fill", "none"}, attr{"stroke", a.st.Color},
+		attr{"stroke-width", num(a.st.Width)}, attr{"stroke-dasharray", a.st.Dash}, attr{"stroke-opacity", opacityAttr(a.st)},
 		attr{"stroke-linejoin", "round"}, attr{"stroke-linecap", "round"})
 }
 
@@ -64,10 +65,10 @@ func (a *lineArtist) points(fn func(x, y float64)) {
 	}
 }
 
-func (a *lineArtist) legend() (style, string) { return a.st, "line" }
+func (a *lineArtist) legend() (Style, string) { return a.st, "line" }
 
 // opacityAttr is the opacity attribute value, empty when fully opaque.
-func opacityAttr(st style) string {
+func opacityAttr(st Style) string {
 	if st.alpha() == 1 {
 		return ""
 	}
@@ -77,13 +78,14 @@ func opacityAttr(st style) string {
 // bandArtist shades the region between lo(x) and hi(x) (fill between).
 type bandArtist struct {
 	x, lo, hi []float64
-	st        style
+	st        Style
 }
 
-// band shades between the curves lo and hi over x.
-func (p *panel) band(x, lo, hi []float64, st style) {
-	if st.opacity == 0 {
-		st.opacity = 0.3
+// Band shades between the curves lo and hi over x (default opacity 0.3),
+// such as a credible band.
+func (p *Axes) Band(x, lo, hi []float64, st Style) {
+	if st.Opacity == 0 {
+		st.Opacity = 0.3
 	}
 	p.items = append(p.items, &bandArtist{x, lo, hi, st})
 }
@@ -126,7 +128,7 @@ func (a *bandArtist) draw(w *svgWriter, t transform) {
 	if d.empty() {
 		return
 	}
-	w.elem("path", attr{"class", "band"}, attr{"d", d.String()}, attr{"fill", a.st.color}, attr{"fill-opacity", num2(a.st.alpha())},
+	w.elem("path", attr{"class", "band"}, attr{"d", d.String()}, attr{"fill", a.st.Color}, attr{"fill-opacity", num2(a.st.alpha())},
 		attr{"stroke", "none"})
 }
 
@@ -138,30 +140,30 @@ func (a *bandArtist) points(fn func(x, y float64)) {
 	}
 }
 
-func (a *bandArtist) legend() (style, string) { return a.st, "patch" }
+func (a *bandArtist) legend() (Style, string) { return a.st, "patch" }
 
 // scatterArtist draws a circle (or a cross when cross is set) at each point.
 type scatterArtist struct {
 	x, y  []float64
-	st    style
+	st    Style
 	cross bool
 }
 
-// scatter adds filled circles of radius st.size (default 3).
-func (p *panel) scatter(x, y []float64, st style) {
-	if st.size == 0 {
-		st.size = 3
+// Scatter adds filled circles of radius st.Size (default 3).
+func (p *Axes) Scatter(x, y []float64, st Style) {
+	if st.Size == 0 {
+		st.Size = 3
 	}
 	p.items = append(p.items, &scatterArtist{x: x, y: y, st: st})
 }
 
-// cross adds × markers of half-size st.size (default 6), as for a truth.
-func (p *panel) cross(x, y []float64, st style) {
-	if st.size == 0 {
-		st.size = 6
+// Cross adds × markers of half-size st.Size (default 6), as for a truth.
+func (p *Axes) Cross(x, y []float64, st Style) {
+	if st.Size == 0 {
+		st.Size = 6
 	}
-	if st.width == 0 {
-		st.width = 2.2
+	if st.Width == 0 {
+		st.Width = 2.2
 	}
 	p.items = append(p.items, &scatterArtist{x: x, y: y, st: st, cross: true})
 }
@@ -186,11 +188,11 @@ func (a *scatterArtist) draw(w *svgWriter, t transform) {
 			continue
 		}
 		if a.cross {
-			drawCross(w, t.px(a.x[i]), t.py(a.y[i]), a.st.size, a.st.color, a.st.width)
+			drawCross(w, t.px(a.x[i]), t.py(a.y[i]), a.st.Size, a.st.Color, a.st.Width)
 			continue
 		}
-		w.elem("circle", attr{"cx", num(t.px(a.x[i]))}, attr{"cy", num(t.py(a.y[i]))}, attr{"r", num(a.st.size)},
-			attr{"fill", a.st.color}, attr{"fill-opacity", opacityAttr(a.st)})
+		w.elem("circle", attr{"cx", num(t.px(a.x[i]))}, attr{"cy", num(t.py(a.y[i]))}, attr{"r", num(a.st.Size)},
+			attr{"fill", a.st.Color}, attr{"fill-opacity", opacityAttr(a.st)})
 	}
 	w.close("g")
 }
@@ -201,7 +203,7 @@ func (a *scatterArtist) points(fn func(x, y float64)) {
 	}
 }
 
-func (a *scatterArtist) legend() (style, string) {
+func (a *scatterArtist) legend() (Style, string) {
 	if a.cross {
 		return a.st, "x"
 	}
@@ -221,13 +223,13 @@ func drawCross(w *svgWriter, x, y, h float64, col string, width float64) {
 // spanArtist shades a vertical strip x0 ≤ x ≤ x1 over the full height.
 type spanArtist struct {
 	x0, x1 float64
-	st     style
+	st     Style
 }
 
-// vspan shades the strip between x0 and x1 (an axvspan).
-func (p *panel) vspan(x0, x1 float64, st style) {
-	if st.opacity == 0 {
-		st.opacity = 0.08
+// VSpan shades the strip between x0 and x1 across the full height (an axvspan).
+func (p *Axes) VSpan(x0, x1 float64, st Style) {
+	if st.Opacity == 0 {
+		st.Opacity = 0.08
 	}
 	p.items = append(p.items, &spanArtist{x0, x1, st})
 }
@@ -237,30 +239,30 @@ func (a *spanArtist) extend(b *bounds) { b.addX(a.x0); b.addX(a.x1) }
 func (a *spanArtist) draw(w *svgWriter, t transform) {
 	l, r := t.px(a.x0), t.px(a.x1)
 	w.elem("rect", attr{"class", "span"}, attr{"x", num(math.Min(l, r))}, attr{"y", num(t.top)}, attr{"width", num(math.Abs(r - l))},
-		attr{"height", num(t.h)}, attr{"fill", a.st.color}, attr{"fill-opacity", num2(a.st.alpha())})
+		attr{"height", num(t.h)}, attr{"fill", a.st.Color}, attr{"fill-opacity", num2(a.st.alpha())})
 }
 
-func (a *spanArtist) legend() (style, string) { return a.st, "patch" }
+func (a *spanArtist) legend() (Style, string) { return a.st, "patch" }
 
 // refLine is a vertical (x = v) or horizontal (y = v) reference line across the plot.
 type refLine struct {
 	v        float64
 	vertical bool
-	st       style
+	st       Style
 }
 
-// vline draws the vertical line x = v (an axvline).
-func (p *panel) vline(v float64, st style) {
-	if st.width == 0 {
-		st.width = 1.2
+// VLine draws the vertical line x = v across the full height (an axvline).
+func (p *Axes) VLine(v float64, st Style) {
+	if st.Width == 0 {
+		st.Width = 1.2
 	}
 	p.items = append(p.items, &refLine{v, true, st})
 }
 
-// hline draws the horizontal line y = v (an axhline).
-func (p *panel) hline(v float64, st style) {
-	if st.width == 0 {
-		st.width = 1.2
+// HLine draws the horizontal line y = v across the full width (an axhline).
+func (p *Axes) HLine(v float64, st Style) {
+	if st.Width == 0 {
+		st.Width = 1.2
 	}
 	p.items = append(p.items, &refLine{v, false, st})
 }
@@ -279,22 +281,23 @@ func (a *refLine) draw(w *svgWriter, t transform) {
 		x1, y1, x2, y2 = t.left, t.py(a.v), t.left+t.w, t.py(a.v)
 	}
 	w.elem("line", attr{"class", "refline"}, attr{"x1", num(x1)}, attr{"y1", num(y1)}, attr{"x2", num(x2)}, attr{"y2", num(y2)},
-		attr{"stroke", a.st.color}, attr{"stroke-width", num(a.st.width)}, attr{"stroke-dasharray", a.st.dash},
+		attr{"stroke", a.st.Color}, attr{"stroke-width", num(a.st.Width)}, attr{"stroke-dasharray", a.st.Dash},
 		attr{"stroke-opacity", opacityAttr(a.st)})
 }
 
-func (a *refLine) legend() (style, string) { return a.st, "line" }
+func (a *refLine) legend() (Style, string) { return a.st, "line" }
 
 // barsArtist is a histogram: bar i spans edges[i]..edges[i+1] with height h[i].
 type barsArtist struct {
 	edges, h []float64
-	st       style
+	st       Style
 }
 
-// bars adds a histogram with the given bin edges (len(h)+1 of them).
-func (p *panel) bars(edges, h []float64, st style) {
-	if st.opacity == 0 {
-		st.opacity = 0.45
+// Bars adds a histogram: bar i spans [edges[i], edges[i+1]] with height
+// h[i] (len(h)+1 edges).
+func (p *Axes) Bars(edges, h []float64, st Style) {
+	if st.Opacity == 0 {
+		st.Opacity = 0.45
 	}
 	p.items = append(p.items, &barsArtist{edges, h, st})
 }
@@ -326,7 +329,7 @@ func (a *barsArtist) draw(w *svgWriter, t transform) {
 	if d.empty() {
 		return
 	}
-	w.elem("path", attr{"class", "bars"}, attr{"d", d.String()}, attr{"fill", a.st.color}, attr{"fill-opacity", num2(a.st.alpha())},
+	w.elem("path", attr{"class", "bars"}, attr{"d", d.String()}, attr{"fill", a.st.Color}, attr{"fill-opacity", num2(a.st.alpha())},
 		attr{"stroke", "white"}, attr{"stroke-width", "0.8"})
 }
 
@@ -340,4 +343,4 @@ func (a *barsArtist) points(fn func(x, y float64)) {
 	}
 }
 
-func (a *barsArtist) legend() (style, string) { return a.st, "patch" }
+func (a *barsArtist) legend() (Style, string) { return a.st, "patch" }
