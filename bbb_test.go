@@ -3,7 +3,6 @@ package bnn
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -220,34 +219,6 @@ func TestBBBErrors(t *testing.T) {
 }
 
 var _ Regressor = (*BayesianMLP)(nil)
-
-// ExampleBayesianMLP trains a small Bayes-by-Backprop network on a sine and
-// compares its epistemic uncertainty inside and outside the data.
-func ExampleBayesianMLP() {
-	var x, y []float64
-	for i := range 40 {
-		v := -1 + 2*float64(i)/39
-		x, y = append(x, v), append(y, math.Sin(3*v))
-	}
-	cfg := SeedBNNConfig()
-	cfg.Hidden = []int{32}
-	m, err := NewBayesianMLP(cfg)
-	if err != nil {
-		panic(err)
-	}
-	train := SeedBBBConfig()
-	train.Epochs, train.LearningRate = 1500, 1e-2
-	if _, err := m.Train(context.Background(), x, y, train); err != nil {
-		panic(err)
-	}
-	at := []float64{0, 3} // inside and far outside the training range
-	mean, epi := make([]float64, 2), make([]float64, 2)
-	if err := m.PredictiveTo(mean, epi, nil, at, 200, 1); err != nil {
-		panic(err)
-	}
-	fmt.Printf("f(0) ≈ %.1f; uncertainty grows away from the data: %t\n", mean[0], epi[1] > 2*epi[0])
-	// Output: f(0) ≈ 0.0; uncertainty grows away from the data: true
-}
 
 // Train reports every epoch to Progress and stops between epochs when its
 // context is cancelled, returning the context's error and the losses so far.

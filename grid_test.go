@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -414,33 +413,6 @@ func BenchmarkGridSeedRefined(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func ExampleRefineGridPosterior() {
-	// The seed's 60 noisy measurements would go here; this example uses the
-	// noise-free trajectory of ζ = 0.08, ωₙ = 1.1.
-	truth := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	d := SeedOscillatorData(nil)
-	d.X = make([]float64, len(d.T))
-	for i, t := range d.T {
-		d.X[i], _ = truth.Exact(t, 1, 0)
-	}
-	m, err := d.GridModel()
-	if err != nil {
-		panic(err)
-	}
-	g, rep, err := RefineGridPosterior(context.Background(), SeedOscillatorGrid(), m, GridRefineOptions{})
-	if err != nil {
-		panic(err)
-	}
-	mean, std := g.Mean(), g.Std()
-	fmt.Printf("ζ  = %.4f ± %.4f\n", mean[0], std[0])
-	fmt.Printf("ωₙ = %.4f ± %.4f\n", mean[1], std[1])
-	fmt.Printf("zooms: %d, cells per std ≥ 5: %v\n", rep.Rounds, rep.CellsPerStd[0] >= 5 && rep.CellsPerStd[1] >= 5)
-	// Output:
-	// ζ  = 0.0801 ± 0.0033
-	// ωₙ = 1.1001 ± 0.0044
-	// zooms: 1, cells per std ≥ 5: true
 }
 
 // An N = 1 axis is a fixed parameter: its mean is exactly the value, its std

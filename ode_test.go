@@ -3,7 +3,6 @@ package bnn
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -445,28 +444,4 @@ func TestODEOverflow(t *testing.T) {
 	if !errors.Is(err, ErrNonFinite) && !errors.Is(err, ErrStepSizeTooSmall) {
 		t.Fatalf("got %v, want ErrNonFinite or ErrStepSizeTooSmall", err)
 	}
-}
-
-func ExampleODESolver_Solve() {
-	// Exponential decay y' = −y, integrated backwards from y(2) = e^-2.
-	s, err := NewODESolver(1, DefaultODEOptions())
-	if err != nil {
-		panic(err)
-	}
-	decay := func(_ float64, y, dydt []float64) { dydt[0] = -y[0] }
-	ts := []float64{1.5, 1, 0}
-	out := make([]float64, len(ts))
-	st, err := s.Solve(decay, 2, []float64{math.Exp(-2)}, ts, out)
-	if err != nil {
-		panic(err)
-	}
-	for i, t := range ts {
-		fmt.Printf("y(%g) = %.6f (exact %.6f)\n", t, out[i], math.Exp(-t))
-	}
-	fmt.Println(st.Accepted > 0, st.NFev == 2+6*(st.Accepted+st.Rejected))
-	// Output:
-	// y(1.5) = 0.223130 (exact 0.223130)
-	// y(1) = 0.367879 (exact 0.367879)
-	// y(0) = 1.000000 (exact 1.000000)
-	// true true
 }

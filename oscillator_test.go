@@ -2,7 +2,6 @@ package bnn
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"runtime"
 	"testing"
@@ -119,31 +118,6 @@ func BenchmarkOscillatorSolve(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func ExampleOscillatorSolver() {
-	s, err := NewOscillatorSolver(DefaultODEOptions())
-	if err != nil {
-		panic(err)
-	}
-	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	ts := []float64{0, 1, 2, 3}
-	x := make([]float64, len(ts))
-	st, err := s.SolveTo(x, o, 0, 1, 0, ts)
-	if err != nil {
-		panic(err)
-	}
-	for i, tt := range ts {
-		exact, _ := o.Exact(tt, 1, 0)
-		fmt.Printf("t=%g x=%.6f exact=%.6f\n", tt, x[i], exact)
-	}
-	fmt.Println("steps:", st.Accepted, "evaluations:", st.NFev)
-	// Output:
-	// t=0 x=1.000000 exact=1.000000
-	// t=1 x=0.483643 exact=0.483643
-	// t=2 x=-0.434041 exact=-0.434041
-	// t=3 x=-0.768676 exact=-0.768676
-	// steps: 27 evaluations: 182
 }
 
 // The inlined oscillator steps compute what the generic path computes with

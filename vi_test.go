@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -99,21 +98,4 @@ func TestGaussianVIErrors(t *testing.T) {
 			t.Errorf("case %d: got %v, want %v", i, err, c.want)
 		}
 	}
-}
-
-// ExampleFitGaussianVI fits the seed's bimodal posterior: VI picks one mode.
-func ExampleFitGaussianVI() {
-	// y = θ² + N(0, 0.5²), y = 4 observed, prior θ ~ N(0, 5²).
-	logJoint := func(theta, grad []float64) float64 {
-		th := theta[0]
-		r := (4 - th*th) / 0.5
-		grad[0] = r/0.5*2*th - th/25
-		return -0.5*r*r - 0.5*th*th/25
-	}
-	res, err := FitGaussianVI(context.Background(), 1, logJoint, SeedVIConfig())
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("|μ| ≈ %.2f, σ ≈ %.2f\n", math.Abs(res.Mean[0]), res.Std[0])
-	// Output: |μ| ≈ 1.99, σ ≈ 0.13
 }
