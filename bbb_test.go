@@ -22,14 +22,14 @@ func TestBBBDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	x, y := bbbToyData(30)
 	run := func(procs, workers int) ([]float32, []float64) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		cfg := SeedBNNConfig()
+		cfg := NotebookBNNConfig()
 		cfg.Hidden = []int{16, 16}
 		cfg.Seed = 11
 		m, err := NewBayesianMLP(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc := SeedBBBConfig()
+		tc := NotebookBBBConfig()
 		tc.Epochs, tc.Workers, tc.Seed = 40, workers, 3
 		if _, err := m.Train(context.Background(), x, y, tc); err != nil {
 			t.Fatal(err)
@@ -63,7 +63,7 @@ func TestBBBZeroAllocsPerStep(t *testing.T) {
 		{Epochs: 1, LearningRate: 1e-3, Samples: 6, Workers: 2},
 		{Epochs: 1, LearningRate: 1e-3, Samples: 3, Workers: 1, BatchSize: 7, KL: KLClosedForm, LocalReparam: true, LearnNoise: true},
 	} {
-		m, err := NewBayesianMLP(SeedBNNConfig())
+		m, err := NewBayesianMLP(NotebookBNNConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestBBBZeroAllocsPerStep(t *testing.T) {
 		}
 		tr.close()
 	}
-	m, _ := NewBayesianMLP(SeedBNNConfig())
+	m, _ := NewBayesianMLP(NotebookBNNConfig())
 	p := m.newBBBPredictor(40)
 	sigma := make([]float32, m.nw)
 	for i, r := range m.params[m.nw:] {
@@ -116,7 +116,7 @@ func TestBBBOptionsLearn(t *testing.T) {
 		{"mixture relu", ReLU, &mix, BBBConfig{BatchSize: 50}},
 	}
 	for _, c := range cases {
-		cfg := SeedBNNConfig()
+		cfg := NotebookBNNConfig()
 		cfg.Hidden, cfg.Activation, cfg.NoiseStd = []int{32}, c.act, 0.1
 		if c.pr != nil {
 			cfg.Prior = *c.pr
@@ -143,7 +143,7 @@ func TestBBBOptionsLearn(t *testing.T) {
 }
 
 func TestBBBErrors(t *testing.T) {
-	good := SeedBNNConfig()
+	good := NotebookBNNConfig()
 	mod := func(f func(*BNNConfig)) BNNConfig {
 		c := good
 		c.Hidden = append([]int(nil), good.Hidden...)
@@ -176,7 +176,7 @@ func TestBBBErrors(t *testing.T) {
 	}
 	m, _ := NewBayesianMLP(good)
 	x, y := bbbToyData(5)
-	tc := SeedBBBConfig()
+	tc := NotebookBBBConfig()
 	tc.Epochs = 1
 	mix, _ := ScaleMixturePrior(0.5, 1, 0.1)
 	mm, _ := NewBayesianMLP(mod(func(c *BNNConfig) { c.Prior = mix }))
@@ -223,14 +223,14 @@ var _ Regressor = (*BayesianMLP)(nil)
 // Train reports every epoch to Progress and stops between epochs when its
 // context is cancelled, returning the context's error and the losses so far.
 func TestBBBProgressAndCancellation(t *testing.T) {
-	m, err := NewBayesianMLP(SeedBNNConfig())
+	m, err := NewBayesianMLP(NotebookBNNConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	x, y := bbbToyData(8)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tc := SeedBBBConfig()
+	tc := NotebookBBBConfig()
 	tc.Epochs = 50
 	var seen []int
 	tc.Progress = func(epoch int, loss float64) {

@@ -13,12 +13,12 @@
 // Throughout the documentation, "the seed" is the notebook this package
 // ports: a PyTorch/torchdiffeq/SciPy notebook that fits a damped oscillator
 // (ζ = 0.08, ωₙ = 1.1) from 60 noisy position measurements on 0–6 s and
-// extrapolates to 8 s. Names starting with Seed (SeedBNNConfig,
-// SeedBBBConfig, SeedVIConfig, SeedOscillatorData, SeedOscillatorGrid)
-// return the notebook's settings, so that its numbers can be reproduced; they
-// are presets, not random seeds. A field named Seed (TrainConfig.Seed,
-// BBBConfig.Seed, VIConfig.Seed) is a random seed: the same value gives
-// bit-identical results at any GOMAXPROCS.
+// extrapolates to 8 s. Functions named NotebookXxx (NotebookBNNConfig,
+// NotebookBBBConfig, NotebookVIConfig, NotebookOscillatorData,
+// NotebookOscillatorGrid) return the notebook's settings, so that its
+// numbers can be reproduced. A field named Seed (TrainConfig.Seed,
+// BBBConfig.Seed, VIConfig.Seed, …) is always a random seed: the same value
+// gives bit-identical results at any GOMAXPROCS.
 //
 // # Conventions
 //
@@ -38,6 +38,20 @@
 //     setting.
 //   - Allocation: hot loops (ODE steps, training steps, predictive draws)
 //     allocate nothing; XxxTo(dst, …) forms write into caller buffers.
+//   - Settings: every settings struct is named XxxConfig. DefaultXxxConfig
+//     returns the package's recommended settings, NotebookXxxConfig the seed
+//     notebook's. (The package is moving to "a zero field means the
+//     documented default", as log/slog does; ODEConfig, GridConfig,
+//     GridRefineConfig, GridPredictiveConfig and EvidenceConfig already
+//     follow it, and each type's documentation says how its zero value
+//     behaves.)
+//   - Ownership: methods that return slices return new ones the caller
+//     owns (BayesLinear.Mean, EigenSym.Values, Ensemble.Members); the
+//     XxxTo forms write into the caller's buffers instead. Objects reached
+//     through a returned slice (an ensemble's networks) are shared and must
+//     not be modified. Result structs with exported fields (GridPosterior,
+//     GridPredictive, VIResult) belong to the caller; see GridPosterior for
+//     the invariants its methods assume.
 //   - Numerics: float64 for exact Bayes and samplers, float32 for network
 //     arithmetic; Cholesky or eigendecompositions instead of inverses; sums
 //     of exponentials by log-sum-exp.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -86,8 +87,10 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	return &Ensemble{members: nets}, nil
 }
 
-// Members returns the ensemble's networks (not a copy).
-func (e *Ensemble) Members() []*Network { return e.members }
+// Members returns a new slice of the ensemble's networks. The networks
+// themselves are shared with the ensemble, not copied: they are safe for
+// concurrent prediction but must not be modified.
+func (e *Ensemble) Members() []*Network { return slices.Clone(e.members) }
 
 // InputDim returns the number of features per row.
 func (e *Ensemble) InputDim() int { return e.members[0].InputDim() }

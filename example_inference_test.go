@@ -12,7 +12,7 @@ func ExampleRefineGridPosterior() {
 	// The seed's 60 noisy measurements would go here; this example uses the
 	// noise-free trajectory of ζ = 0.08, ωₙ = 1.1.
 	truth := bnn.Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	d := bnn.SeedOscillatorData(nil)
+	d := bnn.NotebookOscillatorData(nil)
 	d.X = make([]float64, len(d.T))
 	for i, t := range d.T {
 		d.X[i], _ = truth.Exact(t, 1, 0)
@@ -21,7 +21,7 @@ func ExampleRefineGridPosterior() {
 	if err != nil {
 		panic(err)
 	}
-	g, rep, err := bnn.RefineGridPosterior(context.Background(), bnn.SeedOscillatorGrid(), m, bnn.GridRefineOptions{})
+	g, rep, err := bnn.RefineGridPosterior(context.Background(), bnn.NotebookOscillatorGrid(), m, bnn.GridRefineConfig{})
 	if err != nil {
 		panic(err)
 	}
@@ -44,7 +44,7 @@ func ExampleFitGaussianVI() {
 		grad[0] = r/0.5*2*th - th/25
 		return -0.5*r*r - 0.5*th*th/25
 	}
-	res, err := bnn.FitGaussianVI(context.Background(), 1, logJoint, bnn.SeedVIConfig())
+	res, err := bnn.FitGaussianVI(context.Background(), 1, logJoint, bnn.NotebookVIConfig())
 	if err != nil {
 		panic(err)
 	}

@@ -17,13 +17,13 @@ func ExampleBayesianMLP() {
 		v := -1 + 2*float64(i)/39
 		x, y = append(x, v), append(y, math.Sin(3*v))
 	}
-	cfg := bnn.SeedBNNConfig()
+	cfg := bnn.NotebookBNNConfig()
 	cfg.Hidden = []int{32}
 	m, err := bnn.NewBayesianMLP(cfg)
 	if err != nil {
 		panic(err)
 	}
-	train := bnn.SeedBBBConfig()
+	train := bnn.NotebookBBBConfig()
 	train.Epochs, train.LearningRate = 1500, 1e-2
 	if _, err := m.Train(context.Background(), x, y, train); err != nil {
 		panic(err)
@@ -47,7 +47,7 @@ func ExampleSaveModel() {
 		panic(err)
 	}
 	y := []float64{1, 3, 5, 7}
-	m, err := bnn.FitBayesianRidge(x, y, bnn.DefaultBayesianRidgeOptions())
+	m, err := bnn.FitBayesianRidge(x, y, bnn.DefaultBayesianRidgeConfig())
 	if err != nil {
 		panic(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 func ExampleODESolver_Solve() {
 	// Exponential decay y' = −y, integrated backwards from y(2) = e^-2.
-	s, err := bnn.NewODESolver(1, bnn.DefaultODEOptions())
+	s, err := bnn.NewODESolver(1, bnn.DefaultODEConfig())
 	if err != nil {
 		panic(err)
 	}
@@ -32,7 +32,7 @@ func ExampleODESolver_Solve() {
 }
 
 func ExampleOscillatorSolver() {
-	s, err := bnn.NewOscillatorSolver(bnn.DefaultODEOptions())
+	s, err := bnn.NewOscillatorSolver(bnn.DefaultODEConfig())
 	if err != nil {
 		panic(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // GridAxis is one parameter axis of a grid posterior: N equally spaced values
@@ -51,8 +52,8 @@ type GridModel struct {
 	NewLogLik func() LogDensity
 }
 
-// GridOptions configures the evaluation of a grid posterior.
-type GridOptions struct {
+// GridConfig configures the evaluation of a grid posterior.
+type GridConfig struct {
 	// Workers is the number of goroutines evaluating cells; 0 means
 	// GOMAXPROCS. Results do not depend on it.
 	Workers int
@@ -60,6 +61,13 @@ type GridOptions struct {
 
 // GridPosterior is a posterior evaluated exactly on a rectangular grid of
 // parameter values. Cells are numbered row-major, the last axis fastest.
+//
+// Its fields are the results, exported for reading: the methods assume that
+// Prob sums to 1 and that LogSum = log Σ exp(LogPost), and they read the
+// fields as they are, so a caller that changes one gets results computed
+// from what it set. To change a posterior (for example to reweight cells),
+// modify a Clone. The slices returned by methods are new and owned by the
+// caller.
 type GridPosterior struct {
 	// Axes are the grid's axes (a copy of those it was built from).
 	Axes []GridAxis
@@ -85,7 +93,7 @@ type GridPosterior struct {
 // the log likelihood, wrapped with the cell; ErrEmpty when every cell has
 // zero posterior density; and, when ctx is done before every cell was
 // evaluated, an error wrapping context.Cause(ctx).
-func NewGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts GridOptions) (*GridPosterior, error) {
+func NewGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts GridConfig) (*GridPosterior, error) {
 	cells, err := gridCells(axes)
 	if err != nil {
 		return nil, err
@@ -205,6 +213,11 @@ func (g *GridPosterior) normalise() error {
 		g.Prob[i] = math.Exp(v-m) / sum
 	}
 	return nil
+}
+
+// Clone returns a deep copy of g: its slices share nothing with g's.
+func (g *GridPosterior) Clone() *GridPosterior {
+	return &GridPosterior{Axes: slices.Clone(g.Axes), LogPost: slices.Clone(g.LogPost), Prob: slices.Clone(g.Prob), LogSum: g.LogSum}
 }
 
 // MAP returns the parameter values of the most probable cell (the first one

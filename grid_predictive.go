@@ -14,16 +14,16 @@ import (
 // arguments.
 type Trajectory func(dst, theta, ts []float64) error
 
-// GridPredictiveOptions configures GridPosterior.Predictive. Zero fields
+// GridPredictiveConfig configures GridPosterior.Predictive. Zero fields
 // take the defaults given.
-type GridPredictiveOptions struct {
+type GridPredictiveConfig struct {
 	// Level is the probability inside the equal-tailed bands (default 0.95).
 	Level float64
 	// TailMass is the posterior mass that may be left out: the mixture uses
 	// the most probable cells holding at least 1 − TailMass (default 1e-6),
 	// renormalised.
 	TailMass float64
-	// Workers as in GridOptions.
+	// Workers as in GridConfig.
 	Workers int
 }
 
@@ -54,7 +54,7 @@ type GridPredictive struct {
 // the trajectory (the first in cell order), wrapped with θ, and ErrNonFinite
 // for a trajectory value that is NaN or ±Inf; and, when ctx is done before
 // the work is finished, an error wrapping context.Cause(ctx).
-func (g *GridPosterior) Predictive(ctx context.Context, ts []float64, newTraj func() Trajectory, noiseStd float64, opts GridPredictiveOptions) (*GridPredictive, error) {
+func (g *GridPosterior) Predictive(ctx context.Context, ts []float64, newTraj func() Trajectory, noiseStd float64, opts GridPredictiveConfig) (*GridPredictive, error) {
 	if opts.Level == 0 {
 		opts.Level = 0.95
 	}

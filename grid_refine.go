@@ -6,9 +6,9 @@ import (
 	"math"
 )
 
-// GridRefineOptions configures RefineGridPosterior. Zero fields take the
+// GridRefineConfig configures RefineGridPosterior. Zero fields take the
 // defaults given.
-type GridRefineOptions struct {
+type GridRefineConfig struct {
 	// CellsPerStd is the resolution to reach: each posterior std must span at
 	// least this many cells (default 5).
 	CellsPerStd float64
@@ -17,7 +17,7 @@ type GridRefineOptions struct {
 	HalfWidth float64
 	// MaxRounds caps the number of zooms (default 8).
 	MaxRounds int
-	// Workers as in GridOptions.
+	// Workers as in GridConfig.
 	Workers int
 }
 
@@ -43,7 +43,7 @@ type GridRefinement struct {
 // ErrNotConverged. Other errors are those of NewGridPosterior (including
 // ctx's, checked before every cell), and
 // ErrInvalidParameter for negative or non-finite options or HalfWidth ≤ 1.
-func RefineGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts GridRefineOptions) (*GridPosterior, GridRefinement, error) {
+func RefineGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts GridRefineConfig) (*GridPosterior, GridRefinement, error) {
 	var rep GridRefinement
 	if opts.CellsPerStd == 0 {
 		opts.CellsPerStd = 5
@@ -70,7 +70,7 @@ func RefineGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts
 	if zoomCells > 1<<24 {
 		return nil, rep, fmt.Errorf("bnn: grid refine: zoomed grids would have %g cells: %w", zoomCells, ErrInvalidParameter)
 	}
-	gopts := GridOptions{Workers: opts.Workers}
+	gopts := GridConfig{Workers: opts.Workers}
 	g, err := NewGridPosterior(ctx, axes, m, gopts)
 	if err != nil {
 		return nil, rep, err

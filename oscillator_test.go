@@ -52,7 +52,7 @@ func TestOscillatorExactSatisfiesODE(t *testing.T) {
 }
 
 func TestOscillatorSolverAgainstClosedForm(t *testing.T) {
-	s, err := NewOscillatorSolver(DefaultODEOptions())
+	s, err := NewOscillatorSolver(DefaultODEConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestOscillatorSolverAgainstClosedForm(t *testing.T) {
 }
 
 func TestOscillatorSolverErrorsAndAllocs(t *testing.T) {
-	s, _ := NewOscillatorSolver(DefaultODEOptions())
+	s, _ := NewOscillatorSolver(DefaultODEConfig())
 	ts := odeLinspace(0, 6, 60)
 	x := make([]float64, len(ts))
 	for _, o := range []Oscillator{{-0.1, 1}, {0.1, 0}, {math.NaN(), 1}, {0.1, math.Inf(1)}} {
@@ -105,7 +105,7 @@ func TestOscillatorSolverErrorsAndAllocs(t *testing.T) {
 // BenchmarkOscillatorSolve is one solve of the seed's oscillator (ζ = 0.08,
 // ωₙ = 1.1) at the seed's tolerances, with outputs at its 60 training times.
 func BenchmarkOscillatorSolve(b *testing.B) {
-	s, _ := NewOscillatorSolver(DefaultODEOptions())
+	s, _ := NewOscillatorSolver(DefaultODEConfig())
 	ts := odeLinspace(0, 6, 60)
 	x := make([]float64, len(ts))
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
@@ -123,8 +123,8 @@ func BenchmarkOscillatorSolve(b *testing.B) {
 // The inlined oscillator steps compute what the generic path computes with
 // Oscillator.RHS (bit for bit where the compiler fuses no multiply-adds).
 func TestOscillatorSolverMatchesGenericPath(t *testing.T) {
-	s, _ := NewOscillatorSolver(DefaultODEOptions())
-	g, _ := NewODESolver(2, DefaultODEOptions())
+	s, _ := NewOscillatorSolver(DefaultODEConfig())
+	g, _ := NewODESolver(2, DefaultODEConfig())
 	ts := odeLinspace(0, 6, 60)
 	x := make([]float64, len(ts))
 	out := make([]float64, 2*len(ts))

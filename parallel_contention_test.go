@@ -11,19 +11,19 @@ import (
 	"time"
 )
 
-// bbbContentionRun trains the seed network (SeedBNNConfig: two hidden layers
+// bbbContentionRun trains the seed network (NotebookBNNConfig: two hidden layers
 // of 32 tanh units) by Bayes by Backprop for the given epochs on the seed's
-// 60 oscillator points with SeedBBBConfig's settings, beside busy CPU-bound
+// 60 oscillator points with NotebookBBBConfig's settings, beside busy CPU-bound
 // goroutines in the same process, and returns the wall time of Train alone.
-func bbbContentionRun(tb testing.TB, epochs, busy int) time.Duration {
+func bbbContentionRun(tb testing.TB, epochs, busy, workers int) time.Duration {
 	tb.Helper()
 	x, y, _, _, _ := bbbSeedData(tb)
-	m, err := NewBayesianMLP(SeedBNNConfig())
+	m, err := NewBayesianMLP(NotebookBNNConfig())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := SeedBBBConfig()
-	cfg.Epochs = epochs
+	cfg := NotebookBBBConfig()
+	cfg.Epochs, cfg.Workers = epochs, workers
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	var started sync.WaitGroup
@@ -52,11 +52,13 @@ func bbbContentionRun(tb testing.TB, epochs, busy int) time.Duration {
 }
 
 // TestBBBTrainUnderContention requires BBB training beside two busy
-// goroutines to be at most a few times slower than alone (the spin-then-park
-// pool it replaced was 65× slower). It takes the best of three runs each way
-// to tame a shared machine's noise and allows 8×: the target is about 3×,
-// but on a host already loaded by other processes even serial code slows by
-// about 3× beside two busy goroutines, and the old pool's 65× must fail.
+// goroutines not to collapse: with its default workers it must take at most
+// 3× as long as serial training (Workers 1) beside the same load. Both runs
+// then share the host's load, whatever other processes do, so the bound
+// holds on a busy machine; the spin-then-park pool this replaced was 10–25×
+// slower than serial there. Best of three runs each. The ratio to idle
+// training (about 3× on a quiet machine) is logged, not tested, as it
+// depends on the load of the rest of the host.
 func TestBBBTrainUnderContention(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
@@ -65,16 +67,17 @@ func TestBBBTrainUnderContention(t *testing.T) {
 		t.Skip("needs 2 or more procs (BNN_SKIP_TIMING skips it too)")
 	}
 	const epochs = 300
-	var idle, loaded []time.Duration
+	var idle, serial, loaded []time.Duration
 	for range 3 {
-		idle = append(idle, bbbContentionRun(t, epochs, 0))
-		loaded = append(loaded, bbbContentionRun(t, epochs, 2))
+		idle = append(idle, bbbContentionRun(t, epochs, 0, 0))
+		serial = append(serial, bbbContentionRun(t, epochs, 2, 1))
+		loaded = append(loaded, bbbContentionRun(t, epochs, 2, 0))
 	}
-	bi, bl := slices.Min(idle), slices.Min(loaded)
-	ratio := float64(bl) / float64(bi)
-	t.Logf("seed BBB %d epochs: idle %v, beside 2 busy goroutines %v (best of 3; all idle %v, loaded %v): %.2f×", epochs, bi, bl, idle, loaded, ratio)
-	if ratio > 8 {
-		t.Errorf("training beside 2 busy goroutines is %.1f× slower than idle (%v vs %v), want ≤ 8×", ratio, bl, bi)
+	bi, bs, bl := slices.Min(idle), slices.Min(serial), slices.Min(loaded)
+	t.Logf("seed BBB %d epochs, best of 3: idle %v; beside 2 busy goroutines %v (%.2f× idle), serial %v (%.2f×); all idle %v, serial %v, loaded %v",
+		epochs, bi, bl, float64(bl)/float64(bi), bs, float64(bl)/float64(bs), idle, serial, loaded)
+	if r := float64(bl) / float64(bs); r > 3 {
+		t.Errorf("beside 2 busy goroutines, parallel training takes %.1f× as long as serial (%v vs %v), want ≤ 3×", r, bl, bs)
 	}
 }
 
@@ -85,7 +88,7 @@ func BenchmarkBBBTrainContention(b *testing.B) {
 		b.Run(map[int]string{0: "idle", 2: "busy2"}[busy], func(b *testing.B) {
 			var total time.Duration
 			for b.Loop() {
-				total += bbbContentionRun(b, 300, busy)
+				total += bbbContentionRun(b, 300, busy, 0)
 			}
 			b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/train")
 		})

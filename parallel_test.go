@@ -230,11 +230,11 @@ func TestNoGoroutineOutlivesACall(t *testing.T) {
 		}
 	})
 	checkNoLeak(t, "BayesianMLP.Train", func() {
-		m, err := NewBayesianMLP(SeedBNNConfig())
+		m, err := NewBayesianMLP(NotebookBNNConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
-		bc := SeedBBBConfig()
+		bc := NotebookBBBConfig()
 		bc.Epochs, bc.Workers = 20, 4
 		if _, err := m.Train(ctx, x, y, bc); err != nil {
 			t.Fatal(err)
@@ -252,7 +252,7 @@ func TestNoGoroutineOutlivesACall(t *testing.T) {
 	m := gaussianModel(1, -2, 0.5, 0.2, 0.6)
 	axes := []GridAxis{{Lo: -1, Hi: 3, N: 41}, {Lo: -3, Hi: -1, N: 37}}
 	checkNoLeak(t, "grid", func() {
-		g, err := NewGridPosterior(ctx, axes, m, GridOptions{})
+		g, err := NewGridPosterior(ctx, axes, m, GridConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,18 +264,18 @@ func TestNoGoroutineOutlivesACall(t *testing.T) {
 				return nil
 			}
 		}
-		if _, err := g.Predictive(ctx, []float64{0, 1, 2}, lin, 0.1, GridPredictiveOptions{}); err != nil {
+		if _, err := g.Predictive(ctx, []float64{0, 1, 2}, lin, 0.1, GridPredictiveConfig{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := RefineGridPosterior(ctx, axes, m, GridRefineOptions{}); err != nil {
+		if _, _, err := RefineGridPosterior(ctx, axes, m, GridRefineConfig{}); err != nil {
 			t.Fatal(err)
 		}
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if _, err := NewGridPosterior(cctx, axes, m, GridOptions{}); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "bnn: grid: ") {
+		if _, err := NewGridPosterior(cctx, axes, m, GridConfig{}); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "bnn: grid: ") {
 			t.Errorf("grid with a cancelled context: %v", err)
 		}
-		if _, err := g.Predictive(cctx, []float64{0, 1, 2}, lin, 0.1, GridPredictiveOptions{}); !errors.Is(err, context.Canceled) {
+		if _, err := g.Predictive(cctx, []float64{0, 1, 2}, lin, 0.1, GridPredictiveConfig{}); !errors.Is(err, context.Canceled) {
 			t.Errorf("grid predictive with a cancelled context: %v", err)
 		}
 	})
@@ -292,7 +292,7 @@ func TestFitGaussianVIContext(t *testing.T) {
 		grad[0] = -theta[0]
 		return -0.5 * theta[0] * theta[0]
 	}
-	cfg := SeedVIConfig()
+	cfg := NotebookVIConfig()
 	cfg.Samples = 1
 	if _, err := FitGaussianVI(ctx, 1, lj, cfg); !errors.Is(err, context.Canceled) || steps != 5 {
 		t.Fatalf("cancelled VI: %v after %d steps", err, steps)
@@ -305,7 +305,7 @@ func TestFitGaussianVIContext(t *testing.T) {
 func TestParallelResultsAtAnyGOMAXPROCS(t *testing.T) {
 	x, y := nnToyData(24)
 	gx, _ := loadSeedGrid(t)
-	d := SeedOscillatorData(gx)
+	d := NotebookOscillatorData(gx)
 	axes := []GridAxis{{Name: "zeta", Lo: 0.02, Hi: 0.2, N: 19}, {Name: "omega_n", Lo: 0.7, Hi: 1.4, N: 15}}
 	ts := []float64{0, 0.5, 1, 2, 4, 8}
 	run := func(procs int) []uint64 {
@@ -317,13 +317,13 @@ func TestParallelResultsAtAnyGOMAXPROCS(t *testing.T) {
 				bits = append(bits, math.Float64bits(f))
 			}
 		}
-		g, err := OscillatorPosterior(ctx, d, axes, GridOptions{})
+		g, err := OscillatorPosterior(ctx, d, axes, GridConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		add(g.LogPost...)
 		add(g.LogSum)
-		p, err := g.Predictive(ctx, ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{})
+		p, err := g.Predictive(ctx, ts, d.NewTrajectory, d.NoiseStd, GridPredictiveConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,11 +340,11 @@ func TestParallelResultsAtAnyGOMAXPROCS(t *testing.T) {
 		}
 		add(mean...)
 		add(std...)
-		m, err := NewBayesianMLP(SeedBNNConfig())
+		m, err := NewBayesianMLP(NotebookBNNConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
-		bc := SeedBBBConfig()
+		bc := NotebookBBBConfig()
 		bc.Epochs, bc.Seed = 30, 9
 		if _, err := m.Train(ctx, x, y, bc); err != nil {
 			t.Fatal(err)

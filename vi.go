@@ -11,7 +11,7 @@ import (
 // theta and writes its gradient ∂/∂θ into grad (len(grad) == len(theta)).
 type LogJoint func(theta, grad []float64) float64
 
-// VIConfig sets FitGaussianVI's optimisation. SeedVIConfig returns the seed's.
+// VIConfig sets FitGaussianVI's optimisation. NotebookVIConfig returns the seed's.
 type VIConfig struct {
 	Samples      int     // Monte-Carlo samples per step
 	Steps        int     // Adam steps
@@ -22,9 +22,9 @@ type VIConfig struct {
 	InitLogStd float64
 }
 
-// SeedVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
+// NotebookVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
 // lr 0.05, from μ = 0, log σ = 0.
-func SeedVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LearningRate: 0.05} }
+func NotebookVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LearningRate: 0.05} }
 
 // VIResult is a fitted mean-field Gaussian q(θ) = Πⱼ N(Meanⱼ, Stdⱼ²).
 type VIResult struct {

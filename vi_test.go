@@ -31,7 +31,7 @@ func TestGaussianVISeedBimodal(t *testing.T) {
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
-	res, err := FitGaussianVI(context.Background(), 1, viBimodal, SeedVIConfig())
+	res, err := FitGaussianVI(context.Background(), 1, viBimodal, NotebookVIConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestGaussianVIRecoversGaussian(t *testing.T) {
 		}
 		return v
 	}
-	cfg := SeedVIConfig()
+	cfg := NotebookVIConfig()
 	cfg.Steps, cfg.Seed = 3000, 4
 	cfg.LearningRate = 0.02
 	res, err := FitGaussianVI(context.Background(), 2, lj, cfg)
@@ -74,7 +74,7 @@ func TestGaussianVIRecoversGaussian(t *testing.T) {
 }
 
 func TestGaussianVIErrors(t *testing.T) {
-	ok := SeedVIConfig()
+	ok := NotebookVIConfig()
 	ok.Steps = 2
 	bad := func(f func(*VIConfig)) VIConfig { c := ok; f(&c); return c }
 	cases := []struct {

@@ -126,7 +126,7 @@ func (c *fitConfig) train(x []float64, dim int, y []float64, meta *modelMeta) (b
 		if err != nil {
 			return nil, err
 		}
-		return bnn.FitBayesianRidge(xd, y, bnn.DefaultBayesianRidgeOptions())
+		return bnn.FitBayesianRidge(xd, y, bnn.DefaultBayesianRidgeConfig())
 	default: // bbb
 		return c.trainBBB(x, dim, y, meta)
 	}
@@ -153,7 +153,7 @@ func (c *fitConfig) trainBBB(x []float64, dim int, y []float64, meta *modelMeta)
 		}
 		ys[i] = (y[i] - meta.YMean) / meta.YScale
 	}
-	cfg := bnn.SeedBNNConfig()
+	cfg := bnn.NotebookBNNConfig()
 	cfg.Inputs, cfg.Hidden, cfg.Activation, cfg.NoiseStd, cfg.Seed = dim, []int{c.hidden, c.hidden}, bnn.ReLU, 0.5, c.seed
 	m, err := bnn.NewBayesianMLP(cfg)
 	if err != nil {
@@ -164,7 +164,7 @@ func (c *fitConfig) trainBBB(x []float64, dim int, y []float64, meta *modelMeta)
 	if err := bnn.SaveModel(io.Discard, m); err != nil {
 		return nil, fmt.Errorf("saving is not available: %w", err)
 	}
-	tc := bnn.SeedBBBConfig()
+	tc := bnn.NotebookBBBConfig()
 	tc.Epochs, tc.LearningRate, tc.BatchSize, tc.Seed, tc.LearnNoise = c.epochs, c.lr, c.batch, c.seed, true
 	tc.KLWeighting = bnn.KLUniform
 	tc.Progress = c.prog.update

@@ -293,7 +293,7 @@ func TestTableAndJSONNumbers(t *testing.T) {
 func TestTruthMatchesODE(t *testing.T) {
 	d := newOscData()
 	// Against an RK45 solve at tight tolerances.
-	od := bnn.SeedOscillatorData(d.xTrain)
+	od := bnn.NotebookOscillatorData(d.xTrain)
 	got := make([]float64, len(d.tEval))
 	if err := od.NewTrajectory()(got, []float64{trueZeta, trueOmega}, d.tEval); err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func viLogJoint(theta, grad []float64) float64 {
 // sectionVI fits a Gaussian q(θ) to the bimodal posterior and plots it
 // against the exact posterior, with the ELBO history.
 func sectionVI(r *oscRun) error {
-	cfg := bnn.SeedVIConfig()
+	cfg := bnn.NotebookVIConfig()
 	cfg.Seed = r.cfg.Seed
 	fit, err := bnn.FitGaussianVI(context.Background(), 1, viLogJoint, cfg)
 	if err != nil {
