@@ -30,10 +30,13 @@ func nnMemberSeed(seed uint64, k int) uint64 {
 }
 
 // TrainEnsemble trains members networks with the settings in cfg, member k
-// with the seed derived from (cfg.Seed, k), each on its own goroutine.
-// The trained weights depend only on the data, cfg and members, never on
-// GOMAXPROCS or scheduling. Errors are those of Train (the first failing
-// member's), or ErrInvalidParameter if members < 1.
+// with the random seed derived from (cfg.Seed, k), all members at once (one
+// worker each, the caller's goroutine included; no goroutine is left when it
+// returns). The trained weights depend only on the data, cfg and members,
+// never on GOMAXPROCS or scheduling. Errors are those of Train (the first
+// failing member's, or the one whose failure stopped the others), an error
+// wrapping context.Cause(ctx) when ctx is done before every member started,
+// or ErrInvalidParameter if members < 1.
 func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, members int) (*Ensemble, error) {
 	if members < 1 {
 		return nil, fmt.Errorf("bnn: ensemble: %d members: %w", members, ErrInvalidParameter)
