@@ -43,13 +43,13 @@ func TestSeedBandSizeBBB(t *testing.T) {
 	x, y, te, truth, tGrid := bbbSeedData(t)
 	var stds []float64
 	for seed := range uint64(seedBandSeeds) {
-		c := SeedBNNConfig()
+		c := NotebookBNNConfig()
 		c.Seed = seed
 		m, err := NewBayesianMLP(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc := SeedBBBConfig()
+		tc := NotebookBBBConfig()
 		tc.Seed = seed
 		if _, err := m.Train(context.Background(), x, y, tc); err != nil {
 			t.Fatal(err)

@@ -5,11 +5,11 @@ import (
 	"math"
 )
 
-// EvidenceOptions configures MaximizeEvidence. The zero value means: start
+// EvidenceConfig configures MaximizeEvidence. The zero value means: start
 // from α = 1 and β = 1/Var(t), no hyperpriors, tolerance 1e-3, at most 300
 // iterations (scikit-learn's BayesianRidge defaults apart from the
 // hyperpriors).
-type EvidenceOptions struct {
+type EvidenceConfig struct {
 	// Alpha and Beta are the initial weight and noise precisions; 0 selects
 	// the defaults 1 and 1/(Var(t) + ε), ε the float64 machine epsilon.
 	Alpha, Beta float64
@@ -27,7 +27,7 @@ type EvidenceOptions struct {
 	MaxIter int
 }
 
-func (o EvidenceOptions) withDefaults(t []float64) (EvidenceOptions, error) {
+func (o EvidenceConfig) withDefaults(t []float64) (EvidenceConfig, error) {
 	for _, f := range []struct {
 		name string
 		v    float64
@@ -79,7 +79,7 @@ func (o EvidenceOptions) withDefaults(t []float64) (EvidenceOptions, error) {
 // ErrInvalidParameter for bad options; if MaxIter steps pass without
 // convergence it returns the last posterior together with an error wrapping
 // ErrNotConverged.
-func MaximizeEvidence(phi *Dense, t []float64, opt EvidenceOptions) (*BayesLinear, int, error) {
+func MaximizeEvidence(phi *Dense, t []float64, opt EvidenceConfig) (*BayesLinear, int, error) {
 	if err := checkDesignData(phi, t); err != nil {
 		return nil, 0, err
 	}
@@ -96,7 +96,7 @@ func MaximizeEvidence(phi *Dense, t []float64, opt EvidenceOptions) (*BayesLinea
 	if err := eig.Factorize(g, false); err != nil {
 		return nil, 0, fmt.Errorf("bnn: evidence maximisation: %w", err)
 	}
-	lambdas := eig.Values(nil)
+	lambdas := eig.Values()
 	for i, l := range lambdas { // ΦᵀΦ is PSD; clear rounding below zero
 		lambdas[i] = math.Max(l, 0)
 	}

@@ -5,23 +5,23 @@ import (
 	"math"
 )
 
-// BayesianRidgeOptions configures FitBayesianRidge. Start from
-// DefaultBayesianRidgeOptions; the zero value fits no intercept and uses no
+// BayesianRidgeConfig configures FitBayesianRidge. Start from
+// DefaultBayesianRidgeConfig; the zero value fits no intercept and uses no
 // hyperpriors.
-type BayesianRidgeOptions struct {
-	EvidenceOptions
+type BayesianRidgeConfig struct {
+	EvidenceConfig
 	// FitIntercept centres the features and targets before fitting and
 	// recovers the intercept as mean(y) − mean(x)·coef, as scikit-learn does.
 	FitIntercept bool
 }
 
-// DefaultBayesianRidgeOptions returns scikit-learn's BayesianRidge defaults:
+// DefaultBayesianRidgeConfig returns scikit-learn's BayesianRidge defaults:
 // Gamma hyperpriors with shape and rate 1e-6 on both precisions, initial
 // α = 1 and β = 1/Var(y), tolerance 1e-3, at most 300 steps, with intercept.
-func DefaultBayesianRidgeOptions() BayesianRidgeOptions {
-	return BayesianRidgeOptions{
-		EvidenceOptions: EvidenceOptions{AlphaShape: 1e-6, AlphaRate: 1e-6, BetaShape: 1e-6, BetaRate: 1e-6},
-		FitIntercept:    true,
+func DefaultBayesianRidgeConfig() BayesianRidgeConfig {
+	return BayesianRidgeConfig{
+		EvidenceConfig: EvidenceConfig{AlphaShape: 1e-6, AlphaRate: 1e-6, BetaShape: 1e-6, BetaRate: 1e-6},
+		FitIntercept:   true,
 	}
 }
 
@@ -43,7 +43,7 @@ type BayesianRidge struct {
 // ±Inf, ErrInvalidParameter for bad options, and, when MaxIter steps pass
 // without convergence, the fitted model together with an error wrapping
 // ErrNotConverged.
-func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeOptions) (*BayesianRidge, error) {
+func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeConfig) (*BayesianRidge, error) {
 	if err := checkDesignData(x, y); err != nil {
 		return nil, err
 	}
@@ -68,14 +68,14 @@ func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeOptions) (*Bayesia
 			t[i] = y[i] - yOffset
 		}
 	}
-	post, iters, err := MaximizeEvidence(phi, t, opt.EvidenceOptions)
+	post, iters, err := MaximizeEvidence(phi, t, opt.EvidenceConfig)
 	if post == nil {
 		return nil, fmt.Errorf("bnn: bayesian ridge: %w", err)
 	}
 	m.post, m.iterations = post, iters
 	m.coef = post.Mean()
 	m.intercept = yOffset - dotF64(m.xOffset, m.coef)
-	o := opt.EvidenceOptions
+	o := opt.EvidenceConfig
 	a, b := post.Alpha(), post.Beta()
 	m.logML = post.LogEvidence() + o.AlphaShape*math.Log(a) - o.AlphaRate*a + o.BetaShape*math.Log(b) - o.BetaRate*b
 	if err != nil {

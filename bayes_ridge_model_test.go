@@ -11,7 +11,7 @@ import (
 // (not the checksum) must reject them.
 func TestBayesianRidgeModelRejectsBadFactor(t *testing.T) {
 	x, _ := NewDense(4, 1, []float64{0, 1, 2, 3})
-	m, err := FitBayesianRidge(x, []float64{0.1, 0.9, 2.1, 2.9}, DefaultBayesianRidgeOptions())
+	m, err := FitBayesianRidge(x, []float64{0.1, 0.9, 2.1, 2.9}, DefaultBayesianRidgeConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

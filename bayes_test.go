@@ -144,7 +144,7 @@ func TestBayesianRidgeDiabetes(t *testing.T) {
 	if r, c := x.Dims(); r != 442 || c != 10 {
 		t.Fatalf("diabetes is %d×%d", r, c)
 	}
-	opt := DefaultBayesianRidgeOptions()
+	opt := DefaultBayesianRidgeConfig()
 	opt.Tol, opt.MaxIter = 1e-10, 3000 // as the reference was run
 	m, err := FitBayesianRidge(x, y, opt)
 	if err != nil {
@@ -176,7 +176,7 @@ func TestBayesianRidgeDiabetes(t *testing.T) {
 		check("std["+strconv.Itoa(i)+"]", std[i], ref.Std5[i])
 	}
 	// The default tolerance converges too, to nearly the same fit.
-	m2, err := FitBayesianRidge(x, y, DefaultBayesianRidgeOptions())
+	m2, err := FitBayesianRidge(x, y, DefaultBayesianRidgeConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestBayesianRidgeDiabetes(t *testing.T) {
 		t.Errorf("default tolerance: noise precision rel error %g", e)
 	}
 	// A cap of 2 steps does not converge: error, but a usable model.
-	capped := DefaultBayesianRidgeOptions()
+	capped := DefaultBayesianRidgeConfig()
 	capped.MaxIter = 2
 	m3, err := FitBayesianRidge(x, y, capped)
 	if !errors.Is(err, ErrNotConverged) || m3 == nil || m3.Iterations() != 2 {
@@ -207,7 +207,7 @@ func TestMaximizeEvidencePRML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, iters, err := MaximizeEvidence(phi, ts, EvidenceOptions{Tol: 1e-12, MaxIter: 10000})
+	m, iters, err := MaximizeEvidence(phi, ts, EvidenceConfig{Tol: 1e-12, MaxIter: 10000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestMaximizeEvidencePRML(t *testing.T) {
 	var e EigenSym
 	_ = e.Factorize(g, false)
 	gamma := 0.0
-	for _, l := range e.Values(nil) {
+	for _, l := range e.Values() {
 		gamma += m.Beta() * l / (m.Alpha() + m.Beta()*l)
 	}
 	mn := m.Mean()
@@ -342,17 +342,17 @@ func TestBayesBadInput(t *testing.T) {
 		t2 := []float64{0, bad, 2}
 		_, err = FitBayesLinear(phi, t2, 1, 1)
 		expect("non-finite t", err, ErrNonFinite, "row 1")
-		_, _, err = MaximizeEvidence(phi, t2, EvidenceOptions{})
+		_, _, err = MaximizeEvidence(phi, t2, EvidenceConfig{})
 		expect("evidence non-finite t", err, ErrNonFinite, "row 1")
 		x := column(t, []float64{0, 1, bad})
-		_, err = FitBayesianRidge(x, tt, DefaultBayesianRidgeOptions())
+		_, err = FitBayesianRidge(x, tt, DefaultBayesianRidgeConfig())
 		expect("ridge non-finite x", err, ErrNonFinite, "row 2")
 		_, err = IdentityBasis().Expand(x)
 		expect("expand non-finite", err, ErrNonFinite, "row 2")
 	}
-	_, _, err = MaximizeEvidence(phi, tt, EvidenceOptions{Tol: -1})
+	_, _, err = MaximizeEvidence(phi, tt, EvidenceConfig{Tol: -1})
 	expect("negative tol", err, ErrInvalidParameter, "Tol")
-	_, err = FitBayesianRidge(&Dense{}, nil, DefaultBayesianRidgeOptions())
+	_, err = FitBayesianRidge(&Dense{}, nil, DefaultBayesianRidgeConfig())
 	expect("ridge empty", err, ErrEmpty, "")
 	if _, err := PolynomialBasis(-1); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("negative degree: %v", err)
@@ -367,7 +367,7 @@ func TestBayesBadInput(t *testing.T) {
 	expect("predict NaN", m.PredictTo(make([]float64, 2), nil, nanRow), ErrNonFinite, "row 1")
 	expect("sample length", m.SampleWeightsTo(make([]float64, 3), rand.New(rand.NewPCG(1, 1))), ErrShape, "")
 	x, _ := NewDense(3, 1, []float64{0, 1, 2})
-	ridge, err := FitBayesianRidge(x, []float64{0.1, 0.9, 2.2}, DefaultBayesianRidgeOptions())
+	ridge, err := FitBayesianRidge(x, []float64{0.1, 0.9, 2.2}, DefaultBayesianRidgeConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,10 +462,10 @@ func FuzzBayesianRidge(f *testing.F) {
 				}
 			}
 		}
-		if _, _, err := MaximizeEvidence(phi, y, EvidenceOptions{MaxIter: 50}); err != nil && !documented(err) {
+		if _, _, err := MaximizeEvidence(phi, y, EvidenceConfig{MaxIter: 50}); err != nil && !documented(err) {
 			t.Fatalf("MaximizeEvidence: %v", err)
 		}
-		opt := DefaultBayesianRidgeOptions()
+		opt := DefaultBayesianRidgeConfig()
 		opt.MaxIter = 50
 		r, err := FitBayesianRidge(x, y, opt)
 		if err != nil && !documented(err) {

@@ -41,7 +41,7 @@ type BayesianMLP struct {
 	scale  *nnScaler // standardisation of inputs and targets, or nil for none
 }
 
-// BNNConfig describes a Bayesian MLP before training. SeedBNNConfig returns the seed notebook's.
+// BNNConfig describes a Bayesian MLP before training. NotebookBNNConfig returns the seed notebook's.
 type BNNConfig struct {
 	Inputs     int        // features per input row
 	Hidden     []int      // widths of the hidden layers
@@ -53,9 +53,9 @@ type BNNConfig struct {
 	Seed       uint64     // seed of the initialisation and of PredictTo's draws
 }
 
-// SeedBNNConfig returns the seed notebook's network: one input, two hidden
+// NotebookBNNConfig returns the seed notebook's network: one input, two hidden
 // tanh layers of 64, prior N(0, 1), ρ₀ = −3, weight means 0.1·N(0, 1), noise 0.05.
-func SeedBNNConfig() BNNConfig {
+func NotebookBNNConfig() BNNConfig {
 	prior, _ := GaussianPrior(1)
 	return BNNConfig{Inputs: 1, Hidden: []int{64, 64}, Activation: Tanh, Prior: prior, Rho0: -3, InitScale: 0.1, NoiseStd: 0.05}
 }

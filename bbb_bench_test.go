@@ -8,14 +8,14 @@ import "testing"
 // reparameterisation.
 func BenchmarkBBBSeedEpoch(b *testing.B) {
 	x, y, _, _, _ := bbbSeedData(b)
-	lrt := SeedBBBConfig()
+	lrt := NotebookBBBConfig()
 	lrt.KL, lrt.LocalReparam = KLClosedForm, true
 	for _, c := range []struct {
 		name string
 		cfg  BBBConfig
-	}{{"mc-kl", SeedBBBConfig()}, {"local-reparam", lrt}} {
+	}{{"mc-kl", NotebookBBBConfig()}, {"local-reparam", lrt}} {
 		b.Run(c.name, func(b *testing.B) {
-			m, err := NewBayesianMLP(SeedBNNConfig())
+			m, err := NewBayesianMLP(NotebookBNNConfig())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -35,7 +35,7 @@ func BenchmarkBBBSeedEpoch(b *testing.B) {
 // BenchmarkBBBSeedPredict times 300 predictive draws on the seed's 300-point grid.
 func BenchmarkBBBSeedPredict(b *testing.B) {
 	_, _, te, _, _ := bbbSeedData(b)
-	m, err := NewBayesianMLP(SeedBNNConfig())
+	m, err := NewBayesianMLP(NotebookBNNConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 
 func TestBBBPayloadRoundTrip(t *testing.T) {
 	mix, _ := ScaleMixturePrior(0.25, 1, 0.01)
-	for _, pr := range []Prior{SeedBNNConfig().Prior, mix} {
-		cfg := SeedBNNConfig()
+	for _, pr := range []Prior{NotebookBNNConfig().Prior, mix} {
+		cfg := NotebookBNNConfig()
 		cfg.Inputs, cfg.Hidden, cfg.Activation, cfg.Prior, cfg.Seed = 2, []int{5, 3}, ReLU, pr, 8
 		m, err := NewBayesianMLP(cfg)
 		if err != nil {
@@ -66,7 +66,7 @@ func TestBBBPayloadRoundTrip(t *testing.T) {
 }
 
 func FuzzBBBPayload(f *testing.F) {
-	m, _ := NewBayesianMLP(BNNConfig{Inputs: 1, Hidden: []int{2}, Prior: SeedBNNConfig().Prior, Rho0: -3, NoiseStd: 0.1})
+	m, _ := NewBayesianMLP(BNNConfig{Inputs: 1, Hidden: []int{2}, Prior: NotebookBNNConfig().Prior, Rho0: -3, NoiseStd: 0.1})
 	f.Add(m.encodeBBBPayload())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := decodeBBBPayload(b)

@@ -63,12 +63,12 @@ func TestBBBSeedTargets(t *testing.T) {
 		t.Skip("3,500 epochs of the seed's BNN")
 	}
 	x, y, te, truth, tGrid := bbbSeedData(t)
-	m, err := NewBayesianMLP(SeedBNNConfig())
+	m, err := NewBayesianMLP(NotebookBNNConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	hist, err := m.Train(context.Background(), x, y, SeedBBBConfig())
+	hist, err := m.Train(context.Background(), x, y, NotebookBBBConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

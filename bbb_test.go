@@ -3,7 +3,6 @@ package bnn
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -23,14 +22,14 @@ func TestBBBDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	x, y := bbbToyData(30)
 	run := func(procs, workers int) ([]float32, []float64) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		cfg := SeedBNNConfig()
+		cfg := NotebookBNNConfig()
 		cfg.Hidden = []int{16, 16}
 		cfg.Seed = 11
 		m, err := NewBayesianMLP(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc := SeedBBBConfig()
+		tc := NotebookBBBConfig()
 		tc.Epochs, tc.Workers, tc.Seed = 40, workers, 3
 		if _, err := m.Train(context.Background(), x, y, tc); err != nil {
 			t.Fatal(err)
@@ -64,7 +63,7 @@ func TestBBBZeroAllocsPerStep(t *testing.T) {
 		{Epochs: 1, LearningRate: 1e-3, Samples: 6, Workers: 2},
 		{Epochs: 1, LearningRate: 1e-3, Samples: 3, Workers: 1, BatchSize: 7, KL: KLClosedForm, LocalReparam: true, LearnNoise: true},
 	} {
-		m, err := NewBayesianMLP(SeedBNNConfig())
+		m, err := NewBayesianMLP(NotebookBNNConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +77,7 @@ func TestBBBZeroAllocsPerStep(t *testing.T) {
 		}
 		tr.close()
 	}
-	m, _ := NewBayesianMLP(SeedBNNConfig())
+	m, _ := NewBayesianMLP(NotebookBNNConfig())
 	p := m.newBBBPredictor(40)
 	sigma := make([]float32, m.nw)
 	for i, r := range m.params[m.nw:] {
@@ -117,7 +116,7 @@ func TestBBBOptionsLearn(t *testing.T) {
 		{"mixture relu", ReLU, &mix, BBBConfig{BatchSize: 50}},
 	}
 	for _, c := range cases {
-		cfg := SeedBNNConfig()
+		cfg := NotebookBNNConfig()
 		cfg.Hidden, cfg.Activation, cfg.NoiseStd = []int{32}, c.act, 0.1
 		if c.pr != nil {
 			cfg.Prior = *c.pr
@@ -144,7 +143,7 @@ func TestBBBOptionsLearn(t *testing.T) {
 }
 
 func TestBBBErrors(t *testing.T) {
-	good := SeedBNNConfig()
+	good := NotebookBNNConfig()
 	mod := func(f func(*BNNConfig)) BNNConfig {
 		c := good
 		c.Hidden = append([]int(nil), good.Hidden...)
@@ -177,7 +176,7 @@ func TestBBBErrors(t *testing.T) {
 	}
 	m, _ := NewBayesianMLP(good)
 	x, y := bbbToyData(5)
-	tc := SeedBBBConfig()
+	tc := NotebookBBBConfig()
 	tc.Epochs = 1
 	mix, _ := ScaleMixturePrior(0.5, 1, 0.1)
 	mm, _ := NewBayesianMLP(mod(func(c *BNNConfig) { c.Prior = mix }))
@@ -221,45 +220,17 @@ func TestBBBErrors(t *testing.T) {
 
 var _ Regressor = (*BayesianMLP)(nil)
 
-// ExampleBayesianMLP trains a small Bayes-by-Backprop network on a sine and
-// compares its epistemic uncertainty inside and outside the data.
-func ExampleBayesianMLP() {
-	var x, y []float64
-	for i := range 40 {
-		v := -1 + 2*float64(i)/39
-		x, y = append(x, v), append(y, math.Sin(3*v))
-	}
-	cfg := SeedBNNConfig()
-	cfg.Hidden = []int{32}
-	m, err := NewBayesianMLP(cfg)
-	if err != nil {
-		panic(err)
-	}
-	train := SeedBBBConfig()
-	train.Epochs, train.LearningRate = 1500, 1e-2
-	if _, err := m.Train(context.Background(), x, y, train); err != nil {
-		panic(err)
-	}
-	at := []float64{0, 3} // inside and far outside the training range
-	mean, epi := make([]float64, 2), make([]float64, 2)
-	if err := m.PredictiveTo(mean, epi, nil, at, 200, 1); err != nil {
-		panic(err)
-	}
-	fmt.Printf("f(0) ≈ %.1f; uncertainty grows away from the data: %t\n", mean[0], epi[1] > 2*epi[0])
-	// Output: f(0) ≈ 0.0; uncertainty grows away from the data: true
-}
-
 // Train reports every epoch to Progress and stops between epochs when its
 // context is cancelled, returning the context's error and the losses so far.
 func TestBBBProgressAndCancellation(t *testing.T) {
-	m, err := NewBayesianMLP(SeedBNNConfig())
+	m, err := NewBayesianMLP(NotebookBNNConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	x, y := bbbToyData(8)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tc := SeedBBBConfig()
+	tc := NotebookBBBConfig()
 	tc.Epochs = 50
 	var seen []int
 	tc.Progress = func(epoch int, loss float64) {

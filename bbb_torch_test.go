@@ -49,7 +49,7 @@ func TestBBBExpectedGradientMatchesPyTorch(t *testing.T) {
 		if err := json.Unmarshal(ref[fmt.Sprintf("noise %g", noise)], &want); err != nil {
 			t.Fatal(err)
 		}
-		c := SeedBNNConfig()
+		c := NotebookBNNConfig()
 		c.Hidden = []int{8, 8}
 		c.NoiseStd = noise
 		m, err := NewBayesianMLP(c)
@@ -62,7 +62,7 @@ func TestBBBExpectedGradientMatchesPyTorch(t *testing.T) {
 			copy(l.BiasMu, layers[i].BiasMu)
 			copy(l.BiasRho, layers[i].BiasRho)
 		}
-		cfg := SeedBBBConfig()
+		cfg := NotebookBBBConfig()
 		cfg.Samples, cfg.Workers, cfg.Seed = 1, 1, 11
 		tr, err := newBBBTrainer(m, x, y, cfg)
 		if err != nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync/atomic"
 )
 
 // KLEstimator selects how Train estimates KL(q ‖ p).
@@ -32,7 +30,7 @@ const (
 )
 
 // BBBConfig sets how Train fits a BayesianMLP by Bayes by Backprop.
-// SeedBBBConfig returns the seed notebook's settings.
+// NotebookBBBConfig returns the seed notebook's settings.
 type BBBConfig struct {
 	Epochs       int         // passes over the data
 	LearningRate float64     // Adam learning rate (> 0)
@@ -57,13 +55,13 @@ type BBBConfig struct {
 	Progress func(epoch int, loss float64)
 }
 
-// SeedBBBConfig returns the seed's training: full batch, 6 samples per step,
+// NotebookBBBConfig returns the seed's training: full batch, 6 samples per step,
 // Adam at 5e-3 for 3,500 epochs, Monte-Carlo KL over sampled weights (the
 // seed's estimator), known noise. Setting KL to KLClosedForm and
 // LocalReparam lowers the gradient variance (interpolation RMSE on the seed's
 // data 0.052 ± 0.006 over 24 seeds against 0.058 ± 0.005) at about 2.5× the
 // cost per epoch.
-func SeedBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate: 5e-3, Samples: 6} }
+func NotebookBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate: 5e-3, Samples: 6} }
 
 // Train fits the posterior to the rows of x (row-major, n·InputDim() values)
 // and targets y (n values) by minimising, per minibatch i, the negative ELBO
@@ -136,7 +134,6 @@ type bbbTrainer struct {
 	sumLogSigma float64
 	partLog     [bbbChunks]float64 // per-chunk Σ log σ
 	partSq      [bbbChunks]float64 // per-chunk Σ σ² + μ² (closed-form KL)
-	phase       int
 	klWeight    float32
 	noise       float64
 	step        uint64
@@ -146,28 +143,11 @@ type bbbTrainer struct {
 	sigmaFresh  bool             // σ, dσ/dρ and partLog match the current ρ
 	samples     []bbbSample
 
-	// The worker pool: the calling goroutine and the helpers take the jobs of
-	// a phase from the counter next until count is reached (see runPhase).
-	helpers []*bbbHelper
-	gen     atomic.Uint32 // phase generation, bumped to start a phase
-	busy    atomic.Int32  // helpers still in the current phase
-	stop    atomic.Bool
-	next    atomic.Int32
-	count   int32
+	// The step's phases run on team (nil for one worker); phaseJobs holds
+	// each phase's job, made once so that starting a phase allocates nothing.
+	team      *parallelTeam
+	phaseJobs [bbbPhases]func(worker, i int)
 }
-
-// bbbHelper is one helper goroutine's parking state: it spins on the
-// generation for a while after a phase, then parks on wake.
-type bbbHelper struct {
-	wake   chan struct{}
-	asleep atomic.Bool
-}
-
-// bbbSpins is how many times a helper polls for the next phase (yielding
-// between polls) before it parks: a step's serial part is far shorter, so
-// during training helpers rarely park, and waking a parked goroutine costs
-// more than the parallel part of a small step gains.
-const bbbSpins = 2000
 
 // bbbSample is one Monte-Carlo sample's scratch and results.
 type bbbSample struct {
@@ -287,67 +267,20 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 			}
 		}
 	}
-	workers := cfg.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
+	for p := range t.phaseJobs {
+		t.phaseJobs[p] = func(_, j int) { t.runJob(p, j) }
 	}
-	workers = min(workers, max(cfg.Samples, bbbChunks))
-	if workers > 1 {
-		for range workers - 1 {
-			h := &bbbHelper{wake: make(chan struct{}, 1)}
-			t.helpers = append(t.helpers, h)
-			go t.helperLoop(h)
-		}
+	if w := parallelWorkers(cfg.Workers, max(cfg.Samples, bbbChunks)); w > 1 {
+		t.team = newParallelTeam(w)
 	}
 	return t, nil
 }
 
-// close stops the helpers.
+// close stops the team's helpers and waits for them to exit.
 func (t *bbbTrainer) close() {
-	if t.helpers == nil {
-		return
-	}
-	t.stop.Store(true)
-	t.startPhase()
-	t.helpers = nil
-}
-
-// helperLoop runs the jobs of every phase until close.
-func (t *bbbTrainer) helperLoop(h *bbbHelper) {
-	var seen uint32 // helpers start before the first phase (generation 0)
-	for {
-		for spins := 0; t.gen.Load() == seen; spins++ {
-			if spins < bbbSpins {
-				runtime.Gosched()
-				continue
-			}
-			// Park. Announce it first, then look once more: either this
-			// look sees the new phase or startPhase sees the announcement.
-			h.asleep.Store(true)
-			if t.gen.Load() != seen {
-				if !h.asleep.CompareAndSwap(true, false) {
-					<-h.wake // startPhase claimed the wake-up: take its token
-				}
-				break
-			}
-			<-h.wake
-		}
-		if t.stop.Load() {
-			return
-		}
-		seen++ // the next phase starts only after this helper finished this one
-		t.drain()
-		t.busy.Add(-1)
-	}
-}
-
-// startPhase publishes a new phase generation and wakes parked helpers.
-func (t *bbbTrainer) startPhase() {
-	t.gen.Add(1)
-	for _, h := range t.helpers {
-		if h.asleep.CompareAndSwap(true, false) {
-			h.wake <- struct{}{}
-		}
+	if t.team != nil {
+		t.team.close()
+		t.team = nil
 	}
 }
 
@@ -459,7 +392,7 @@ func (t *bbbTrainer) finishLoss() float64 {
 	return loss
 }
 
-// The per-step work runs in three phases on the worker pool: σ = softplus(ρ)
+// The per-step work runs in three phases on the worker team: σ = softplus(ρ)
 // over fixed chunks of the weights, the K Monte-Carlo samples, and the
 // reduction over fixed chunks. Chunk boundaries and the order in which partial
 // sums are combined do not depend on the number of workers, so the results
@@ -469,42 +402,26 @@ const (
 	bbbPhaseSample
 	bbbPhaseReduce
 	bbbPhaseReduceStep
+	bbbPhases
 
 	bbbChunks = 8
 )
 
-// runPhase runs jobs 0…count−1 of phase on the calling goroutine and the
-// helpers. Which goroutine runs a job does not matter: every job writes its
-// own outputs.
+// runPhase runs jobs 0…count−1 of phase on the team. Which goroutine runs a
+// job does not matter: every job writes its own outputs.
 func (t *bbbTrainer) runPhase(phase, count int) {
-	t.phase = phase
-	t.next.Store(0)
-	t.count = int32(count)
-	if t.helpers == nil {
-		t.drain()
+	if t.team == nil {
+		for j := range count {
+			t.runJob(phase, j)
+		}
 		return
 	}
-	t.busy.Store(int32(len(t.helpers)))
-	t.startPhase()
-	t.drain()
-	for t.busy.Load() != 0 {
-		runtime.Gosched()
-	}
+	t.team.run(count, t.phaseJobs[phase])
 }
 
-// drain runs jobs of the current phase until none is left.
-func (t *bbbTrainer) drain() {
-	for {
-		j := t.next.Add(1) - 1
-		if j >= t.count {
-			return
-		}
-		t.runJob(int(j))
-	}
-}
-
-func (t *bbbTrainer) runJob(j int) {
-	switch t.phase {
+// runJob runs job j of phase.
+func (t *bbbTrainer) runJob(phase, j int) {
+	switch phase {
 	case bbbPhaseSigma:
 		t.sigmaChunk(j)
 	case bbbPhaseSample:

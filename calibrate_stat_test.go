@@ -46,7 +46,7 @@ func fitRidge(_ context.Context, x []float64, dim int, y []float64) (Regressor, 
 	if err != nil {
 		return nil, err
 	}
-	return FitBayesianRidge(d, y, DefaultBayesianRidgeOptions())
+	return FitBayesianRidge(d, y, DefaultBayesianRidgeConfig())
 }
 
 func ones(n int) []float64 {

@@ -408,7 +408,7 @@ func TestCalibratedConcurrent(t *testing.T) {
 	x, _, y := friedman1(r, 100, 1)
 	fit := func(_ context.Context, x []float64, dim int, y []float64) (Regressor, error) {
 		d, _ := NewDense(len(y), dim, x)
-		return FitBayesianRidge(d, y, DefaultBayesianRidgeOptions())
+		return FitBayesianRidge(d, y, DefaultBayesianRidgeConfig())
 	}
 	cv, err := CrossConformal(context.Background(), x, 10, y, 5, fit)
 	if err != nil {

@@ -152,17 +152,27 @@ func frobeniusNorm(v []float64) float64 {
 	return scale * math.Sqrt(sum)
 }
 
-// Values copies the eigenvalues, ascending, into dst (allocated when nil or
-// too short) and returns it; nil when e holds no decomposition.
-func (e *EigenSym) Values(dst []float64) []float64 {
+// Values returns a new slice holding the eigenvalues in ascending order,
+// or nil when e holds no decomposition. ValuesTo writes them into a
+// caller's buffer instead.
+func (e *EigenSym) Values() []float64 {
 	if !e.ok {
 		return nil
 	}
-	if len(dst) < e.n {
-		dst = make([]float64, e.n)
+	return append([]float64(nil), e.values[:e.n]...)
+}
+
+// ValuesTo copies the eigenvalues, ascending, into dst. It returns ErrEmpty
+// when e holds no decomposition and ErrShape unless len(dst) is n.
+func (e *EigenSym) ValuesTo(dst []float64) error {
+	if !e.ok {
+		return fmt.Errorf("bnn: eigen ValuesTo: no decomposition: %w", ErrEmpty)
+	}
+	if len(dst) != e.n {
+		return fmt.Errorf("bnn: eigen ValuesTo: %d values for n = %d: %w", len(dst), e.n, ErrShape)
 	}
 	copy(dst, e.values)
-	return dst[:e.n]
+	return nil
 }
 
 // VectorsTo copies the eigenvectors into dst as columns, in the order of

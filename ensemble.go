@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -29,14 +30,17 @@ func nnMemberSeed(seed uint64, k int) uint64 {
 }
 
 // TrainEnsemble trains members networks with the settings in cfg, member k
-// with the seed derived from (cfg.Seed, k), each on its own goroutine. With
-// cfg.Validation every member holds out the same rows (drawn from
-// cfg.Seed) and stops early on them; the members' noise variances are then
-// multiplied by one factor that maximises the held-out likelihood of the
-// mixture's predictive N(mean, epistemic + aleatoric).
-// The trained weights depend only on the data, cfg and members, never on
-// GOMAXPROCS or scheduling. Errors are those of Train (the first failing
-// member's), or ErrInvalidParameter if members < 1.
+// with the random seed derived from (cfg.Seed, k), all members at once (one
+// worker each, the caller's goroutine included; no goroutine is left when it
+// returns). With cfg.Validation every member holds out the same rows (drawn
+// from cfg.Seed) and stops early on them; the members' noise variances are
+// then multiplied by one factor that maximises the held-out likelihood of the
+// mixture's predictive N(mean, epistemic + aleatoric). The trained weights
+// depend only on the data, cfg and members, never on GOMAXPROCS or
+// scheduling. Errors are those of Train (the first failing member's, or the
+// one whose failure stopped the others), an error wrapping context.Cause(ctx)
+// when ctx is done before every member started, or ErrInvalidParameter if
+// members < 1.
 func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, members int) (*Ensemble, error) {
 	if members < 1 {
 		return nil, fmt.Errorf("bnn: ensemble: %d members: %w", members, ErrInvalidParameter)
@@ -61,24 +65,22 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	nets := make([]*Network, members)
 	helds := make([]nnHeldOut, members)
 	errs := make([]error, members)
-	// One goroutine per member: the scheduler time-slices them, so M members
+	// One worker per member: the scheduler time-slices them, so M members
 	// on P cores finish together after M/P member-times (a pool of P workers
-	// would need ⌈M/P⌉).
-	var wg sync.WaitGroup
-	for k := range members {
-		wg.Go(func() {
-			mc := cfg
-			mc.Seed = nnMemberSeed(cfg.Seed, k)
-			// Every member holds out the same rows (seeded by cfg.Seed), so
-			// that the mixture's noise can be set on rows none of them fitted.
-			nets[k], helds[k], errs[k] = trainNetworkHeld(ctx, &mc, cfg.Seed, sc, xs, ys, n, dim, progress)
-			if errs[k] != nil {
-				errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
-				cancel(errs[k])
-			}
-		})
-	}
-	wg.Wait()
+	// would need ⌈M/P⌉). The body records errors itself so that the one
+	// reported is the cause of the cancellation, as below.
+	stopped := parallelFor(ctx, members, members, func(_, k int) error {
+		mc := cfg
+		mc.Seed = nnMemberSeed(cfg.Seed, k)
+		// Every member holds out the same rows (seeded by cfg.Seed), so
+		// that the mixture's noise can be set on rows none of them fitted.
+		nets[k], helds[k], errs[k] = trainNetworkHeld(ctx, &mc, cfg.Seed, sc, xs, ys, n, dim, progress)
+		if errs[k] != nil {
+			errs[k] = fmt.Errorf("bnn: ensemble member %d: %w", k, errs[k])
+			cancel(errs[k])
+		}
+		return nil
+	})
 	for _, err := range errs {
 		if err != nil && context.Cause(ctx) == err {
 			return nil, err
@@ -88,6 +90,9 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 		if err != nil {
 			return nil, err
 		}
+	}
+	if stopped != nil { // ctx was done before some member started
+		return nil, fmt.Errorf("bnn: ensemble: stopped before training every member: %w", stopped)
 	}
 	e := &Ensemble{members: nets}
 	if helds[0].n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
@@ -99,8 +104,10 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 	return e, nil
 }
 
-// Members returns the ensemble's networks (not a copy).
-func (e *Ensemble) Members() []*Network { return e.members }
+// Members returns a new slice of the ensemble's networks. The networks
+// themselves are shared with the ensemble, not copied: they are safe for
+// concurrent prediction but must not be modified.
+func (e *Ensemble) Members() []*Network { return slices.Clone(e.members) }
 
 // InputDim returns the number of features per row.
 func (e *Ensemble) InputDim() int { return e.members[0].InputDim() }

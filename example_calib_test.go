@@ -54,7 +54,7 @@ func ExampleTrainBayesianMLP() {
 	for i := range y {
 		x[i], y[i] = 100*x[i], 1000*y[i]+5000 // any units
 	}
-	net := bnn.SeedBNNConfig()
+	net := bnn.NotebookBNNConfig()
 	net.Hidden, net.Activation, net.NoiseStd, net.Seed = []int{50}, bnn.ReLU, 0, 1
 	cfg := bnn.BBBConfig{
 		Epochs: 1000, LearningRate: 3e-3, Samples: 1, BatchSize: 32, Seed: 1,

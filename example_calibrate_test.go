@@ -57,7 +57,7 @@ func ExampleCalibrateScale() {
 	xTest, yTest := lineData(r, 2000, noise)
 
 	design, _ := bnn.NewDense(len(yTrain), 1, xTrain)
-	ridge, _ := bnn.FitBayesianRidge(design, yTrain, bnn.DefaultBayesianRidgeOptions())
+	ridge, _ := bnn.FitBayesianRidge(design, yTrain, bnn.DefaultBayesianRidgeConfig())
 	model := overconfident{ridge}
 
 	scaled, err := bnn.CalibrateScale(model, xCal, yCal)
@@ -90,7 +90,7 @@ func ExampleCalibrateConformal() {
 	xTest, yTest := lineData(r, 4000, laplace)
 
 	design, _ := bnn.NewDense(len(yTrain), 1, xTrain)
-	ridge, _ := bnn.FitBayesianRidge(design, yTrain, bnn.DefaultBayesianRidgeOptions())
+	ridge, _ := bnn.FitBayesianRidge(design, yTrain, bnn.DefaultBayesianRidgeConfig())
 	conf, err := bnn.CalibrateConformal(ridge, xCal, yCal)
 	if err != nil {
 		fmt.Println(err)
@@ -134,7 +134,7 @@ func ExampleCrossConformal() {
 		if err != nil {
 			return nil, err
 		}
-		return bnn.FitBayesianRidge(design, y, bnn.DefaultBayesianRidgeOptions())
+		return bnn.FitBayesianRidge(design, y, bnn.DefaultBayesianRidgeConfig())
 	}
 	cv, err := bnn.CrossConformal(context.Background(), x, 1, y, 5, fit)
 	if err != nil {

@@ -1,11 +1,11 @@
 package bnn
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"slices"
 )
 
 // GridAxis is one parameter axis of a grid posterior: N equally spaced values
@@ -52,8 +52,8 @@ type GridModel struct {
 	NewLogLik func() LogDensity
 }
 
-// GridOptions configures the evaluation of a grid posterior.
-type GridOptions struct {
+// GridConfig configures the evaluation of a grid posterior.
+type GridConfig struct {
 	// Workers is the number of goroutines evaluating cells; 0 means
 	// GOMAXPROCS. Results do not depend on it.
 	Workers int
@@ -61,6 +61,13 @@ type GridOptions struct {
 
 // GridPosterior is a posterior evaluated exactly on a rectangular grid of
 // parameter values. Cells are numbered row-major, the last axis fastest.
+//
+// Its fields are the results, exported for reading: the methods assume that
+// Prob sums to 1 and that LogSum = log Σ exp(LogPost), and they read the
+// fields as they are, so a caller that changes one gets results computed
+// from what it set. To change a posterior (for example to reweight cells),
+// modify a Clone. The slices returned by methods are new and owned by the
+// caller.
 type GridPosterior struct {
 	// Axes are the grid's axes (a copy of those it was built from).
 	Axes []GridAxis
@@ -74,9 +81,6 @@ type GridPosterior struct {
 	LogSum float64
 }
 
-// gridChunk is the number of cells a worker claims at a time.
-const gridChunk = 8
-
 // NewGridPosterior evaluates log prior + log likelihood of m on every cell of
 // the grid spanned by axes, in parallel, and normalises with log-sum-exp.
 // The likelihood is not evaluated where the prior is −Inf. Results are
@@ -87,8 +91,9 @@ const gridChunk = 8
 // function; ErrNonFinite when the log prior or log likelihood is NaN or +Inf
 // (naming the cell and theta); the first error (in cell order) returned by
 // the log likelihood, wrapped with the cell; ErrEmpty when every cell has
-// zero posterior density.
-func NewGridPosterior(axes []GridAxis, m GridModel, opts GridOptions) (*GridPosterior, error) {
+// zero posterior density; and, when ctx is done before every cell was
+// evaluated, an error wrapping context.Cause(ctx).
+func NewGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts GridConfig) (*GridPosterior, error) {
 	cells, err := gridCells(axes)
 	if err != nil {
 		return nil, err
@@ -97,7 +102,7 @@ func NewGridPosterior(axes []GridAxis, m GridModel, opts GridOptions) (*GridPost
 		return nil, fmt.Errorf("bnn: grid: nil log prior or log likelihood: %w", ErrInvalidParameter)
 	}
 	g := &GridPosterior{Axes: append([]GridAxis(nil), axes...), LogPost: make([]float64, cells), Prob: make([]float64, cells)}
-	if err := g.evaluate(m, gridWorkers(opts.Workers, cells)); err != nil {
+	if err := g.evaluate(ctx, m, opts.Workers); err != nil {
 		return nil, err
 	}
 	if err := g.normalise(); err != nil {
@@ -130,13 +135,6 @@ func gridCells(axes []GridAxis) (int, error) {
 	return cells, nil
 }
 
-func gridWorkers(w, cells int) int {
-	if w <= 0 {
-		w = runtime.GOMAXPROCS(0)
-	}
-	return max(1, min(w, (cells+gridChunk-1)/gridChunk))
-}
-
 // Theta writes the parameter values of cell idx into theta (len(theta) ==
 // len(g.Axes)).
 func (g *GridPosterior) Theta(idx int, theta []float64) {
@@ -151,63 +149,29 @@ func gridTheta(axes []GridAxis, idx int, theta []float64) {
 	}
 }
 
-// evaluate fills g.LogPost with `workers` goroutines claiming chunks of
-// cells. Every cell's value depends only on its theta. On failure the error
-// of the lowest-numbered failing cell is returned: workers skip only cells
-// above the lowest failure seen so far, so all cells below it are evaluated.
-func (g *GridPosterior) evaluate(m GridModel, workers int) error {
+// evaluate fills g.LogPost with parallelFor, each worker owning one
+// log-likelihood function. Every cell's value depends only on its theta, and
+// on failure the error of the lowest-numbered failing cell is returned.
+func (g *GridPosterior) evaluate(ctx context.Context, m GridModel, workers int) error {
 	cells := len(g.LogPost)
-	var next atomic.Int64
-	var firstBad atomic.Int64
-	firstBad.Store(int64(cells))
-	errs := make([]error, workers)
-	errIdx := make([]int, workers)
+	workers = parallelWorkers(workers, cells)
 	lls := make([]LogDensity, workers)
+	thetas := make([][]float64, workers)
 	for w := range lls {
 		if lls[w] = m.NewLogLik(); lls[w] == nil {
 			return fmt.Errorf("bnn: grid: NewLogLik returned a nil log-likelihood: %w", ErrInvalidParameter)
 		}
+		thetas[w] = make([]float64, len(g.Axes))
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		errIdx[w] = cells
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ll := lls[w]
-			theta := make([]float64, len(g.Axes))
-			for {
-				start := int(next.Add(gridChunk)) - gridChunk
-				if start >= cells || int64(start) > firstBad.Load() {
-					return
-				}
-				for idx := start; idx < min(start+gridChunk, cells); idx++ {
-					if int64(idx) > firstBad.Load() {
-						return
-					}
-					v, err := g.cellValue(m.LogPrior, ll, idx, theta)
-					if err != nil {
-						errs[w], errIdx[w] = err, idx
-						for cur := firstBad.Load(); int64(idx) < cur && !firstBad.CompareAndSwap(cur, int64(idx)); cur = firstBad.Load() {
-						}
-						return
-					}
-					g.LogPost[idx] = v
-				}
-			}
-		}()
+	err := parallelFor(ctx, cells, workers, func(w, idx int) error {
+		v, err := g.cellValue(m.LogPrior, lls[w], idx, thetas[w])
+		g.LogPost[idx] = v
+		return err
+	})
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Cause(ctx)) {
+		return fmt.Errorf("bnn: grid: stopped: %w", err)
 	}
-	wg.Wait()
-	best := -1
-	for w := range workers {
-		if errs[w] != nil && (best < 0 || errIdx[w] < errIdx[best]) {
-			best = w
-		}
-	}
-	if best >= 0 {
-		return errs[best]
-	}
-	return nil
+	return err
 }
 
 func (g *GridPosterior) cellValue(logPrior func([]float64) float64, ll LogDensity, idx int, theta []float64) (float64, error) {
@@ -249,6 +213,11 @@ func (g *GridPosterior) normalise() error {
 		g.Prob[i] = math.Exp(v-m) / sum
 	}
 	return nil
+}
+
+// Clone returns a deep copy of g: its slices share nothing with g's.
+func (g *GridPosterior) Clone() *GridPosterior {
+	return &GridPosterior{Axes: slices.Clone(g.Axes), LogPost: slices.Clone(g.LogPost), Prob: slices.Clone(g.Prob), LogSum: g.LogSum}
 }
 
 // MAP returns the parameter values of the most probable cell (the first one

@@ -2,11 +2,11 @@ package bnn
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"sync"
-	"sync/atomic"
 )
 
 // Trajectory writes a model's noise-free output at the times ts for the
@@ -14,16 +14,16 @@ import (
 // arguments.
 type Trajectory func(dst, theta, ts []float64) error
 
-// GridPredictiveOptions configures GridPosterior.Predictive. Zero fields
+// GridPredictiveConfig configures GridPosterior.Predictive. Zero fields
 // take the defaults given.
-type GridPredictiveOptions struct {
+type GridPredictiveConfig struct {
 	// Level is the probability inside the equal-tailed bands (default 0.95).
 	Level float64
 	// TailMass is the posterior mass that may be left out: the mixture uses
 	// the most probable cells holding at least 1 − TailMass (default 1e-6),
 	// renormalised.
 	TailMass float64
-	// Workers as in GridOptions.
+	// Workers as in GridConfig.
 	Workers int
 }
 
@@ -52,8 +52,9 @@ type GridPredictive struct {
 // ErrInvalidParameter for a non-positive or non-finite noise std, a level
 // outside (0, 1), a tail mass outside [0, 1) or a nil newTraj; errors from
 // the trajectory (the first in cell order), wrapped with θ, and ErrNonFinite
-// for a trajectory value that is NaN or ±Inf.
-func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, noiseStd float64, opts GridPredictiveOptions) (*GridPredictive, error) {
+// for a trajectory value that is NaN or ±Inf; and, when ctx is done before
+// the work is finished, an error wrapping context.Cause(ctx).
+func (g *GridPosterior) Predictive(ctx context.Context, ts []float64, newTraj func() Trajectory, noiseStd float64, opts GridPredictiveConfig) (*GridPredictive, error) {
 	if opts.Level == 0 {
 		opts.Level = 0.95
 	}
@@ -78,7 +79,7 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 	cells, w := g.predictiveCells(opts.TailMass)
 	nt := len(ts)
 	traj := make([]float64, len(cells)*nt)
-	if err := g.trajectories(cells, ts, newTraj, traj, gridWorkers(opts.Workers, len(cells))); err != nil {
+	if err := g.trajectories(ctx, cells, ts, newTraj, traj, opts.Workers); err != nil {
 		return nil, err
 	}
 
@@ -103,10 +104,14 @@ func (g *GridPosterior) Predictive(ts []float64, newTraj func() Trajectory, nois
 		p.Std[i] = math.Hypot(p.LatentStd[i], noiseStd) // σ² would underflow for σ < 1e-154
 	}
 	qLo, qHi := (1-opts.Level)/2, (1+opts.Level)/2
-	gridParallel(nt, gridWorkers(opts.Workers, nt), func(i int) {
+	err := parallelFor(ctx, nt, opts.Workers, func(_, i int) error {
 		p.Lower[i] = mixtureQuantile(traj, w, nt, i, noiseStd, qLo, p.Mean[i], p.Std[i])
 		p.Upper[i] = mixtureQuantile(traj, w, nt, i, noiseStd, qHi, p.Mean[i], p.Std[i])
+		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("bnn: grid predictive: stopped: %w", err)
+	}
 	return p, nil
 }
 
@@ -145,86 +150,37 @@ func (g *GridPosterior) predictiveCells(tail float64) ([]int, []float64) {
 	return idx, w
 }
 
-// trajectories solves the model for every selected cell into traj.
-func (g *GridPosterior) trajectories(cells []int, ts []float64, newTraj func() Trajectory, traj []float64, workers int) error {
-	if newTraj() == nil {
-		return fmt.Errorf("bnn: grid predictive: the trajectory factory returned nil: %w", ErrInvalidParameter)
-	}
+// trajectories solves the model for every selected cell into traj, each
+// worker with its own Trajectory; the error is that of the first failing
+// cell in the order of cells.
+func (g *GridPosterior) trajectories(ctx context.Context, cells []int, ts []float64, newTraj func() Trajectory, traj []float64, workers int) error {
 	nt := len(ts)
-	errs := make([]error, len(cells))
-	var failed atomic.Bool
-	gridParallelWorkers(len(cells), workers, func() func(c int) {
-		tr := newTraj()
-		theta := make([]float64, len(g.Axes))
-		return func(c int) {
-			if failed.Load() {
-				return
-			}
-			g.Theta(cells[c], theta)
-			row := traj[c*nt : (c+1)*nt]
-			if err := tr(row, theta, ts); err != nil {
-				errs[c] = fmt.Errorf("bnn: grid predictive: cell %d θ = %v: %w", cells[c], theta, err)
-				failed.Store(true)
-				return
-			}
-			if i := odeFirstNonFinite(row); i >= 0 {
-				errs[c] = fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
-					cells[c], theta, row[i], ts[i], ErrNonFinite)
-				failed.Store(true)
-			}
+	workers = parallelWorkers(workers, len(cells))
+	trs := make([]Trajectory, workers)
+	thetas := make([][]float64, workers)
+	for w := range trs {
+		if trs[w] = newTraj(); trs[w] == nil {
+			return fmt.Errorf("bnn: grid predictive: the trajectory factory returned nil: %w", ErrInvalidParameter)
 		}
-	})
-	if !failed.Load() {
-		return nil
+		thetas[w] = make([]float64, len(g.Axes))
 	}
-	// Re-run serially up to the first failure so that the reported error does
-	// not depend on which cells were skipped.
-	tr := newTraj()
-	theta := make([]float64, len(g.Axes))
-	for c := range cells {
-		if errs[c] != nil {
-			return errs[c]
-		}
+	err := parallelFor(ctx, len(cells), workers, func(w, c int) error {
+		theta := thetas[w]
 		g.Theta(cells[c], theta)
 		row := traj[c*nt : (c+1)*nt]
-		if err := tr(row, theta, ts); err != nil {
+		if err := trs[w](row, theta, ts); err != nil {
 			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: %w", cells[c], theta, err)
 		}
 		if i := odeFirstNonFinite(row); i >= 0 {
 			return fmt.Errorf("bnn: grid predictive: cell %d θ = %v: trajectory is %g at t = %g: %w",
 				cells[c], theta, row[i], ts[i], ErrNonFinite)
 		}
+		return nil
+	})
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Cause(ctx)) {
+		return fmt.Errorf("bnn: grid predictive: stopped: %w", err)
 	}
-	return nil
-}
-
-// gridParallel runs body(i) for i in [0, n) on `workers` goroutines.
-func gridParallel(n, workers int, body func(i int)) {
-	gridParallelWorkers(n, workers, func() func(int) { return body })
-}
-
-// gridParallelWorkers runs the per-worker function made by newBody for every
-// i in [0, n), with workers goroutines claiming chunks of indices.
-func gridParallelWorkers(n, workers int, newBody func() func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body := newBody()
-			for {
-				start := int(next.Add(gridChunk)) - gridChunk
-				if start >= n {
-					return
-				}
-				for i := start; i < min(start+gridChunk, n); i++ {
-					body(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	return err
 }
 
 // mixtureQuantile returns the q-quantile at time index i of the mixture

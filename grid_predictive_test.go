@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"errors"
 	"math"
 	"slices"
@@ -17,7 +18,7 @@ func TestGridPredictiveLinearGaussian(t *testing.T) {
 			return func(th []float64) (float64, error) { u := (th[0] - m) / s; return -0.5 * u * u, nil }
 		},
 	}
-	g, err := NewGridPosterior([]GridAxis{{Lo: m - 10*s, Hi: m + 10*s, N: 801}}, model, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: m - 10*s, Hi: m + 10*s, N: 801}}, model, GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestGridPredictiveLinearGaussian(t *testing.T) {
 		}
 	}
 	ts := []float64{0, 0.5, 1, 2, 5}
-	p, err := g.Predictive(ts, lin, sigma, GridPredictiveOptions{Level: 0.9, TailMass: 1e-13})
+	p, err := g.Predictive(context.Background(), ts, lin, sigma, GridPredictiveConfig{Level: 0.9, TailMass: 1e-13})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestGridPredictiveBimodalQuantiles(t *testing.T) {
 	ident := func() Trajectory {
 		return func(dst, theta, ts []float64) error { dst[0] = theta[0] * 3; return nil }
 	}
-	p, err := g.Predictive([]float64{1}, ident, 1, GridPredictiveOptions{Level: 0.5})
+	p, err := g.Predictive(context.Background(), []float64{1}, ident, 1, GridPredictiveConfig{Level: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestGridPredictiveBimodalQuantiles(t *testing.T) {
 	far := func() Trajectory {
 		return func(dst, theta, ts []float64) error { dst[0] = theta[0] * 500; return nil }
 	}
-	p, err = g.Predictive([]float64{1}, far, 1, GridPredictiveOptions{Level: 0.8})
+	p, err = g.Predictive(context.Background(), []float64{1}, far, 1, GridPredictiveConfig{Level: 0.8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,25 +91,25 @@ func TestGridPredictiveBimodalQuantiles(t *testing.T) {
 
 func TestGridPredictiveSeed(t *testing.T) {
 	x, _ := loadSeedGrid(t)
-	d := SeedOscillatorData(x)
+	d := NotebookOscillatorData(x)
 	m, err := d.GridModel()
 	if err != nil {
 		t.Fatal(err)
 	}
-	axes := SeedOscillatorGrid()
+	axes := NotebookOscillatorGrid()
 	if !testing.Short() {
 		// The refined grid has thousands of cells with mass; the seed's, tens.
 		axes[0] = GridAxis{Name: "zeta", Lo: 0.063, Hi: 0.103, N: 73}
 		axes[1] = GridAxis{Name: "omega_n", Lo: 1.078, Hi: 1.133, N: 73}
 	}
-	g, err := NewGridPosterior(axes, m, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), axes, m, GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := odeLinspace(0, 8, 100)
 	var first *GridPredictive
 	for _, w := range []int{1, 3} {
-		p, err := g.Predictive(ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{Workers: w})
+		p, err := g.Predictive(context.Background(), ts, d.NewTrajectory, d.NoiseStd, GridPredictiveConfig{Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +144,7 @@ func TestGridPredictiveSeed(t *testing.T) {
 }
 
 func TestGridPredictiveErrors(t *testing.T) {
-	g, err := NewGridPosterior([]GridAxis{{Lo: -1, Hi: 1, N: 5}, {Lo: 0, Hi: 0, N: 1}}, gaussianModel(0, 0, 1, 1, 0), GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: -1, Hi: 1, N: 5}, {Lo: 0, Hi: 0, N: 1}}, gaussianModel(0, 0, 1, 1, 0), GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,18 +160,18 @@ func TestGridPredictiveErrors(t *testing.T) {
 		ts    []float64
 		tr    func() Trajectory
 		noise float64
-		opts  GridPredictiveOptions
+		opts  GridPredictiveConfig
 		want  error
 	}{
-		{nil, lin, 1, GridPredictiveOptions{}, ErrEmpty},
-		{[]float64{math.NaN()}, lin, 1, GridPredictiveOptions{}, ErrNonFinite},
-		{[]float64{1}, nil, 1, GridPredictiveOptions{}, ErrInvalidParameter},
-		{[]float64{1}, lin, 0, GridPredictiveOptions{}, ErrInvalidParameter},
-		{[]float64{1}, lin, 1, GridPredictiveOptions{Level: 1}, ErrInvalidParameter},
-		{[]float64{1}, lin, 1, GridPredictiveOptions{TailMass: 1}, ErrInvalidParameter},
+		{nil, lin, 1, GridPredictiveConfig{}, ErrEmpty},
+		{[]float64{math.NaN()}, lin, 1, GridPredictiveConfig{}, ErrNonFinite},
+		{[]float64{1}, nil, 1, GridPredictiveConfig{}, ErrInvalidParameter},
+		{[]float64{1}, lin, 0, GridPredictiveConfig{}, ErrInvalidParameter},
+		{[]float64{1}, lin, 1, GridPredictiveConfig{Level: 1}, ErrInvalidParameter},
+		{[]float64{1}, lin, 1, GridPredictiveConfig{TailMass: 1}, ErrInvalidParameter},
 		{[]float64{1}, func() Trajectory {
 			return func(dst, theta, _ []float64) error { dst[0] = math.Log(theta[0]); return nil }
-		}, 1, GridPredictiveOptions{}, ErrNonFinite},
+		}, 1, GridPredictiveConfig{}, ErrNonFinite},
 		{[]float64{1}, func() Trajectory {
 			return func(_, theta, _ []float64) error {
 				if theta[0] > 0 {
@@ -178,10 +179,10 @@ func TestGridPredictiveErrors(t *testing.T) {
 				}
 				return nil
 			}
-		}, 1, GridPredictiveOptions{}, ErrTooManySteps},
+		}, 1, GridPredictiveConfig{}, ErrTooManySteps},
 	}
 	for i, c := range cases {
-		if _, err := g.Predictive(c.ts, c.tr, c.noise, c.opts); !errors.Is(err, c.want) {
+		if _, err := g.Predictive(context.Background(), c.ts, c.tr, c.noise, c.opts); !errors.Is(err, c.want) {
 			t.Errorf("case %d: got %v, want %v", i, err, c.want)
 		}
 	}
@@ -191,16 +192,16 @@ func TestGridPredictiveErrors(t *testing.T) {
 // refined grid at 300 times on [0, 8] s (about 2,900 mixture cells).
 func BenchmarkGridPredictiveSeed(b *testing.B) {
 	x, _ := loadSeedGrid(b)
-	d := SeedOscillatorData(x)
+	d := NotebookOscillatorData(x)
 	m, _ := d.GridModel()
-	g, _, err := RefineGridPosterior(SeedOscillatorGrid(), m, GridRefineOptions{})
+	g, _, err := RefineGridPosterior(context.Background(), NotebookOscillatorGrid(), m, GridRefineConfig{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	ts := odeLinspace(0, 8, 300)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := g.Predictive(ts, d.NewTrajectory, d.NoiseStd, GridPredictiveOptions{}); err != nil {
+		if _, err := g.Predictive(context.Background(), ts, d.NewTrajectory, d.NoiseStd, GridPredictiveConfig{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -211,7 +212,7 @@ func BenchmarkGridPredictiveSeed(b *testing.B) {
 // Gaussian posterior: it returns a typed error or finite bands with
 // Lower ≤ Upper and a positive predictive std at every time.
 func FuzzGridPredictive(f *testing.F) {
-	g, err := NewGridPosterior([]GridAxis{{Lo: -1, Hi: 3, N: 9}, {Lo: -3, Hi: -1, N: 7}}, gaussianModel(1, -2, 0.5, 0.4, 0.3), GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: -1, Hi: 3, N: 9}, {Lo: -3, Hi: -1, N: 7}}, gaussianModel(1, -2, 0.5, 0.4, 0.3), GridConfig{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func FuzzGridPredictive(f *testing.F) {
 				return nil
 			}
 		}
-		p, err := g.Predictive(ts, newTraj, noise, GridPredictiveOptions{Level: level, TailMass: tail, Workers: 2})
+		p, err := g.Predictive(context.Background(), ts, newTraj, noise, GridPredictiveConfig{Level: level, TailMass: tail, Workers: 2})
 		if err != nil {
 			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrInvalidParameter) && !errors.Is(err, ErrNonFinite) {
 				t.Fatalf("untyped error %v", err)

@@ -1,13 +1,14 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
 
-// GridRefineOptions configures RefineGridPosterior. Zero fields take the
+// GridRefineConfig configures RefineGridPosterior. Zero fields take the
 // defaults given.
-type GridRefineOptions struct {
+type GridRefineConfig struct {
 	// CellsPerStd is the resolution to reach: each posterior std must span at
 	// least this many cells (default 5).
 	CellsPerStd float64
@@ -16,7 +17,7 @@ type GridRefineOptions struct {
 	HalfWidth float64
 	// MaxRounds caps the number of zooms (default 8).
 	MaxRounds int
-	// Workers as in GridOptions.
+	// Workers as in GridConfig.
 	Workers int
 }
 
@@ -39,9 +40,10 @@ type GridRefinement struct {
 //
 // It returns the final posterior and a report. When MaxRounds zooms do not
 // suffice it returns the last posterior, the report and an error wrapping
-// ErrNotConverged. Other errors are those of NewGridPosterior, and
+// ErrNotConverged. Other errors are those of NewGridPosterior (including
+// ctx's, checked before every cell), and
 // ErrInvalidParameter for negative or non-finite options or HalfWidth ≤ 1.
-func RefineGridPosterior(axes []GridAxis, m GridModel, opts GridRefineOptions) (*GridPosterior, GridRefinement, error) {
+func RefineGridPosterior(ctx context.Context, axes []GridAxis, m GridModel, opts GridRefineConfig) (*GridPosterior, GridRefinement, error) {
 	var rep GridRefinement
 	if opts.CellsPerStd == 0 {
 		opts.CellsPerStd = 5
@@ -68,8 +70,8 @@ func RefineGridPosterior(axes []GridAxis, m GridModel, opts GridRefineOptions) (
 	if zoomCells > 1<<24 {
 		return nil, rep, fmt.Errorf("bnn: grid refine: zoomed grids would have %g cells: %w", zoomCells, ErrInvalidParameter)
 	}
-	gopts := GridOptions{Workers: opts.Workers}
-	g, err := NewGridPosterior(axes, m, gopts)
+	gopts := GridConfig{Workers: opts.Workers}
+	g, err := NewGridPosterior(ctx, axes, m, gopts)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -85,7 +87,7 @@ func RefineGridPosterior(axes []GridAxis, m GridModel, opts GridRefineOptions) (
 			return g, rep, fmt.Errorf("bnn: grid refine: %d zooms reached %v cells per std, want %g: %w",
 				rep.Rounds, rep.CellsPerStd, opts.CellsPerStd, ErrNotConverged)
 		}
-		ng, err := NewGridPosterior(next, m, gopts)
+		ng, err := NewGridPosterior(ctx, next, m, gopts)
 		if err != nil {
 			return g, rep, err
 		}

@@ -1,9 +1,9 @@
 package bnn
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -47,7 +47,7 @@ func relClose(got, want, tol float64) bool { return math.Abs(got-want) <= tol*ma
 
 func TestGridSeedPosterior(t *testing.T) {
 	x, ref := loadSeedGrid(t)
-	g, err := OscillatorPosterior(SeedOscillatorData(x), SeedOscillatorGrid(), GridOptions{})
+	g, err := OscillatorPosterior(context.Background(), NotebookOscillatorData(x), NotebookOscillatorGrid(), GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +74,11 @@ func TestGridSeedPosterior(t *testing.T) {
 
 func TestGridSeedRefined(t *testing.T) {
 	x, _ := loadSeedGrid(t)
-	m, err := SeedOscillatorData(x).GridModel()
+	m, err := NotebookOscillatorData(x).GridModel()
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, rep, err := RefineGridPosterior(SeedOscillatorGrid(), m, GridRefineOptions{})
+	g, rep, err := RefineGridPosterior(context.Background(), NotebookOscillatorGrid(), m, GridRefineConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestGridSeedRefined(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	fine, rep2, err := RefineGridPosterior(g.Axes, m, GridRefineOptions{CellsPerStd: 10, HalfWidth: 7})
+	fine, rep2, err := RefineGridPosterior(context.Background(), g.Axes, m, GridRefineConfig{CellsPerStd: 10, HalfWidth: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestGridDeterministicAcrossWorkers(t *testing.T) {
 	axes := []GridAxis{{Name: "zeta", Lo: 0.02, Hi: 0.2, N: 23}, {Name: "omega_n", Lo: 0.7, Hi: 1.4, N: 17}}
 	var first *GridPosterior
 	for _, w := range []int{1, 2, 3, 16} {
-		g, err := OscillatorPosterior(SeedOscillatorData(x), axes, GridOptions{Workers: w})
+		g, err := OscillatorPosterior(context.Background(), NotebookOscillatorData(x), axes, GridConfig{Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func gaussianModel(m0, m1, s0, s1, rho float64) GridModel {
 func TestGridGaussianSummaries(t *testing.T) {
 	m := gaussianModel(1, -2, 0.5, 0.2, 0.6)
 	axes := []GridAxis{{Name: "a", Lo: -2, Hi: 4, N: 241}, {Name: "b", Lo: -3.2, Hi: -0.8, N: 181}}
-	g, err := NewGridPosterior(axes, m, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), axes, m, GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestGrid3D(t *testing.T) {
 		},
 	}
 	axes := []GridAxis{{Lo: -12, Hi: 12, N: 49}, {Lo: -5, Hi: 7, N: 49}, {Lo: -4, Hi: 2, N: 49}}
-	g, err := NewGridPosterior(axes, m, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), axes, m, GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestGrid3D(t *testing.T) {
 
 func TestGridRefineGaussian(t *testing.T) {
 	m := gaussianModel(0.3, 7, 0.01, 0.002, -0.3)
-	g, rep, err := RefineGridPosterior([]GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, m, GridRefineOptions{})
+	g, rep, err := RefineGridPosterior(context.Background(), []GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, m, GridRefineConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,14 +222,14 @@ func TestGridRefineGaussian(t *testing.T) {
 	if math.Abs(mean[0]-0.3) > 1e-4 || math.Abs(mean[1]-7) > 2e-5 || !relClose(std[0], 0.01, 0.03) || !relClose(std[1], 0.002, 0.03) {
 		t.Errorf("refined mean %v std %v", mean, std)
 	}
-	if _, _, err := RefineGridPosterior([]GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, m, GridRefineOptions{MaxRounds: -1}); !errors.Is(err, ErrInvalidParameter) {
+	if _, _, err := RefineGridPosterior(context.Background(), []GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, m, GridRefineConfig{MaxRounds: -1}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("negative MaxRounds: %v", err)
 	}
-	if _, _, err := RefineGridPosterior([]GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, m, GridRefineOptions{CellsPerStd: 1000}); !errors.Is(err, ErrInvalidParameter) {
+	if _, _, err := RefineGridPosterior(context.Background(), []GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, m, GridRefineConfig{CellsPerStd: 1000}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("zoomed grids of 14401² cells: %v", err)
 	}
 	sharp := gaussianModel(0.3, 7, 1e-7, 2e-6, 0)
-	_, rep, err = RefineGridPosterior([]GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, sharp, GridRefineOptions{MaxRounds: 1})
+	_, rep, err = RefineGridPosterior(context.Background(), []GridAxis{{Lo: 0, Hi: 1, N: 11}, {Lo: 5, Hi: 9, N: 9}}, sharp, GridRefineConfig{MaxRounds: 1})
 	if !errors.Is(err, ErrNotConverged) || rep.Rounds != 1 {
 		t.Errorf("one zoom for a std of 1e-7: %v, %+v", err, rep)
 	}
@@ -238,31 +238,31 @@ func TestGridRefineGaussian(t *testing.T) {
 func TestGridErrors(t *testing.T) {
 	ok := gaussianModel(0, 0, 1, 1, 0)
 	axes := []GridAxis{{Lo: -3, Hi: 3, N: 7}, {Lo: -3, Hi: 3, N: 7}}
-	if _, err := NewGridPosterior(nil, ok, GridOptions{}); !errors.Is(err, ErrEmpty) {
+	if _, err := NewGridPosterior(context.Background(), nil, ok, GridConfig{}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("no axes: %v", err)
 	}
-	if _, err := NewGridPosterior([]GridAxis{{Lo: 0, Hi: 1, N: 0}}, ok, GridOptions{}); !errors.Is(err, ErrEmpty) {
+	if _, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: 0, Hi: 1, N: 0}}, ok, GridConfig{}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("empty axis: %v", err)
 	}
-	if _, err := NewGridPosterior([]GridAxis{{Lo: 1, Hi: 0, N: 3}}, ok, GridOptions{}); !errors.Is(err, ErrInvalidParameter) {
+	if _, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: 1, Hi: 0, N: 3}}, ok, GridConfig{}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("reversed axis: %v", err)
 	}
-	if _, err := NewGridPosterior([]GridAxis{{Lo: math.NaN(), Hi: 0, N: 3}}, ok, GridOptions{}); !errors.Is(err, ErrNonFinite) {
+	if _, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: math.NaN(), Hi: 0, N: 3}}, ok, GridConfig{}); !errors.Is(err, ErrNonFinite) {
 		t.Errorf("NaN bound: %v", err)
 	}
-	if _, err := NewGridPosterior(axes, GridModel{}, GridOptions{}); !errors.Is(err, ErrInvalidParameter) {
+	if _, err := NewGridPosterior(context.Background(), axes, GridModel{}, GridConfig{}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("nil model: %v", err)
 	}
 	nilLik := GridModel{LogPrior: ok.LogPrior, NewLogLik: func() LogDensity { return nil }}
-	if _, err := NewGridPosterior(axes, nilLik, GridOptions{Workers: 3}); !errors.Is(err, ErrInvalidParameter) {
+	if _, err := NewGridPosterior(context.Background(), axes, nilLik, GridConfig{Workers: 3}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("factory returning a nil log-likelihood: %v", err)
 	}
-	gOK, err := NewGridPosterior(axes, ok, GridOptions{})
+	gOK, err := NewGridPosterior(context.Background(), axes, ok, GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	nilTraj := func() Trajectory { return nil }
-	if _, err := gOK.Predictive([]float64{0, 1}, nilTraj, 0.1, GridPredictiveOptions{}); !errors.Is(err, ErrInvalidParameter) {
+	if _, err := gOK.Predictive(context.Background(), []float64{0, 1}, nilTraj, 0.1, GridPredictiveConfig{}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("factory returning a nil trajectory: %v", err)
 	}
 	// NaN at two cells: the lower-numbered one is reported, whatever the
@@ -279,26 +279,26 @@ func TestGridErrors(t *testing.T) {
 		},
 	}
 	for _, w := range []int{1, 2, 5} {
-		_, err := NewGridPosterior(axes, nanAt, GridOptions{Workers: w})
+		_, err := NewGridPosterior(context.Background(), axes, nanAt, GridConfig{Workers: w})
 		if !errors.Is(err, ErrNonFinite) || err == nil || !strings.Contains(err.Error(), "cell 29 ") {
 			t.Errorf("%d workers: NaN log likelihood: %v", w, err)
 		}
 	}
 	zero := GridModel{LogPrior: func([]float64) float64 { return math.Inf(-1) }, NewLogLik: ok.NewLogLik}
-	if _, err := NewGridPosterior(axes, zero, GridOptions{}); !errors.Is(err, ErrEmpty) {
+	if _, err := NewGridPosterior(context.Background(), axes, zero, GridConfig{}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("zero posterior: %v", err)
 	}
 	nanPrior := GridModel{LogPrior: func([]float64) float64 { return math.NaN() }, NewLogLik: ok.NewLogLik}
-	if _, err := NewGridPosterior(axes, nanPrior, GridOptions{}); !errors.Is(err, ErrNonFinite) {
+	if _, err := NewGridPosterior(context.Background(), axes, nanPrior, GridConfig{}); !errors.Is(err, ErrNonFinite) {
 		t.Errorf("NaN prior: %v", err)
 	}
 	failing := GridModel{LogPrior: ok.LogPrior, NewLogLik: func() LogDensity {
 		return func([]float64) (float64, error) { return 0, ErrStepSizeTooSmall }
 	}}
-	if _, err := NewGridPosterior(axes, failing, GridOptions{}); !errors.Is(err, ErrStepSizeTooSmall) || !strings.Contains(err.Error(), "cell 0 ") {
+	if _, err := NewGridPosterior(context.Background(), axes, failing, GridConfig{}); !errors.Is(err, ErrStepSizeTooSmall) || !strings.Contains(err.Error(), "cell 0 ") {
 		t.Errorf("failing likelihood: %v", err)
 	}
-	g, _ := NewGridPosterior(axes, ok, GridOptions{})
+	g, _ := NewGridPosterior(context.Background(), axes, ok, GridConfig{})
 	for _, lv := range []float64{0, 1, math.NaN()} {
 		if _, _, err := g.CredibleInterval(0, lv); !errors.Is(err, ErrInvalidParameter) {
 			t.Errorf("level %g: %v", lv, err)
@@ -323,24 +323,24 @@ func TestOscillatorDataValidate(t *testing.T) {
 		{func(d *OscillatorData) { d.NoiseStd = 0 }, ErrInvalidParameter},
 		{func(d *OscillatorData) { d.ZetaPrior = [2]float64{-1, 1} }, ErrInvalidParameter},
 		{func(d *OscillatorData) { d.OmegaPrior = [2]float64{2, 1} }, ErrInvalidParameter},
-		{func(d *OscillatorData) { o := DefaultODEOptions(); o.RTol = -1; d.ODE = &o }, ErrInvalidParameter},
+		{func(d *OscillatorData) { o := DefaultODEConfig(); o.RTol = -1; d.ODE = &o }, ErrInvalidParameter},
 	}
 	for i, c := range bad {
-		d := SeedOscillatorData(x)
+		d := NotebookOscillatorData(x)
 		c.mod(&d)
-		if _, err := OscillatorPosterior(d, SeedOscillatorGrid(), GridOptions{}); !errors.Is(err, c.want) {
+		if _, err := OscillatorPosterior(context.Background(), d, NotebookOscillatorGrid(), GridConfig{}); !errors.Is(err, c.want) {
 			t.Errorf("case %d: got %v, want %v", i, err, c.want)
 		}
 	}
-	if _, err := OscillatorPosterior(SeedOscillatorData(x), SeedOscillatorGrid()[:1], GridOptions{}); !errors.Is(err, ErrShape) {
+	if _, err := OscillatorPosterior(context.Background(), NotebookOscillatorData(x), NotebookOscillatorGrid()[:1], GridConfig{}); !errors.Is(err, ErrShape) {
 		t.Errorf("one axis: %v", err)
 	}
 	// Its GridModel on a one-axis grid: an error, not a panic in a worker.
-	m, err := SeedOscillatorData(x).GridModel()
+	m, err := NotebookOscillatorData(x).GridModel()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewGridPosterior(SeedOscillatorGrid()[:1], m, GridOptions{}); !errors.Is(err, ErrNonFinite) {
+	if _, err := NewGridPosterior(context.Background(), NotebookOscillatorGrid()[:1], m, GridConfig{}); !errors.Is(err, ErrNonFinite) {
 		t.Errorf("GridModel on one axis: %v", err)
 	}
 }
@@ -363,7 +363,7 @@ func FuzzGridPosterior(f *testing.F) {
 				}
 			},
 		}
-		g, err := NewGridPosterior(axes, m, GridOptions{Workers: 2})
+		g, err := NewGridPosterior(context.Background(), axes, m, GridConfig{Workers: 2})
 		if err != nil {
 			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrInvalidParameter) && !errors.Is(err, ErrNonFinite) {
 				t.Fatalf("untyped error %v", err)
@@ -392,11 +392,11 @@ func FuzzGridPosterior(f *testing.F) {
 // rtol 1e-7, atol 1e-9); PyTorch + torchdiffeq took 61 s for it.
 func BenchmarkGridSeed(b *testing.B) {
 	x, _ := loadSeedGrid(b)
-	d := SeedOscillatorData(x)
-	axes := SeedOscillatorGrid()
+	d := NotebookOscillatorData(x)
+	axes := NotebookOscillatorGrid()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := OscillatorPosterior(d, axes, GridOptions{}); err != nil {
+		if _, err := OscillatorPosterior(context.Background(), d, axes, GridConfig{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -406,40 +406,13 @@ func BenchmarkGridSeed(b *testing.B) {
 // posterior (5 cells per std).
 func BenchmarkGridSeedRefined(b *testing.B) {
 	x, _ := loadSeedGrid(b)
-	m, _ := SeedOscillatorData(x).GridModel()
+	m, _ := NotebookOscillatorData(x).GridModel()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := RefineGridPosterior(SeedOscillatorGrid(), m, GridRefineOptions{}); err != nil {
+		if _, _, err := RefineGridPosterior(context.Background(), NotebookOscillatorGrid(), m, GridRefineConfig{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-}
-
-func ExampleRefineGridPosterior() {
-	// The seed's 60 noisy measurements would go here; this example uses the
-	// noise-free trajectory of ζ = 0.08, ωₙ = 1.1.
-	truth := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	d := SeedOscillatorData(nil)
-	d.X = make([]float64, len(d.T))
-	for i, t := range d.T {
-		d.X[i], _ = truth.Exact(t, 1, 0)
-	}
-	m, err := d.GridModel()
-	if err != nil {
-		panic(err)
-	}
-	g, rep, err := RefineGridPosterior(SeedOscillatorGrid(), m, GridRefineOptions{})
-	if err != nil {
-		panic(err)
-	}
-	mean, std := g.Mean(), g.Std()
-	fmt.Printf("ζ  = %.4f ± %.4f\n", mean[0], std[0])
-	fmt.Printf("ωₙ = %.4f ± %.4f\n", mean[1], std[1])
-	fmt.Printf("zooms: %d, cells per std ≥ 5: %v\n", rep.Rounds, rep.CellsPerStd[0] >= 5 && rep.CellsPerStd[1] >= 5)
-	// Output:
-	// ζ  = 0.0801 ± 0.0033
-	// ωₙ = 1.1001 ± 0.0044
-	// zooms: 1, cells per std ≥ 5: true
 }
 
 // An N = 1 axis is a fixed parameter: its mean is exactly the value, its std
@@ -451,11 +424,26 @@ func TestGridFixedAxis(t *testing.T) {
 			return func(th []float64) (float64, error) { return -th[1] * th[1], nil }
 		},
 	}
-	g, err := NewGridPosterior([]GridAxis{{Lo: 0.7, Hi: 0.7, N: 1}, {Lo: 0, Hi: 1, N: 5}}, m, GridOptions{})
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: 0.7, Hi: 0.7, N: 1}, {Lo: 0, Hi: 1, N: 5}}, m, GridConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if mean, std, cps := g.Mean(), g.Std(), g.CellsPerStd(); mean[0] != 0.7 || std[0] != 0 || !math.IsInf(cps[0], 1) || !(cps[1] > 0) {
 		t.Errorf("fixed axis: mean %v std %v cells per std %v", mean, std, cps)
+	}
+}
+
+func TestGridPosteriorClone(t *testing.T) {
+	g, err := NewGridPosterior(context.Background(), []GridAxis{{Lo: -1, Hi: 1, N: 5}, {Lo: 0, Hi: 2, N: 3}}, gaussianModel(0, 1, 1, 1, 0), GridConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := g.Clone()
+	if !slices.Equal(c.LogPost, g.LogPost) || !slices.Equal(c.Prob, g.Prob) || c.LogSum != g.LogSum || !slices.Equal(c.Axes, g.Axes) {
+		t.Fatal("clone differs")
+	}
+	c.Prob[0], c.LogPost[0], c.Axes[0].N = 7, 7, 9
+	if g.Prob[0] == 7 || g.LogPost[0] == 7 || g.Axes[0].N == 9 {
+		t.Error("the clone shares storage with the original")
 	}
 }

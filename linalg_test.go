@@ -336,7 +336,7 @@ func TestEigenSym(t *testing.T) {
 	if err := e.Factorize(a, true); err != nil {
 		t.Fatal(err)
 	}
-	if v := e.Values(nil); math.Abs(v[0]-1) > 1e-15 || math.Abs(v[1]-3) > 1e-15 {
+	if v := e.Values(); math.Abs(v[0]-1) > 1e-15 || math.Abs(v[1]-3) > 1e-15 {
 		t.Errorf("values %v", v)
 	}
 	r := rand.New(rand.NewPCG(11, 12))
@@ -348,7 +348,7 @@ func TestEigenSym(t *testing.T) {
 		if err := e.Factorize(m, true); err != nil {
 			t.Fatal(err)
 		}
-		vals := e.Values(nil)
+		vals := e.Values()
 		v, _ := NewDense(n, n, nil)
 		_ = e.VectorsTo(v)
 		av, _ := NewDense(n, n, nil)
@@ -373,7 +373,7 @@ func TestEigenSym(t *testing.T) {
 		// Values only agrees with values+vectors.
 		var e2 EigenSym
 		_ = e2.Factorize(m, false)
-		if d := maxAbsDiff(e2.Values(nil), vals); d > 1e-12 {
+		if d := maxAbsDiff(e2.Values(), vals); d > 1e-12 {
 			t.Errorf("n=%d: values differ by %g", n, d)
 		}
 		if err := e2.VectorsTo(v); !errors.Is(err, ErrEmpty) {
@@ -390,9 +390,9 @@ func TestEigenSym(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []float64{(3 - math.Sqrt(5)) / 2 * s, (3 + math.Sqrt(5)) / 2 * s}
-		for i, v := range e.Values(nil) {
+		for i, v := range e.Values() {
 			if math.Abs(v-want[i]) > 1e-14*s {
-				t.Errorf("scale %g: values %v, want %v", s, e.Values(nil), want)
+				t.Errorf("scale %g: values %v, want %v", s, e.Values(), want)
 				break
 			}
 		}
@@ -570,7 +570,7 @@ func FuzzLUEigen(f *testing.F) {
 			t.Fatalf("eigen: %v", err)
 		}
 		trace, sum, scale := 0.0, 0.0, 1.0
-		for i, v := range e.Values(nil) {
+		for i, v := range e.Values() {
 			trace += a.At(i, i)
 			sum += v
 			scale += math.Abs(v)
@@ -579,4 +579,30 @@ func FuzzLUEigen(f *testing.F) {
 			t.Fatalf("eigenvalues sum to %g, trace %g", sum, trace)
 		}
 	})
+}
+
+func TestEigenSymValuesTo(t *testing.T) {
+	var e EigenSym
+	if err := e.ValuesTo(make([]float64, 2)); !errors.Is(err, ErrEmpty) {
+		t.Errorf("before Factorize: %v, want ErrEmpty", err)
+	}
+	if v := e.Values(); v != nil {
+		t.Errorf("before Factorize: Values() = %v, want nil", v)
+	}
+	a, _ := NewDenseRows([][]float64{{2, 1}, {1, 2}})
+	if err := e.Factorize(a, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ValuesTo(make([]float64, 3)); !errors.Is(err, ErrShape) {
+		t.Errorf("3 values for n = 2: %v, want ErrShape", err)
+	}
+	dst := make([]float64, 2)
+	if err := e.ValuesTo(dst); err != nil || math.Abs(dst[0]-1) > 1e-15 || math.Abs(dst[1]-3) > 1e-15 {
+		t.Errorf("ValuesTo = %v, %v; want [1 3]", dst, err)
+	}
+	v := e.Values()
+	v[0] = 99 // a copy: the decomposition is unchanged
+	if w := e.Values(); w[0] != dst[0] {
+		t.Errorf("Values returned the internal slice")
+	}
 }

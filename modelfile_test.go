@@ -42,7 +42,7 @@ func nnSmallModels(t testing.TB) (map[string]Regressor, []float64) {
 		t.Fatal(err)
 	}
 	models["dropout"] = md
-	bc := SeedBNNConfig()
+	bc := NotebookBNNConfig()
 	bc.Inputs, bc.Hidden, bc.Seed = 2, []int{5, 3}, 4
 	bbb, err := NewBayesianMLP(bc)
 	if err != nil {
@@ -54,7 +54,7 @@ func nnSmallModels(t testing.TB) (map[string]Regressor, []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	br, err := FitBayesianRidge(xd, y, DefaultBayesianRidgeOptions())
+	br, err := FitBayesianRidge(xd, y, DefaultBayesianRidgeConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func (m *oscExactModel) logJoint(th, g []float64) float64 {
 
 func seedOscExact(t testing.TB) (*oscExactModel, *Constrained, []float64) {
 	x, _ := loadSeedGrid(t)
-	d := SeedOscillatorData(x)
+	d := NotebookOscillatorData(x)
 	tr, err := NewConstrained(Bounded(0, 0.25), Bounded(0.6, 1.6))
 	if err != nil {
 		t.Fatal(err)

@@ -364,11 +364,11 @@ func TestNUTSBayesLinearExact(t *testing.T) {
 // NUTS on the logit scale agrees with the refined grid posterior.
 func TestNUTSOscillatorMatchesGrid(t *testing.T) {
 	m, tr, x := seedOscExact(t)
-	gm, err := SeedOscillatorData(x).GridModel()
+	gm, err := NotebookOscillatorData(x).GridModel()
 	if err != nil {
 		t.Fatal(err)
 	}
-	grid, _, err := RefineGridPosterior(SeedOscillatorGrid(), gm, GridRefineOptions{CellsPerStd: 10})
+	grid, _, err := RefineGridPosterior(context.Background(), NotebookOscillatorGrid(), gm, GridRefineConfig{CellsPerStd: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // retain y or dydt. It is called from one goroutine at a time per solver.
 type ODEFunc func(t float64, y, dydt []float64)
 
-// Defaults of DefaultODEOptions. The tolerances are torchdiffeq's dopri5
+// Defaults of DefaultODEConfig. The tolerances are torchdiffeq's dopri5
 // defaults, which the seed notebook uses.
 const (
 	DefaultODERTol     = 1e-7
@@ -18,23 +18,28 @@ const (
 	DefaultODEMaxSteps = 100000
 )
 
-// ODEOptions configures an ODESolver. Start from DefaultODEOptions: the zero
-// value is rejected (RTol must be positive).
-type ODEOptions struct {
-	// RTol is the relative tolerance (> 0). Values below 100·eps are raised to
-	// 100·eps, as SciPy does, because smaller ones cannot be met.
+// ODEConfig configures an ODESolver. A zero field means its default, so the
+// zero value equals DefaultODEConfig(): RTol DefaultODERTol, ATol
+// DefaultODEATol, an automatic first step, no step-size cap and
+// DefaultODEMaxSteps step attempts.
+type ODEConfig struct {
+	// RTol is the relative tolerance (> 0; 0 means DefaultODERTol). Values
+	// below 100·eps are raised to 100·eps, as SciPy does, because smaller
+	// ones cannot be met.
 	RTol float64
-	// ATol is the absolute tolerance applied to every component (> 0), in the
-	// units of y. It is ignored when ATolVec is set.
+	// ATol is the absolute tolerance applied to every component (> 0; 0
+	// means DefaultODEATol), in the units of y. It is ignored when ATolVec
+	// is set.
 	ATol float64
 	// ATolVec, when non-nil, gives one absolute tolerance (> 0) per component.
 	ATolVec []float64
 	// FirstStep is the magnitude of the first step (in the units of t); 0
 	// selects it automatically as Hairer and SciPy do.
 	FirstStep float64
-	// MaxStep caps the step magnitude (> 0; +Inf for no cap).
+	// MaxStep caps the step magnitude (> 0; 0 or +Inf for no cap).
 	MaxStep float64
-	// MaxSteps caps the number of step attempts, accepted plus rejected (> 0).
+	// MaxSteps caps the number of step attempts, accepted plus rejected (> 0;
+	// 0 means DefaultODEMaxSteps).
 	MaxSteps int
 	// MinStep is the smallest step magnitude allowed (≥ 0, in the units of
 	// t). A step that the error control must shrink below max(MinStep, 10
@@ -43,11 +48,11 @@ type ODEOptions struct {
 	MinStep float64
 }
 
-// DefaultODEOptions returns RTol 1e-7, ATol 1e-9 (torchdiffeq's defaults, as
+// DefaultODEConfig returns RTol 1e-7, ATol 1e-9 (torchdiffeq's defaults, as
 // in the seed), automatic first step, no step-size cap and at most 100 000
 // step attempts per solve.
-func DefaultODEOptions() ODEOptions {
-	return ODEOptions{RTol: DefaultODERTol, ATol: DefaultODEATol, MaxStep: math.Inf(1), MaxSteps: DefaultODEMaxSteps}
+func DefaultODEConfig() ODEConfig {
+	return ODEConfig{RTol: DefaultODERTol, ATol: DefaultODEATol, MaxStep: math.Inf(1), MaxSteps: DefaultODEMaxSteps}
 }
 
 // ODEStats counts the work of one solve.
@@ -70,20 +75,34 @@ type ODEStats struct {
 type ODESolver struct {
 	n                        int
 	rtol, firstStep, maxStep float64
-	minStep                  float64 // ODEOptions.MinStep
+	minStep                  float64 // ODEConfig.MinStep
 	maxSteps                 int
 	atol                     []float64
 	y, yNew, yTmp            []float64
 	k                        [7][]float64
 }
 
-// NewODESolver returns a solver for systems of dimension n (≥ 1). It returns
-// ErrInvalidParameter for n < 1, a non-positive or non-finite tolerance,
-// a negative or non-finite first step, a non-positive max step, a min step
-// outside [0, max step] or MaxSteps < 1, and ErrShape when len(ATolVec) != n.
-func NewODESolver(n int, opts ODEOptions) (*ODESolver, error) {
+// NewODESolver returns a solver for systems of dimension n (≥ 1), with the
+// defaults of ODEConfig for its zero fields. It returns ErrInvalidParameter
+// for n < 1, a negative or non-finite tolerance (or a non-positive one in
+// ATolVec), a negative or non-finite first step, a negative max step, a min
+// step outside [0, max step] or MaxSteps < 0, and ErrShape when
+// len(ATolVec) != n.
+func NewODESolver(n int, opts ODEConfig) (*ODESolver, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("bnn: ode: dimension %d < 1: %w", n, ErrInvalidParameter)
+	}
+	if opts.RTol == 0 {
+		opts.RTol = DefaultODERTol
+	}
+	if opts.ATol == 0 && opts.ATolVec == nil {
+		opts.ATol = DefaultODEATol
+	}
+	if opts.MaxStep == 0 {
+		opts.MaxStep = math.Inf(1)
+	}
+	if opts.MaxSteps == 0 {
+		opts.MaxSteps = DefaultODEMaxSteps
 	}
 	if !(opts.RTol > 0) || math.IsInf(opts.RTol, 0) {
 		return nil, fmt.Errorf("bnn: ode: rtol %g must be positive and finite: %w", opts.RTol, ErrInvalidParameter)

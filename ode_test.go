@@ -3,9 +3,9 @@ package bnn
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -90,7 +90,7 @@ func TestODEAgainstSciPy(t *testing.T) {
 		}
 		n := len(p.Y0)
 		for _, r := range p.Runs {
-			opts := DefaultODEOptions()
+			opts := DefaultODEConfig()
 			opts.RTol, opts.ATol = r.RTol, r.ATol
 			s, err := NewODESolver(n, opts)
 			if err != nil {
@@ -123,7 +123,7 @@ func TestODEAgainstSciPy(t *testing.T) {
 // the start, with outputs in decreasing time.
 func TestODEBackwards(t *testing.T) {
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	s, err := NewODESolver(2, DefaultODEOptions())
+	s, err := NewODESolver(2, DefaultODEConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestODEBackwards(t *testing.T) {
 // a solve with only the end time.
 func TestODEDenseOutputDoesNotStep(t *testing.T) {
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	s, _ := NewODESolver(2, DefaultODEOptions())
+	s, _ := NewODESolver(2, DefaultODEConfig())
 	ts := odeLinspace(0, 8, 2000)
 	out := make([]float64, 2*len(ts))
 	stMany, err := s.Solve(o.RHS, 0, []float64{1, 0}, ts, out)
@@ -200,7 +200,7 @@ func TestODEDenseCoefficients(t *testing.T) {
 
 func TestODEPerComponentATol(t *testing.T) {
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	opts := DefaultODEOptions()
+	opts := DefaultODEConfig()
 	opts.RTol = 1e-3
 	opts.ATolVec = []float64{1e-6, 1e-6}
 	a, _ := NewODESolver(2, opts)
@@ -224,7 +224,7 @@ func TestODEPerComponentATol(t *testing.T) {
 
 func TestODEErrors(t *testing.T) {
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	s, _ := NewODESolver(2, DefaultODEOptions())
+	s, _ := NewODESolver(2, DefaultODEConfig())
 	y0 := []float64{1, 0}
 	out := make([]float64, 6)
 	nan := math.NaN()
@@ -253,37 +253,36 @@ func TestODEErrors(t *testing.T) {
 		}
 	}
 
-	bad := []func(*ODEOptions){
-		func(o *ODEOptions) { o.RTol = 0 },
-		func(o *ODEOptions) { o.RTol = -1e-6 },
-		func(o *ODEOptions) { o.RTol = nan },
-		func(o *ODEOptions) { o.ATol = 0 },
-		func(o *ODEOptions) { o.ATol = math.Inf(1) },
-		func(o *ODEOptions) { o.ATolVec = []float64{1e-9, -1} },
-		func(o *ODEOptions) { o.FirstStep = -1 },
-		func(o *ODEOptions) { o.MaxStep = 0 },
-		func(o *ODEOptions) { o.MaxSteps = 0 },
+	bad := []func(*ODEConfig){
+		func(o *ODEConfig) { o.RTol = -1e-6 },
+		func(o *ODEConfig) { o.RTol = nan },
+		func(o *ODEConfig) { o.ATol = -1e-9 },
+		func(o *ODEConfig) { o.ATol = math.Inf(1) },
+		func(o *ODEConfig) { o.ATolVec = []float64{1e-9, -1} },
+		func(o *ODEConfig) { o.FirstStep = -1 },
+		func(o *ODEConfig) { o.MaxStep = -1 },
+		func(o *ODEConfig) { o.MaxSteps = -1 },
 	}
 	for i, mod := range bad {
-		opts := DefaultODEOptions()
+		opts := DefaultODEConfig()
 		mod(&opts)
 		if _, err := NewODESolver(2, opts); !errors.Is(err, ErrInvalidParameter) {
 			t.Errorf("bad option %d: got %v, want ErrInvalidParameter", i, err)
 		}
 	}
-	opts := DefaultODEOptions()
+	opts := DefaultODEConfig()
 	opts.ATolVec = []float64{1e-9}
 	if _, err := NewODESolver(2, opts); !errors.Is(err, ErrShape) {
 		t.Errorf("short ATolVec: got %v", err)
 	}
-	if _, err := NewODESolver(0, DefaultODEOptions()); !errors.Is(err, ErrInvalidParameter) {
+	if _, err := NewODESolver(0, DefaultODEConfig()); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("n = 0: got %v", err)
 	}
 }
 
 // A right-hand side that turns NaN after t = 1.5 is reported with the time.
 func TestODERHSNaN(t *testing.T) {
-	s, _ := NewODESolver(1, DefaultODEOptions())
+	s, _ := NewODESolver(1, DefaultODEConfig())
 	f := func(t float64, y, d []float64) {
 		d[0] = -y[0]
 		if t > 1.5 {
@@ -307,7 +306,7 @@ func TestODERHSNaN(t *testing.T) {
 
 // y' = y² from y(0) = 1 blows up at t = 1: the step shrinks below 10 ulps.
 func TestODEStepSizeTooSmall(t *testing.T) {
-	s, _ := NewODESolver(1, DefaultODEOptions())
+	s, _ := NewODESolver(1, DefaultODEConfig())
 	f := func(_ float64, y, d []float64) { d[0] = y[0] * y[0] }
 	out := make([]float64, 1)
 	_, err := s.Solve(f, 0, []float64{1}, []float64{2}, out)
@@ -320,7 +319,7 @@ func TestODEStepSizeTooSmall(t *testing.T) {
 // Van der Pol at μ = 1e6 is stiff: the explicit method's step is held at
 // its stability limit (~1e-6), so a short step cap fails fast.
 func TestODEStiffVanDerPol(t *testing.T) {
-	opts := DefaultODEOptions()
+	opts := DefaultODEConfig()
 	opts.MaxSteps = 5000
 	s, _ := NewODESolver(2, opts)
 	out := make([]float64, 2)
@@ -337,7 +336,7 @@ func TestODEStiffVanDerPol(t *testing.T) {
 // With a minimum step, the same stiff problem fails as the step-size floor
 // is crossed: the controller must shrink the step to ~1e-6 to stay stable.
 func TestODEStiffVanDerPolMinStep(t *testing.T) {
-	opts := DefaultODEOptions()
+	opts := DefaultODEConfig()
 	opts.MinStep = 1e-4
 	s, _ := NewODESolver(2, opts)
 	out := make([]float64, 2)
@@ -348,13 +347,13 @@ func TestODEStiffVanDerPolMinStep(t *testing.T) {
 	if st.Accepted+st.Rejected > 1000 {
 		t.Errorf("took %+v attempts to detect stiffness", st)
 	}
-	if _, err := NewODESolver(2, ODEOptions{RTol: 1e-6, ATol: 1e-9, MaxStep: 1, MaxSteps: 10, MinStep: -1}); !errors.Is(err, ErrInvalidParameter) {
+	if _, err := NewODESolver(2, ODEConfig{RTol: 1e-6, ATol: 1e-9, MaxStep: 1, MaxSteps: 10, MinStep: -1}); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("negative MinStep: %v", err)
 	}
 }
 
 func TestODESolveAllocatesNothing(t *testing.T) {
-	s, _ := NewODESolver(2, DefaultODEOptions())
+	s, _ := NewODESolver(2, DefaultODEConfig())
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
 	f := o.RHS
 	ts := odeLinspace(0, 6, 60)
@@ -386,7 +385,7 @@ func FuzzSolve(f *testing.F) {
 	f.Add(1e-3, 1e-6, 0.1, 0.5, 2.5, 0.5, -1.0, 3.0, 5.0, 2.0, -1.0)
 	f.Add(-1.0, 1e-9, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
 	f.Fuzz(func(t *testing.T, rtol, atol, first, maxStep, zeta, omega, x0, v0, t0, t1, t2 float64) {
-		opts := ODEOptions{RTol: rtol, ATol: atol, FirstStep: first, MaxStep: maxStep, MaxSteps: 2000}
+		opts := ODEConfig{RTol: rtol, ATol: atol, FirstStep: first, MaxStep: maxStep, MaxSteps: 2000}
 		s, err := NewODESolver(2, opts)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidParameter) {
@@ -436,7 +435,7 @@ func TestInvFifthRoot(t *testing.T) {
 // A solution that overflows float64 fails (the step collapses as the
 // stages overflow) instead of returning ±Inf.
 func TestODEOverflow(t *testing.T) {
-	opts := DefaultODEOptions()
+	opts := DefaultODEConfig()
 	opts.RTol, opts.ATol = 1e-3, 1e-6
 	s, _ := NewODESolver(1, opts)
 	f := func(_ float64, y, d []float64) { d[0] = 50 * y[0] }
@@ -447,26 +446,28 @@ func TestODEOverflow(t *testing.T) {
 	}
 }
 
-func ExampleODESolver_Solve() {
-	// Exponential decay y' = −y, integrated backwards from y(2) = e^-2.
-	s, err := NewODESolver(1, DefaultODEOptions())
-	if err != nil {
-		panic(err)
+// TestODEConfigZeroValueIsDefault requires a zero ODEConfig (and zero
+// fields) to solve exactly as DefaultODEConfig does.
+func TestODEConfigZeroValueIsDefault(t *testing.T) {
+	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
+	ts := []float64{0.5, 3, 8}
+	solve := func(cfg ODEConfig) ([]float64, ODEStats) {
+		s, err := NewODESolver(2, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]float64, 2*len(ts))
+		st, err := s.Solve(o.RHS, 0, []float64{1, 0}, ts, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, st
 	}
-	decay := func(_ float64, y, dydt []float64) { dydt[0] = -y[0] }
-	ts := []float64{1.5, 1, 0}
-	out := make([]float64, len(ts))
-	st, err := s.Solve(decay, 2, []float64{math.Exp(-2)}, ts, out)
-	if err != nil {
-		panic(err)
+	want, wst := solve(DefaultODEConfig())
+	for _, cfg := range []ODEConfig{{}, {RTol: DefaultODERTol}, {MaxStep: math.Inf(1), MaxSteps: DefaultODEMaxSteps}} {
+		got, st := solve(cfg)
+		if !slices.Equal(got, want) || st != wst {
+			t.Errorf("%+v: %v %+v, want %v %+v as with DefaultODEConfig", cfg, got, st, want, wst)
+		}
 	}
-	for i, t := range ts {
-		fmt.Printf("y(%g) = %.6f (exact %.6f)\n", t, out[i], math.Exp(-t))
-	}
-	fmt.Println(st.Accepted > 0, st.NFev == 2+6*(st.Accepted+st.Rejected))
-	// Output:
-	// y(1.5) = 0.223130 (exact 0.223130)
-	// y(1) = 0.367879 (exact 0.367879)
-	// y(0) = 1.000000 (exact 1.000000)
-	// true true
 }

@@ -77,9 +77,9 @@ type OscillatorSolver struct {
 }
 
 // NewOscillatorSolver returns a solver with the given ODE options (see
-// DefaultODEOptions; ATolVec, if set, must have length 2). It returns the
+// DefaultODEConfig; ATolVec, if set, must have length 2). It returns the
 // errors of NewODESolver.
-func NewOscillatorSolver(opts ODEOptions) (*OscillatorSolver, error) {
+func NewOscillatorSolver(opts ODEConfig) (*OscillatorSolver, error) {
 	ode, err := NewODESolver(2, opts)
 	if err != nil {
 		return nil, err

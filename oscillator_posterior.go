@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -10,19 +11,19 @@ import (
 // measurement noise of known std, and independent uniform priors on the
 // damping ratio ζ and the natural frequency ωₙ. θ = (ζ, ωₙ).
 type OscillatorData struct {
-	T          []float64   // measurement times in s (strictly increasing, ≥ T0)
-	X          []float64   // measured positions
-	NoiseStd   float64     // measurement noise std σ (> 0), in the units of X
-	T0, X0, V0 float64     // initial time, position and velocity
-	ZetaPrior  [2]float64  // Uniform(lo, hi) prior on ζ, 0 ≤ lo < hi
-	OmegaPrior [2]float64  // Uniform(lo, hi) prior on ωₙ in rad/s, 0 < lo < hi
-	ODE        *ODEOptions // solver settings; nil means DefaultODEOptions (the seed's)
+	T          []float64  // measurement times in s (strictly increasing, ≥ T0)
+	X          []float64  // measured positions
+	NoiseStd   float64    // measurement noise std σ (> 0), in the units of X
+	T0, X0, V0 float64    // initial time, position and velocity
+	ZetaPrior  [2]float64 // Uniform(lo, hi) prior on ζ, 0 ≤ lo < hi
+	OmegaPrior [2]float64 // Uniform(lo, hi) prior on ωₙ in rad/s, 0 < lo < hi
+	ODE        *ODEConfig // solver settings; nil means DefaultODEConfig (the seed's)
 }
 
-// SeedOscillatorData returns the seed notebook's setting for its 60
+// NotebookOscillatorData returns the seed notebook's setting for its 60
 // measurements x: t = linspace(0, 6, 60) s, σ = 0.05, x(0) = 1, v(0) = 0,
 // ζ ~ Uniform(0, 0.25), ωₙ ~ Uniform(0.6, 1.6), rtol 1e-7, atol 1e-9.
-func SeedOscillatorData(x []float64) OscillatorData {
+func NotebookOscillatorData(x []float64) OscillatorData {
 	t := make([]float64, 60)
 	for i := range t {
 		t[i] = 6 * float64(i) / 59
@@ -30,9 +31,9 @@ func SeedOscillatorData(x []float64) OscillatorData {
 	return OscillatorData{T: t, X: x, NoiseStd: 0.05, X0: 1, ZetaPrior: [2]float64{0, 0.25}, OmegaPrior: [2]float64{0.6, 1.6}}
 }
 
-// SeedOscillatorGrid returns the seed's 60×60 grid: ζ ∈ [0.02, 0.2],
+// NotebookOscillatorGrid returns the seed's 60×60 grid: ζ ∈ [0.02, 0.2],
 // ωₙ ∈ [0.7, 1.4].
-func SeedOscillatorGrid() []GridAxis {
+func NotebookOscillatorGrid() []GridAxis {
 	return []GridAxis{{Name: "zeta", Lo: 0.02, Hi: 0.2, N: 60}, {Name: "omega_n", Lo: 0.7, Hi: 1.4, N: 60}}
 }
 
@@ -76,9 +77,9 @@ func (d OscillatorData) Validate() error {
 	return nil
 }
 
-func (d OscillatorData) odeOptions() ODEOptions {
+func (d OscillatorData) odeOptions() ODEConfig {
 	if d.ODE == nil {
-		return DefaultODEOptions()
+		return DefaultODEConfig()
 	}
 	return *d.ODE
 }
@@ -144,7 +145,7 @@ func (d OscillatorData) GridModel() (GridModel, error) {
 // OscillatorPosterior evaluates the grid posterior of θ = (ζ, ωₙ) on axes
 // (two of them: ζ then ωₙ). It returns the errors of Validate and
 // NewGridPosterior, and ErrShape when len(axes) != 2.
-func OscillatorPosterior(d OscillatorData, axes []GridAxis, opts GridOptions) (*GridPosterior, error) {
+func OscillatorPosterior(ctx context.Context, d OscillatorData, axes []GridAxis, opts GridConfig) (*GridPosterior, error) {
 	if len(axes) != 2 {
 		return nil, fmt.Errorf("bnn: oscillator posterior: %d axes, want 2 (ζ, ωₙ): %w", len(axes), ErrShape)
 	}
@@ -152,5 +153,5 @@ func OscillatorPosterior(d OscillatorData, axes []GridAxis, opts GridOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	return NewGridPosterior(axes, m, opts)
+	return NewGridPosterior(ctx, axes, m, opts)
 }

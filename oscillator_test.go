@@ -2,7 +2,6 @@ package bnn
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"runtime"
 	"testing"
@@ -53,7 +52,7 @@ func TestOscillatorExactSatisfiesODE(t *testing.T) {
 }
 
 func TestOscillatorSolverAgainstClosedForm(t *testing.T) {
-	s, err := NewOscillatorSolver(DefaultODEOptions())
+	s, err := NewOscillatorSolver(DefaultODEConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +77,7 @@ func TestOscillatorSolverAgainstClosedForm(t *testing.T) {
 }
 
 func TestOscillatorSolverErrorsAndAllocs(t *testing.T) {
-	s, _ := NewOscillatorSolver(DefaultODEOptions())
+	s, _ := NewOscillatorSolver(DefaultODEConfig())
 	ts := odeLinspace(0, 6, 60)
 	x := make([]float64, len(ts))
 	for _, o := range []Oscillator{{-0.1, 1}, {0.1, 0}, {math.NaN(), 1}, {0.1, math.Inf(1)}} {
@@ -106,7 +105,7 @@ func TestOscillatorSolverErrorsAndAllocs(t *testing.T) {
 // BenchmarkOscillatorSolve is one solve of the seed's oscillator (ζ = 0.08,
 // ωₙ = 1.1) at the seed's tolerances, with outputs at its 60 training times.
 func BenchmarkOscillatorSolve(b *testing.B) {
-	s, _ := NewOscillatorSolver(DefaultODEOptions())
+	s, _ := NewOscillatorSolver(DefaultODEConfig())
 	ts := odeLinspace(0, 6, 60)
 	x := make([]float64, len(ts))
 	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
@@ -121,36 +120,11 @@ func BenchmarkOscillatorSolve(b *testing.B) {
 	}
 }
 
-func ExampleOscillatorSolver() {
-	s, err := NewOscillatorSolver(DefaultODEOptions())
-	if err != nil {
-		panic(err)
-	}
-	o := Oscillator{Zeta: 0.08, OmegaN: 1.1}
-	ts := []float64{0, 1, 2, 3}
-	x := make([]float64, len(ts))
-	st, err := s.SolveTo(x, o, 0, 1, 0, ts)
-	if err != nil {
-		panic(err)
-	}
-	for i, tt := range ts {
-		exact, _ := o.Exact(tt, 1, 0)
-		fmt.Printf("t=%g x=%.6f exact=%.6f\n", tt, x[i], exact)
-	}
-	fmt.Println("steps:", st.Accepted, "evaluations:", st.NFev)
-	// Output:
-	// t=0 x=1.000000 exact=1.000000
-	// t=1 x=0.483643 exact=0.483643
-	// t=2 x=-0.434041 exact=-0.434041
-	// t=3 x=-0.768676 exact=-0.768676
-	// steps: 27 evaluations: 182
-}
-
 // The inlined oscillator steps compute what the generic path computes with
 // Oscillator.RHS (bit for bit where the compiler fuses no multiply-adds).
 func TestOscillatorSolverMatchesGenericPath(t *testing.T) {
-	s, _ := NewOscillatorSolver(DefaultODEOptions())
-	g, _ := NewODESolver(2, DefaultODEOptions())
+	s, _ := NewOscillatorSolver(DefaultODEConfig())
+	g, _ := NewODESolver(2, DefaultODEConfig())
 	ts := odeLinspace(0, 6, 60)
 	x := make([]float64, len(ts))
 	out := make([]float64, 2*len(ts))

@@ -55,7 +55,7 @@ func TestValidationNoiseLevel(t *testing.T) {
 			return TrainMCDropout(context.Background(), x, 1, y, c, 50)
 		},
 		"bbb": func(x, y []float64, seed uint64) (Regressor, error) {
-			net := SeedBNNConfig()
+			net := NotebookBNNConfig()
 			net.Hidden, net.Activation, net.NoiseStd, net.Seed = []int{32}, ReLU, 0, seed
 			bc := BBBConfig{Epochs: 600, LearningRate: 3e-3, Samples: 1, BatchSize: 32, KL: KLClosedForm, LocalReparam: true, LearnNoise: true, Seed: seed, Validation: val}
 			return TrainBayesianMLP(context.Background(), x, 1, y, net, bc)
@@ -116,7 +116,7 @@ func TestValidationErrors(t *testing.T) {
 	if _, err := Train(context.Background(), x, 1, y, cfg); !errors.Is(err, ErrNonFinite) {
 		t.Errorf("NaN validation target: %v", err)
 	}
-	net := SeedBNNConfig()
+	net := NotebookBNNConfig()
 	if _, err := TrainBayesianMLP(context.Background(), x, 1, y, net, BBBConfig{Epochs: 2, LearningRate: 1e-2, Samples: 1, Validation: Validation{Fraction: 0.2}}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("bbb with 12 rows at fraction 0.2: %v", err)
 	}
@@ -127,7 +127,7 @@ func TestValidationErrors(t *testing.T) {
 // and that its standardisation survives the model file.
 func TestBBBScalingInsideModel(t *testing.T) {
 	x, y := validationData(80, 0.1, 1, 3)
-	net := SeedBNNConfig()
+	net := NotebookBNNConfig()
 	net.Hidden, net.Seed, net.NoiseStd = []int{16}, 1, 0 // 0: half the target std, so the fit is scale-free
 	bc := BBBConfig{Epochs: 50, LearningRate: 1e-2, Samples: 2, Seed: 1, LearnNoise: true, Validation: Validation{Fraction: 0.25}}
 	fit := func(scale, shift float64) *BayesianMLP {
@@ -197,7 +197,7 @@ func TestHeldOutScoringAllocs(t *testing.T) {
 	if a := testing.AllocsPerRun(20, func() { epoch++; v.observe(m, epoch) }); a != 0 {
 		t.Errorf("network held-out scoring: %v allocations", a)
 	}
-	b, err := NewBayesianMLP(BNNConfig{Inputs: 1, Hidden: []int{8}, Activation: ReLU, Prior: SeedBNNConfig().Prior, Rho0: -3, InitScale: 0.1, NoiseStd: 0.1})
+	b, err := NewBayesianMLP(BNNConfig{Inputs: 1, Hidden: []int{8}, Activation: ReLU, Prior: NotebookBNNConfig().Prior, Rho0: -3, InitScale: 0.1, NoiseStd: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,7 +11,7 @@ import (
 // theta and writes its gradient ∂/∂θ into grad (len(grad) == len(theta)).
 type LogJoint func(theta, grad []float64) float64
 
-// VIConfig sets FitGaussianVI's optimisation. SeedVIConfig returns the seed's.
+// VIConfig sets FitGaussianVI's optimisation. NotebookVIConfig returns the seed's.
 type VIConfig struct {
 	Samples      int     // Monte-Carlo samples per step
 	Steps        int     // Adam steps
@@ -21,9 +22,9 @@ type VIConfig struct {
 	InitLogStd float64
 }
 
-// SeedVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
+// NotebookVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
 // lr 0.05, from μ = 0, log σ = 0.
-func SeedVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LearningRate: 0.05} }
+func NotebookVIConfig() VIConfig { return VIConfig{Samples: 256, Steps: 1500, LearningRate: 0.05} }
 
 // VIResult is a fitted mean-field Gaussian q(θ) = Πⱼ N(Meanⱼ, Stdⱼ²).
 type VIResult struct {
@@ -41,9 +42,10 @@ type VIResult struct {
 // at θₛ depends on μ and log σ only through −Σ log σ once εₛ is fixed). It
 // returns ErrInvalidParameter for dim < 1, a nil logJoint, samples or steps
 // < 1 or lr not positive and finite, ErrShape for an InitMean of the wrong
-// length, ErrNonFinite for a non-finite initial value, and ErrDiverged if the
-// log joint or its gradient becomes NaN or ±Inf.
-func FitGaussianVI(dim int, logJoint LogJoint, cfg VIConfig) (*VIResult, error) {
+// length, ErrNonFinite for a non-finite initial value, ErrDiverged if the
+// log joint or its gradient becomes NaN or ±Inf, and an error wrapping
+// context.Cause(ctx) when ctx is done (checked before every step).
+func FitGaussianVI(ctx context.Context, dim int, logJoint LogJoint, cfg VIConfig) (*VIResult, error) {
 	if dim < 1 || logJoint == nil {
 		return nil, fmt.Errorf("bnn: gaussian vi: dimension %d (log joint set: %t): %w", dim, logJoint != nil, ErrInvalidParameter)
 	}
@@ -79,6 +81,9 @@ func FitGaussianVI(dim int, logJoint LogJoint, cfg VIConfig) (*VIResult, error) 
 	res := &VIResult{Mean: make([]float64, dim), Std: make([]float64, dim), ELBO: make([]float64, cfg.Steps)}
 	const halfLog2Pi = 0.9189385332046727
 	for step := range cfg.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("bnn: gaussian vi: stopped before step %d: %w", step, context.Cause(ctx))
+		}
 		clear(gm)
 		clear(gs)
 		var elbo float64

@@ -1,9 +1,9 @@
 package bnn
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -31,7 +31,7 @@ func TestGaussianVISeedBimodal(t *testing.T) {
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		t.Fatal(err)
 	}
-	res, err := FitGaussianVI(1, viBimodal, SeedVIConfig())
+	res, err := FitGaussianVI(context.Background(), 1, viBimodal, NotebookVIConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +59,10 @@ func TestGaussianVIRecoversGaussian(t *testing.T) {
 		}
 		return v
 	}
-	cfg := SeedVIConfig()
+	cfg := NotebookVIConfig()
 	cfg.Steps, cfg.Seed = 3000, 4
 	cfg.LearningRate = 0.02
-	res, err := FitGaussianVI(2, lj, cfg)
+	res, err := FitGaussianVI(context.Background(), 2, lj, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestGaussianVIRecoversGaussian(t *testing.T) {
 }
 
 func TestGaussianVIErrors(t *testing.T) {
-	ok := SeedVIConfig()
+	ok := NotebookVIConfig()
 	ok.Steps = 2
 	bad := func(f func(*VIConfig)) VIConfig { c := ok; f(&c); return c }
 	cases := []struct {
@@ -94,25 +94,8 @@ func TestGaussianVIErrors(t *testing.T) {
 		{1, func(th, g []float64) float64 { g[0] = math.Inf(1); return 0 }, ok, ErrDiverged},
 	}
 	for i, c := range cases {
-		if _, err := FitGaussianVI(c.dim, c.lj, c.cfg); !errors.Is(err, c.want) {
+		if _, err := FitGaussianVI(context.Background(), c.dim, c.lj, c.cfg); !errors.Is(err, c.want) {
 			t.Errorf("case %d: got %v, want %v", i, err, c.want)
 		}
 	}
-}
-
-// ExampleFitGaussianVI fits the seed's bimodal posterior: VI picks one mode.
-func ExampleFitGaussianVI() {
-	// y = θ² + N(0, 0.5²), y = 4 observed, prior θ ~ N(0, 5²).
-	logJoint := func(theta, grad []float64) float64 {
-		th := theta[0]
-		r := (4 - th*th) / 0.5
-		grad[0] = r/0.5*2*th - th/25
-		return -0.5*r*r - 0.5*th*th/25
-	}
-	res, err := FitGaussianVI(1, logJoint, SeedVIConfig())
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("|μ| ≈ %.2f, σ ≈ %.2f\n", math.Abs(res.Mean[0]), res.Std[0])
-	// Output: |μ| ≈ 1.99, σ ≈ 0.13
 }

@@ -1,5 +1,7 @@
 package main
 
+import "github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
+
 // saveCalibrationFigure draws observed against nominal coverage of the
 // central intervals, one line per method, with the diagonal.
 func saveCalibrationFigure(path string, rep *cvReport) error {

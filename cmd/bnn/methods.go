@@ -150,9 +150,9 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 		if err != nil {
 			return nil, err
 		}
-		return bnn.FitBayesianRidge(xd, y, bnn.DefaultBayesianRidgeOptions())
+		return bnn.FitBayesianRidge(xd, y, bnn.DefaultBayesianRidgeConfig())
 	case "bbb":
-		net := bnn.SeedBNNConfig()
+		net := bnn.NotebookBNNConfig()
 		net.Hidden, net.Activation, net.NoiseStd, net.Seed = c.hiddenWidths(), bnn.ReLU, 0, c.seed
 		tc := bnn.BBBConfig{
 			Epochs: c.epochs, LearningRate: lrBBB, Samples: 1, BatchSize: c.batch,

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"flag"
 	"fmt"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"io"
 	"os"
 	"path/filepath"

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"fmt"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"math"
 	"math/rand/v2"
 

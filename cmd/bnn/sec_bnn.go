@@ -1,8 +1,8 @@
 package main
 
 import (
-	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"context"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"time"
 
 	"github.com/gobnn/bnn"
@@ -17,14 +17,14 @@ const bnnSampleTrajectories = 15
 func sectionBNN(r *oscRun) error {
 	d := r.data
 	x, te := d.normTime(d.tTrain), d.normTime(d.tEval)
-	cfg := bnn.SeedBNNConfig()
+	cfg := bnn.NotebookBNNConfig()
 	cfg.Hidden = []int{r.cfg.Hidden, r.cfg.Hidden}
 	cfg.Seed = r.cfg.Seed
 	m, err := bnn.NewBayesianMLP(cfg)
 	if err != nil {
 		return err
 	}
-	tc := bnn.SeedBBBConfig()
+	tc := bnn.NotebookBBBConfig()
 	tc.Epochs, tc.Seed = r.cfg.Epochs, r.cfg.Seed
 	r.prog.begin("bnn", tc.Epochs)
 	tc.Progress = r.prog.update

@@ -1,5 +1,7 @@
 package main
 
+import "github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
+
 // Shared figure styles for the oscillator plots.
 var (
 	interpSpan = svgplot.Style{Color: "green", Opacity: 0.07, Label: "Interpolation window"}

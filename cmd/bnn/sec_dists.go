@@ -86,7 +86,10 @@ func sectionDists(r *oscRun) error {
 // histogram bins xs into n equal bins over their range and returns the bin
 // edges and the densities (counts / (len(xs)·width)).
 func histogram(xs []float64, n int) (edges, dens []float64) {
-	lo, hi := svgplot.finiteRange(xs)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range xs {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
 	if hi == lo {
 		lo, hi = lo-0.5, hi+0.5
 	}

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
+	"context"
 	"fmt"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -19,21 +20,21 @@ const gridSampleTrajectories = 20
 // the refined posterior through the ODE as a posterior predictive.
 func sectionGrid(r *oscRun) error {
 	d := r.data
-	od := bnn.SeedOscillatorData(d.xTrain)
+	od := bnn.NotebookOscillatorData(d.xTrain)
 	m, err := od.GridModel()
 	if err != nil {
 		return err
 	}
-	axes := bnn.SeedOscillatorGrid()
+	axes := bnn.NotebookOscillatorGrid()
 	axes[0].N, axes[1].N = r.cfg.Grid, r.cfg.Grid
 	start := time.Now()
-	seedPost, err := bnn.NewGridPosterior(axes, m, bnn.GridOptions{})
+	seedPost, err := bnn.NewGridPosterior(context.Background(), axes, m, bnn.GridConfig{})
 	if err != nil {
 		return fmt.Errorf("seed grid: %w", err)
 	}
 	post, ref := seedPost, bnn.GridRefinement{CellsPerStd: seedPost.CellsPerStd()}
 	if r.cfg.Refine > 0 {
-		post, ref, err = bnn.RefineGridPosterior(axes, m, bnn.GridRefineOptions{CellsPerStd: r.cfg.Refine})
+		post, ref, err = bnn.RefineGridPosterior(context.Background(), axes, m, bnn.GridRefineConfig{CellsPerStd: r.cfg.Refine})
 		if err != nil {
 			return fmt.Errorf("refined grid: %w", err)
 		}
@@ -70,7 +71,7 @@ func sectionGrid(r *oscRun) error {
 	}
 
 	start = time.Now()
-	pred, err := post.Predictive(d.tEval, od.NewTrajectory, noiseStd, bnn.GridPredictiveOptions{TailMass: gridTailMass})
+	pred, err := post.Predictive(context.Background(), d.tEval, od.NewTrajectory, noiseStd, bnn.GridPredictiveConfig{TailMass: gridTailMass})
 	if err != nil {
 		return fmt.Errorf("posterior predictive: %w", err)
 	}

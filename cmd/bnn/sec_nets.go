@@ -1,8 +1,8 @@
 package main
 
 import (
-	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"context"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"time"
 
 	"github.com/gobnn/bnn"

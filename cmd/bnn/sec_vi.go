@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"math"
 
@@ -28,9 +29,9 @@ func viLogJoint(theta, grad []float64) float64 {
 // sectionVI fits a Gaussian q(θ) to the bimodal posterior and plots it
 // against the exact posterior, with the ELBO history.
 func sectionVI(r *oscRun) error {
-	cfg := bnn.SeedVIConfig()
+	cfg := bnn.NotebookVIConfig()
 	cfg.Seed = r.cfg.Seed
-	fit, err := bnn.FitGaussianVI(1, viLogJoint, cfg)
+	fit, err := bnn.FitGaussianVI(context.Background(), 1, viLogJoint, cfg)
 	if err != nil {
 		return err
 	}

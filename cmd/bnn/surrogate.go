@@ -1,9 +1,9 @@
 package main
 
 import (
-	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"errors"
 	"fmt"
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"math"
 	"time"
 

@@ -1,0 +1,3 @@
+module svgplotmv
+
+go 1.26
