@@ -221,17 +221,14 @@ func runChains(ctx context.Context, n int, fn func(ctx context.Context, chain in
 	inner, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for c := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if errs[c] = fn(inner, c); errs[c] != nil {
-				cancel()
-			}
-		}()
-	}
-	wg.Wait()
+	// One worker per chain (parallel.go): chains run side by side even when
+	// there are more chains than cores; a failing chain cancels the others.
+	_ = parallelFor(inner, n, n, func(_, c int) error {
+		if errs[c] = fn(inner, c); errs[c] != nil {
+			cancel()
+		}
+		return nil
+	})
 	if ctx.Err() != nil {
 		for _, e := range errs {
 			if e != nil && errors.Is(e, ctx.Err()) {
