@@ -183,12 +183,23 @@ func TestBayesianRidgeDiabetes(t *testing.T) {
 	if e := relErr(m2.NoisePrecision(), ref.Noise); e > 1e-4 {
 		t.Errorf("default tolerance: noise precision rel error %g", e)
 	}
-	// A cap of 2 steps does not converge: error, but a usable model.
+	if !m.Converged() || !m2.Converged() {
+		t.Errorf("converged: %v, %v", m.Converged(), m2.Converged())
+	}
+	// A cap of 2 steps does not converge: the last iterate, flagged, and
+	// with Strict an error as well.
 	capped := DefaultBayesianRidgeOptions()
 	capped.MaxIter = 2
 	m3, err := FitBayesianRidge(x, y, capped)
-	if !errors.Is(err, ErrNotConverged) || m3 == nil || m3.Iterations() != 2 {
+	if err != nil || m3 == nil || m3.Iterations() != 2 || m3.Converged() {
 		t.Errorf("capped: %v, %v", err, m3)
+	}
+	capped.Strict = true
+	m4, err := FitBayesianRidge(x, y, capped)
+	if !errors.Is(err, ErrNotConverged) || m4 == nil || m4.Iterations() != 2 || m4.Converged() {
+		t.Errorf("capped, strict: %v, %v", err, m4)
+	} else if m4.NoisePrecision() != m3.NoisePrecision() {
+		t.Errorf("strict changed the fit: β %g vs %g", m4.NoisePrecision(), m3.NoisePrecision())
 	}
 }
 

@@ -52,7 +52,7 @@ func (d *MCDropout) InputDim() int { return d.net.InputDim() }
 // std, in target units. It returns ErrShape for inconsistent lengths,
 // ErrNonFinite naming the row and ErrInvalidParameter if Samples < 1.
 func (d *MCDropout) PredictTo(mean, std, x []float64) error {
-	return d.predict(mean, std, nil, x)
+	return finiteOutputs(d.predict(mean, std, nil, x), mean, std)
 }
 
 // PredictVarTo is PredictTo split into the mean, the epistemic variance
@@ -60,7 +60,7 @@ func (d *MCDropout) PredictTo(mean, std, x []float64) error {
 // squared target units). Errors are those of PredictTo, and ErrShape when
 // len(aleatoric) differs from len(mean).
 func (d *MCDropout) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
-	return d.predict(mean, epistemic, aleatoric, x)
+	return finiteOutputs(d.predict(mean, epistemic, aleatoric, x), mean, epistemic, aleatoric)
 }
 
 func (d *MCDropout) predict(mean, epi, ale, x []float64) error {

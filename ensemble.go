@@ -102,7 +102,7 @@ type ensembleWork struct {
 // InputDim columns) into mean and std, in target units. It returns
 // ErrShape for inconsistent lengths and ErrNonFinite naming the row.
 func (e *Ensemble) PredictTo(mean, std, x []float64) error {
-	return e.predict(mean, std, nil, x)
+	return finiteOutputs(e.predict(mean, std, nil, x), mean, std)
 }
 
 // PredictVarTo is PredictTo split into components: the mixture mean (target
@@ -112,7 +112,7 @@ func (e *Ensemble) PredictTo(mean, std, x []float64) error {
 // variance. Errors are those of PredictTo, and ErrShape when
 // len(aleatoric) differs from len(mean).
 func (e *Ensemble) PredictVarTo(mean, epistemic, aleatoric, x []float64) error {
-	return e.predict(mean, epistemic, aleatoric, x)
+	return finiteOutputs(e.predict(mean, epistemic, aleatoric, x), mean, epistemic, aleatoric)
 }
 
 // predict writes means and, when ale is nil, the total std into epi;
