@@ -481,9 +481,11 @@ func TestSampleFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := parseSVG(t, b)
-	var text strings.Builder
+	var text strings.Builder // drawn text only (not <title> metadata)
 	for _, e := range doc.elems {
-		text.WriteString(e.text + "\n")
+		if e.name == "text" || e.name == "tspan" {
+			text.WriteString(e.text + "\n")
+		}
 	}
 	for _, w := range []string{"Every artist", "Lines and bands", "Histogram", "Filled contour", "Heat map", "Time [s]", "±2σ", "end of data", "truth"} {
 		if !strings.Contains(text.String(), w) {
