@@ -59,7 +59,7 @@ for seed in range(lo, hi):
     print(f"seed {seed} rmse {r:.6f}", file=sys.stderr, flush=True)
 n = len(rmse)
 mu = sum(rmse) / n
-sd = math.sqrt(sum((r - mu) ** 2 for r in rmse) / (n - 1))
+sd = math.sqrt(sum((r - mu) ** 2 for r in rmse) / max(n - 1, 1))
 json.dump({"torch": torch.__version__, "seeds": [lo, hi], "epochs": args.epochs, "samples": args.samples,
            "interp_rmse": rmse, "mean": mu, "sd": sd, "se": sd / math.sqrt(n)}, sys.stdout, indent=1)
 print()
