@@ -8,6 +8,10 @@ and averages 300 passes. One run per seed (torch.manual_seed(seed) before
 building the network); prints JSON with each seed's interpolation RMSE
 (t <= 6) of the MC mean against the closed-form truth.
 
+With --init-from go.json (written by Go's TestMCDropoutSeedDump) each run
+starts from the Go run's initial weights instead of PyTorch's, for a paired
+comparison; --p 0 trains without dropout (deterministic prediction).
+
 usage: python3 torch_seeds.py --seeds 0:60 > torch_seeds.json
 """
 import argparse, json, math, sys
@@ -21,6 +25,8 @@ p.add_argument("--seeds", default="0:60")
 p.add_argument("--epochs", type=int, default=3500)
 p.add_argument("--samples", type=int, default=300)
 p.add_argument("--data", default="testdata/seed_torch_cpu.json")
+p.add_argument("--init-from", default="")
+p.add_argument("--p", type=float, default=0.1)
 args = p.parse_args()
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float32)
@@ -40,19 +46,42 @@ truth = torch.exp(-zeta * wn * t_eval) * (torch.cos(wd * t_eval) + zeta * wn / w
 
 
 def mlp(h=64, p=0.1):
+    if p == 0:
+        return nn.Sequential(nn.Linear(1, h), nn.Tanh(), nn.Linear(h, h), nn.Tanh(), nn.Linear(h, 1))
     return nn.Sequential(nn.Linear(1, h), nn.Tanh(), nn.Dropout(p), nn.Linear(h, h), nn.Tanh(), nn.Dropout(p), nn.Linear(h, 1))
 
+
+def load_go_params(m, flat):
+    """Go's layout: per layer W (fan-in x fan-out, row-major) then b."""
+    off = 0
+    with torch.no_grad():
+        for lin in [l for l in m if isinstance(l, nn.Linear)]:
+            o, i = lin.weight.shape
+            lin.weight.copy_(torch.tensor(flat[off:off + i * o], dtype=torch.float32).reshape(i, o).t())
+            off += i * o
+            lin.bias.copy_(torch.tensor(flat[off:off + o], dtype=torch.float32))
+            off += o
+    assert off == len(flat)
+
+
+inits = {}
+if args.init_from:
+    for r in json.load(open(args.init_from))["runs"]:
+        inits[r["seed"]] = r["init_params"]
+    lo, hi = min(inits), max(inits) + 1
 
 rmse = []
 for seed in range(lo, hi):
     torch.manual_seed(seed)
-    m = mlp()
+    m = mlp(p=args.p)
+    if args.init_from:
+        load_go_params(m, inits[seed])
     opt = optim.Adam(m.parameters(), lr=5e-3, weight_decay=1e-4)
     for epoch in range(args.epochs):
         opt.zero_grad(); loss = F.mse_loss(m(tx), ty); loss.backward(); opt.step()
     m.train()
     with torch.no_grad():
-        preds = torch.stack([m(te) for _ in range(args.samples)])
+        preds = torch.stack([m(te) for _ in range(args.samples if args.p else 1)])
     mean = preds.mean(0).squeeze(-1).double()
     r = float((mean - truth)[interp].pow(2).mean().sqrt())
     rmse.append(r)
@@ -60,6 +89,6 @@ for seed in range(lo, hi):
 n = len(rmse)
 mu = sum(rmse) / n
 sd = math.sqrt(sum((r - mu) ** 2 for r in rmse) / max(n - 1, 1))
-json.dump({"torch": torch.__version__, "seeds": [lo, hi], "epochs": args.epochs, "samples": args.samples,
+json.dump({"torch": torch.__version__, "seeds": [lo, hi], "p": args.p, "init_from": args.init_from, "epochs": args.epochs, "samples": args.samples,
            "interp_rmse": rmse, "mean": mu, "sd": sd, "se": sd / math.sqrt(n)}, sys.stdout, indent=1)
 print()
