@@ -473,8 +473,22 @@ func FuzzBayesianRidge(f *testing.F) {
 				}
 			}
 		}
-		if _, _, err := MaximizeEvidence(phi, y, EvidenceOptions{MaxIter: 50}); err != nil && !documented(err) {
+		m1, it1, err := MaximizeEvidence(phi, y, EvidenceOptions{MaxIter: 50})
+		if err != nil && !documented(err) {
 			t.Fatalf("MaximizeEvidence: %v", err)
+		}
+		// Non-convergence is a flag by default and an error with Strict,
+		// on the same last iterate.
+		m2, it2, err2 := MaximizeEvidence(phi, y, EvidenceOptions{MaxIter: 50, Strict: true})
+		switch {
+		case err != nil:
+			if m1 != nil || err2 == nil {
+				t.Fatalf("MaximizeEvidence: %v with a posterior; strict: %v", err, err2)
+			}
+		case m1 == nil || it1 > 50 || it2 != it1 || m2 == nil || m2.Alpha() != m1.Alpha() || m2.Beta() != m1.Beta():
+			t.Fatalf("MaximizeEvidence: %v after %d steps, strict %v after %d", m1, it1, m2, it2)
+		case m1.Converged() != (err2 == nil) || (err2 != nil && !errors.Is(err2, ErrNotConverged)):
+			t.Fatalf("converged %v after %d steps, strict error %v", m1.Converged(), it1, err2)
 		}
 		opt := DefaultBayesianRidgeOptions()
 		opt.MaxIter = 50
