@@ -132,3 +132,47 @@ func TestMCDropoutSeedDump(t *testing.T) {
 	}
 	fmt.Println(path)
 }
+
+// dropoutSeedRuns is how many seeds TestMCDropoutSeedAccuracy trains (about
+// 0.5 s each with the SIMD kernels): with the seed-to-seed spread of the
+// RMSE (≈ 0.008) its mean has a standard error near 0.0012.
+const dropoutSeedRuns = 40
+
+// TestMCDropoutSeedAccuracy compares MC dropout on the seed's recipe (as
+// `bnn oscillator` runs it) with PyTorch 1.13 on the same recipe over many
+// seeds: the mean interpolation RMSE of Go's seeds 0…dropoutSeedRuns−1
+// must lie within two standard errors (of the difference of the two means)
+// of the mean over the 120 PyTorch networks stored in
+// testdata/dropout/torch_rmse.json (testdata/dropout/torch_batched.py). One
+// run of either varies by seed by about 0.008, so a single-seed comparison
+// could not see a difference of a few thousandths. Over 200 seeds Go gives
+// 0.0434 ± 0.0007 against PyTorch's 0.0439 ± 0.0008 (testdata/dropout/README.md).
+func TestMCDropoutSeedAccuracy(t *testing.T) {
+	nnSeedTestSkip(t)
+	raw, err := os.ReadFile("testdata/dropout/torch_rmse.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		RMSE []float64 `json:"interp_rmse"`
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if len(ref.RMSE) < 100 {
+		t.Fatalf("%d PyTorch runs", len(ref.RMSE))
+	}
+	d := loadNNSeedData(t)
+	var rmse []float64
+	for seed := range uint64(dropoutSeedRuns) {
+		rmse = append(rmse, d.seedDropoutRMSE(t, seed))
+	}
+	goMean, goSE := meanSE(rmse)
+	ptMean, ptSE := meanSE(ref.RMSE)
+	se := math.Hypot(goSE, ptSE)
+	t.Logf("interpolation RMSE: Go %.5f ± %.5f over %d seeds, PyTorch %.5f ± %.5f over %d networks (difference %.2f SE)",
+		goMean, goSE, len(rmse), ptMean, ptSE, len(ref.RMSE), (goMean-ptMean)/se)
+	if math.Abs(goMean-ptMean) > 2*se {
+		t.Errorf("mean interpolation RMSE %.5f differs from PyTorch's %.5f by more than 2 SE (%.5f)", goMean, ptMean, 2*se)
+	}
+}
