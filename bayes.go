@@ -20,6 +20,9 @@ type BayesLinear struct {
 	chol        Cholesky // of A
 	sse         float64  // ‖t − Φm_N‖²
 	logEvidence float64
+	// notConverged marks the last iterate of a MaximizeEvidence run that
+	// reached MaxIter (false for FitBayesLinear).
+	notConverged bool
 }
 
 // FitBayesLinear computes the posterior for design matrix phi (N×M, e.g.
@@ -126,6 +129,11 @@ func (m *BayesLinear) Alpha() float64 { return m.alpha }
 
 // Beta returns the noise precision β.
 func (m *BayesLinear) Beta() float64 { return m.beta }
+
+// Converged reports whether the evidence maximisation that produced m met
+// its tolerance (MaximizeEvidence, FitBayesianRidge); a posterior from
+// FitBayesLinear, at fixed precisions, always reports true.
+func (m *BayesLinear) Converged() bool { return !m.notConverged }
 
 // NumWeights returns M, the number of weights (columns of Φ).
 func (m *BayesLinear) NumWeights() int { return len(m.mean) }

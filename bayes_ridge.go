@@ -40,8 +40,10 @@ type BayesianRidge struct {
 // FitBayesianRidge fits y ≈ intercept + x·coef on the n×D features x by
 // MaximizeEvidence. It returns ErrEmpty for no rows or no features, ErrShape
 // if len(y) ≠ n, ErrNonFinite naming the first row of x or y with a NaN or
-// ±Inf, ErrInvalidParameter for bad options, and, when MaxIter steps pass
-// without convergence, the fitted model together with an error wrapping
+// ±Inf, ErrInvalidParameter for bad options, and ErrNotConverged when the
+// precisions degenerate. When MaxIter steps pass without convergence it
+// returns the last iterate with Converged() false and a nil error (as
+// scikit-learn does), or, with Strict, together with an error wrapping
 // ErrNotConverged.
 func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeConfig) (*BayesianRidge, error) {
 	if err := checkDesignData(x, y); err != nil {
@@ -96,6 +98,10 @@ func (m *BayesianRidge) WeightPrecision() float64 { return m.post.Alpha() }
 // NoisePrecision returns the fitted noise precision β (scikit-learn's alpha_).
 func (m *BayesianRidge) NoisePrecision() float64 { return m.post.Beta() }
 
+// Converged reports whether the evidence maximisation met its tolerance
+// within MaxIter steps (scikit-learn only warns when it does not).
+func (m *BayesianRidge) Converged() bool { return m.post.Converged() }
+
 // Iterations returns the number of re-estimation steps taken (scikit-learn's n_iter_).
 func (m *BayesianRidge) Iterations() int { return m.iterations }
 
@@ -135,7 +141,7 @@ func (m *BayesianRidge) PredictTo(mean, std, x []float64) error {
 		mean[i] = m.intercept + dotF64(row, m.coef)
 		std[i] = math.Sqrt(m.post.predictiveVariance(c, z))
 	}
-	return nil
+	return finiteOutputs(nil, mean, std)
 }
 
 var _ Regressor = (*BayesianRidge)(nil)

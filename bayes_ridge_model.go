@@ -11,8 +11,13 @@ import (
 //	d uint32; coef, xOffset [d]float64; intercept, α, β, logML float64;
 //	iterations uint32; L [d·d]float64 (the Cholesky factor of A = αI + βΦᵀΦ)
 //
+// The top bit of iterations is set when the fit did not converge (so files
+// written before Converged existed read as converged).
 // so a loaded model predicts bit-identically without refactorising.
 const modelKindBayesianRidge = "bayesian-ridge"
+
+// bayesRidgeNotConverged flags a non-converged fit in the iterations field.
+const bayesRidgeNotConverged = 1 << 31
 
 // bayesRidgeMaxFeatures bounds a decoded feature count.
 const bayesRidgeMaxFeatures = 1 << 12
@@ -32,7 +37,11 @@ func (m *BayesianRidge) appendModelPayload(w *modelWriter) {
 	w.f64(m.post.alpha)
 	w.f64(m.post.beta)
 	w.f64(m.logML)
-	w.u32(uint32(m.iterations))
+	it := uint32(m.iterations) &^ bayesRidgeNotConverged
+	if !m.post.Converged() {
+		it |= bayesRidgeNotConverged
+	}
+	w.u32(it)
 	w.f64s(m.post.chol.l[:d*d])
 }
 
@@ -47,7 +56,8 @@ func decodeBayesianRidge(r *modelReader) (*BayesianRidge, error) {
 	m := &BayesianRidge{coef: r.f64s(d), xOffset: r.f64s(d), intercept: r.f64()}
 	alpha, beta := r.f64(), r.f64()
 	m.logML = r.f64()
-	m.iterations = int(r.u32())
+	it := r.u32()
+	m.iterations = int(it &^ bayesRidgeNotConverged)
 	l := r.f64s(d * d)
 	if r.err != nil {
 		return nil, r.err
@@ -71,6 +81,6 @@ func decodeBayesianRidge(r *modelReader) (*BayesianRidge, error) {
 		}
 		chol.diag[i] = 1 / l[i*d+i]
 	}
-	m.post = &BayesLinear{alpha: alpha, beta: beta, mean: m.coef, chol: chol}
+	m.post = &BayesLinear{alpha: alpha, beta: beta, mean: m.coef, chol: chol, notConverged: it&bayesRidgeNotConverged != 0}
 	return m, nil
 }

@@ -183,12 +183,23 @@ func TestBayesianRidgeDiabetes(t *testing.T) {
 	if e := relErr(m2.NoisePrecision(), ref.Noise); e > 1e-4 {
 		t.Errorf("default tolerance: noise precision rel error %g", e)
 	}
-	// A cap of 2 steps does not converge: error, but a usable model.
+	if !m.Converged() || !m2.Converged() {
+		t.Errorf("converged: %v, %v", m.Converged(), m2.Converged())
+	}
+	// A cap of 2 steps does not converge: the last iterate, flagged, and
+	// with Strict an error as well.
 	capped := DefaultBayesianRidgeConfig()
 	capped.MaxIter = 2
 	m3, err := FitBayesianRidge(x, y, capped)
-	if !errors.Is(err, ErrNotConverged) || m3 == nil || m3.Iterations() != 2 {
+	if err != nil || m3 == nil || m3.Iterations() != 2 || m3.Converged() {
 		t.Errorf("capped: %v, %v", err, m3)
+	}
+	capped.Strict = true
+	m4, err := FitBayesianRidge(x, y, capped)
+	if !errors.Is(err, ErrNotConverged) || m4 == nil || m4.Iterations() != 2 || m4.Converged() {
+		t.Errorf("capped, strict: %v, %v", err, m4)
+	} else if m4.NoisePrecision() != m3.NoisePrecision() {
+		t.Errorf("strict changed the fit: β %g vs %g", m4.NoisePrecision(), m3.NoisePrecision())
 	}
 }
 
@@ -462,8 +473,22 @@ func FuzzBayesianRidge(f *testing.F) {
 				}
 			}
 		}
-		if _, _, err := MaximizeEvidence(phi, y, EvidenceConfig{MaxIter: 50}); err != nil && !documented(err) {
+		m1, it1, err := MaximizeEvidence(phi, y, EvidenceConfig{MaxIter: 50})
+		if err != nil && !documented(err) {
 			t.Fatalf("MaximizeEvidence: %v", err)
+		}
+		// Non-convergence is a flag by default and an error with Strict,
+		// on the same last iterate.
+		m2, it2, err2 := MaximizeEvidence(phi, y, EvidenceConfig{MaxIter: 50, Strict: true})
+		switch {
+		case err != nil:
+			if m1 != nil || err2 == nil {
+				t.Fatalf("MaximizeEvidence: %v with a posterior; strict: %v", err, err2)
+			}
+		case m1 == nil || it1 > 50 || it2 != it1 || m2 == nil || m2.Alpha() != m1.Alpha() || m2.Beta() != m1.Beta():
+			t.Fatalf("MaximizeEvidence: %v after %d steps, strict %v after %d", m1, it1, m2, it2)
+		case m1.Converged() != (err2 == nil) || (err2 != nil && !errors.Is(err2, ErrNotConverged)):
+			t.Fatalf("converged %v after %d steps, strict error %v", m1.Converged(), it1, err2)
 		}
 		opt := DefaultBayesianRidgeConfig()
 		opt.MaxIter = 50

@@ -81,6 +81,9 @@ func decodeBBBPayload(b []byte) (*BayesianMLP, error) {
 	switch b[2] {
 	case 0:
 		m.Prior, err = GaussianPrior(f64(3))
+		if le.Uint64(b[11:]) != 0 || le.Uint64(b[19:]) != 0 { // unused: written as zeros
+			err = ErrInvalidParameter
+		}
 	case 1:
 		m.Prior, err = ScaleMixturePrior(f64(3), f64(11), f64(19))
 	default:

@@ -76,12 +76,15 @@ func FuzzBBBPayload(f *testing.F) {
 		if d.nw > 1<<16 {
 			return
 		}
-		mean, std := make([]float64, 1), make([]float64, 1)
-		d.PredictSamples = min(d.PredictSamples, 4)
-		x := make([]float64, d.InputDim())
-		if err := d.PredictTo(mean, std, x); err != nil {
-			t.Fatal(err)
+		if re := d.encodeBBBPayload(); !bytes.Equal(re, b) {
+			t.Fatalf("re-encoding the decoded payload gives %d bytes that differ from the %d read", len(re), len(b))
 		}
+		d.PredictSamples = min(d.PredictSamples, 4)
+		x := make([]float64, 2*d.InputDim())
+		for i := range x {
+			x[i] = float64(i%3) - 1
+		}
+		checkFinitePredictions(t, d, x)
 	})
 }
 
@@ -111,10 +114,7 @@ func FuzzBBBTrain(f *testing.F) {
 		if _, err := m.Train(context.Background(), x, []float64{y0, y1}, cfg); err != nil {
 			return
 		}
-		mean, std := make([]float64, 2), make([]float64, 2)
 		m.PredictSamples = 3
-		if err := m.PredictTo(mean, std, x); err != nil {
-			t.Fatal(err)
-		}
+		checkFinitePredictions(t, m, x)
 	})
 }

@@ -11,15 +11,15 @@ import (
 // drew (captured per sample), written directly from the definitions: weights
 // w = μ + softplus(ρ)·ε, log q = log N(w; μ, σ²) and log p evaluated at w
 // (Monte-Carlo KL), or the Gaussian closed-form KL; with local
-// reparameterisation, pre-activations m + √v·ε.
-func bbbRefLoss(tr *bbbTrainer, p []float64, eps [][]float64) float64 {
+// reparameterisation, pre-activations m + √v·ε. pi is the minibatch's KL
+// share πᵢ, computed by the caller (refKLShare), not read from the trainer.
+func bbbRefLoss(tr *bbbTrainer, p []float64, eps [][]float64, pi float64) float64 {
 	m, cfg := tr.m, tr.cfg
 	nw := m.nw
 	noise := m.NoiseStd
 	if cfg.LearnNoise {
 		noise = math.Exp(p[2*nw])
 	}
-	pi := float64(tr.klWeight)
 	mu, sig := p[:nw], make([]float64, nw)
 	for i := range sig {
 		sig[i] = math.Log1p(math.Exp(p[nw+i]))
@@ -111,6 +111,7 @@ func TestBBBGradients(t *testing.T) {
 		{"learned noise relu", ReLU, gauss, BBBConfig{Samples: 3, LearnNoise: true}},
 		{"local reparam", Tanh, gauss, BBBConfig{Samples: 2, KL: KLClosedForm, LocalReparam: true, LearnNoise: true}},
 		{"identity blundell", Identity, mix, BBBConfig{Samples: 1, BatchSize: 3, KLWeighting: KLBlundell}},
+		{"identity uniform minibatch", Identity, gauss, BBBConfig{Samples: 1, BatchSize: 2}},
 		{"one input (seed shape)", Tanh, gauss, BBBConfig{Samples: 2}},
 		{"one input local reparam", Tanh, gauss, BBBConfig{Samples: 2, KL: KLClosedForm, LocalReparam: true}},
 	}
@@ -118,7 +119,7 @@ func TestBBBGradients(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(ci), 9))
 			n, in := 5, 2
-			if ci >= 6 {
+			if ci >= 7 {
 				in = 1
 			}
 			x, y := make([]float64, in*n), make([]float64, n)
@@ -144,10 +145,13 @@ func TestBBBGradients(t *testing.T) {
 			defer tr.close()
 			bs := len(tr.yb)
 			M := (n + bs - 1) / bs
-			tr.loadBatch([]int{4, 0, 2}[:min(3, bs)], 1, M) // a later minibatch: πᵢ ≠ 1 for Blundell
+			batch := 1
+			tr.loadBatch([]int{4, 0, 2}[:min(3, bs)], batch, M) // a later minibatch: πᵢ ≠ 1 for Blundell
 			if bs == n {
-				tr.loadBatch([]int{0, 1, 2, 3, 4}, 0, 1)
+				batch = 0
+				tr.loadBatch([]int{0, 1, 2, 3, 4}, batch, M)
 			}
+			pi := refKLShare(c.cfg.KLWeighting, batch+1, M)
 			loss := tr.lossGrad()
 			eps := make([][]float64, len(tr.samples))
 			for k, s := range tr.samples {
@@ -166,7 +170,7 @@ func TestBBBGradients(t *testing.T) {
 			for i, v := range tr.pv {
 				p[i] = float64(v)
 			}
-			ref := bbbRefLoss(tr, p, eps)
+			ref := bbbRefLoss(tr, p, eps, pi)
 			if math.Abs(ref-loss) > 1e-4*math.Max(1, math.Abs(ref)) {
 				t.Fatalf("loss %v, float64 reference %v", loss, ref)
 			}
@@ -175,9 +179,9 @@ func TestBBBGradients(t *testing.T) {
 			for i := range p {
 				pp := append([]float64(nil), p...)
 				pp[i] = p[i] + h
-				fp := bbbRefLoss(tr, pp, eps)
+				fp := bbbRefLoss(tr, pp, eps, pi)
 				pp[i] = p[i] - h
-				fm := bbbRefLoss(tr, pp, eps)
+				fm := bbbRefLoss(tr, pp, eps, pi)
 				num := (fp - fm) / (2 * h)
 				got := float64(tr.grads[i])
 				err := math.Abs(got-num) / math.Max(1, math.Abs(num))
@@ -188,5 +192,50 @@ func TestBBBGradients(t *testing.T) {
 			}
 			t.Logf("loss %.6g; max relative gradient error %.2g over %d parameters", loss, maxErr, len(p))
 		})
+	}
+}
+
+// refKLShare is the KL share of minibatch i (1-based) of M, written from
+// the definitions: 1/M for KLUniform, and Blundell et al.'s (2015, §3.4)
+// πᵢ = 2^(M−i)/(2^M − 1) for KLBlundell.
+func refKLShare(w KLWeighting, i, M int) float64 {
+	if w == KLBlundell {
+		return math.Pow(2, float64(M-i)) / (math.Pow(2, float64(M)) - 1)
+	}
+	return 1 / float64(M)
+}
+
+// TestBBBKLShares checks the trainer's πᵢ for every minibatch of several
+// epochs' sizes against refKLShare, and that the shares of an epoch sum to 1.
+func TestBBBKLShares(t *testing.T) {
+	m, err := NewBayesianMLP(BNNConfig{Inputs: 1, Hidden: []int{2}, Prior: NotebookBNNConfig().Prior, Rho0: -3, NoiseStd: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := make([]float64, 40), make([]float64, 40)
+	for _, w := range []KLWeighting{KLUniform, KLBlundell} {
+		for _, bs := range []int{0, 40, 13, 5, 1} {
+			tr, err := newBBBTrainer(m, x, y, BBBConfig{Epochs: 1, Samples: 1, LearningRate: 1e-3, BatchSize: bs, KLWeighting: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			M := 1
+			if bs > 0 {
+				M = (40 + bs - 1) / bs
+			}
+			sum := 0.0
+			for b := range M {
+				tr.loadBatch([]int{0}, b, M)
+				want := refKLShare(w, b+1, M)
+				if got := float64(tr.klWeight); math.Abs(got-want) > 1e-7*want {
+					t.Errorf("weighting %d, M = %d, batch %d: π = %g, want %g", w, M, b+1, got, want)
+				}
+				sum += float64(tr.klWeight)
+			}
+			if math.Abs(sum-1) > 1e-5 {
+				t.Errorf("weighting %d, M = %d: shares sum to %g", w, M, sum)
+			}
+			tr.close()
+		}
 	}
 }

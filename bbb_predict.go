@@ -62,7 +62,7 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 			totStd[i] = math.Sqrt(v + noise2)
 		}
 	}
-	return nil
+	return finiteOutputs(nil, mean, epiStd, totStd)
 }
 
 // PredictTo implements Regressor: the predictive mean and total std from

@@ -75,7 +75,7 @@ func (d *MCDropout) InputDim() int { return d.net.InputDim() }
 // std, in target units. It returns ErrShape for inconsistent lengths,
 // ErrNonFinite naming the row and ErrInvalidParameter if Samples < 1.
 func (d *MCDropout) PredictTo(mean, std, x []float64) error {
-	return d.predict(mean, std, nil, x)
+	return finiteOutputs(d.predict(mean, std, nil, x), mean, std)
 }
 
 func (d *MCDropout) predict(mean, epi, ale, x []float64) error {

@@ -123,7 +123,7 @@ type ensembleWork struct {
 // InputDim columns) into mean and std, in target units. It returns
 // ErrShape for inconsistent lengths and ErrNonFinite naming the row.
 func (e *Ensemble) PredictTo(mean, std, x []float64) error {
-	return e.predict(mean, std, nil, x)
+	return finiteOutputs(e.predict(mean, std, nil, x), mean, std)
 }
 
 // predict writes means and, when ale is nil, the total std into epi;

@@ -171,20 +171,25 @@ func FuzzLoadModel(f *testing.F) {
 	}
 	f.Add([]byte(modelFileMagic))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := LoadModel(bytes.NewReader(b))
+		rd := bytes.NewReader(b)
+		m, err := LoadModel(rd)
 		if err != nil {
 			if !errors.Is(err, ErrCorruptModel) && !errors.Is(err, ErrModelVersion) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return
 		}
+		checkResaveIdentical(t, m, b[:len(b)-rd.Len()])
 		if m.InputDim() != 2 {
 			return
 		}
-		mean, std := make([]float64, 3), make([]float64, 3)
-		if err := m.PredictTo(mean, std, x[:6]); err != nil {
-			t.Fatal(err)
+		if bm, ok := m.(*BayesianMLP); ok {
+			bm.PredictSamples = min(bm.PredictSamples, 16)
 		}
+		if md, ok := m.(*MCDropout); ok {
+			md.Samples = min(md.Samples, 16)
+		}
+		checkFinitePredictions(t, m, x[:6])
 	})
 }
 

@@ -411,7 +411,52 @@ func FuzzSolve(f *testing.F) {
 		if i := odeFirstNonFinite(out); i >= 0 {
 			t.Fatalf("out[%d] is %g", i, out[i])
 		}
+		checkOscillatorSolution(t, o, rtol, atol, t0, x0, v0, ts, out)
 	})
+}
+
+// checkOscillatorSolution compares a solver's output for the oscillator o
+// from (x0, v0) at t0 with Oscillator.Exact, when the tolerances ask for
+// an accurate solution (rtol ≤ 1e-3). The bound is the tolerance scaled by
+// the size of the state and by the phase error a (possibly undamped)
+// oscillation accumulates over ωₙ|t − t0| radians, with a factor 1e3 for
+// the gap between local and global error and a floor of 1e-12 for
+// round-off: loose enough never to fail a correct solver, tight enough to
+// see any error of a few per cent in a solution of ordinary size.
+func checkOscillatorSolution(t *testing.T, o Oscillator, rtol, atol, t0, x0, v0 float64, ts, out []float64) {
+	t.Helper()
+	if !(rtol <= 1e-3) {
+		return
+	}
+	size := math.Abs(x0) + math.Abs(v0)
+	for _, ti := range ts {
+		x, v := o.Exact(ti-t0, x0, v0)
+		size = math.Max(size, math.Abs(x)+math.Abs(v))
+	}
+	// Errors made along the way are carried to ti by the flow: backwards
+	// in time a damped oscillator grows like e^{ρ|t−t0|}, ρ the largest
+	// decay rate ωₙ(ζ + √max(ζ²−1, 0)); forwards it does not grow, apart
+	// from a transient of order max(ωₙ, 1/ωₙ) between x and v.
+	rho := o.OmegaN * (o.Zeta + math.Sqrt(math.Max(o.Zeta*o.Zeta-1, 0)))
+	transient := 2 * math.Max(1, math.Max(o.OmegaN, 1/o.OmegaN))
+	for i, ti := range ts {
+		x, v := o.Exact(ti-t0, x0, v0)
+		phase := 1 + (o.OmegaN+2*o.Zeta*o.OmegaN)*math.Abs(ti-t0)
+		growth := transient
+		if ti < t0 {
+			growth *= math.Exp(rho * math.Abs(ti-t0))
+		}
+		tol := 1e3*(math.Max(rtol, 1e-12)*size+math.Max(atol, 0))*phase*growth + 1e-300
+		if math.IsInf(tol, 0) || math.IsNaN(tol) || math.IsInf(size, 0) {
+			return
+		}
+		if d := math.Abs(out[2*i] - x); !(d <= tol) {
+			t.Fatalf("x(%g) = %.17g, exact %.17g: error %.3g > %.3g", ti, out[2*i], x, d, tol)
+		}
+		if d := math.Abs(out[2*i+1] - v); !(d <= tol) {
+			t.Fatalf("v(%g) = %.17g, exact %.17g: error %.3g > %.3g", ti, out[2*i+1], v, d, tol)
+		}
+	}
 }
 
 func TestInvFifthRoot(t *testing.T) {

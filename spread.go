@@ -37,7 +37,7 @@ func (e *Ensemble) PredictSpreadTo(mean, epistemicStd, aleatoricStd, x []float64
 	if err := checkSpreadArgs(mean, epistemicStd, aleatoricStd); err != nil {
 		return err
 	}
-	return e.predict(mean, epistemicStd, aleatoricStd, x)
+	return finiteOutputs(e.predict(mean, epistemicStd, aleatoricStd, x), mean, epistemicStd, aleatoricStd)
 }
 
 // PredictSpreadTo implements SpreadPredictor: the MC mean, the epistemic
@@ -47,7 +47,7 @@ func (d *MCDropout) PredictSpreadTo(mean, epistemicStd, aleatoricStd, x []float6
 	if err := checkSpreadArgs(mean, epistemicStd, aleatoricStd); err != nil {
 		return err
 	}
-	return d.predict(mean, epistemicStd, aleatoricStd, x)
+	return finiteOutputs(d.predict(mean, epistemicStd, aleatoricStd, x), mean, epistemicStd, aleatoricStd)
 }
 
 // PredictSpreadTo implements SpreadPredictor with PredictSamples draws

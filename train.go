@@ -439,7 +439,7 @@ func (net *Network) PredictTo(mean, std, x []float64) error {
 			std[i] = net.scale.yScale * math.Sqrt(std[i])
 		}
 	}
-	return nil
+	return finiteOutputs(nil, mean, std)
 }
 
 // sameShape reports whether two networks have identical layers, loss and scaling.
