@@ -142,12 +142,13 @@ func (s *ODESolver) attempt(f ODEFunc, t, tNew, h float64) float64 {
 	f(tNew, yn, k6)
 
 	sum := 0.0
-	for i := range yn {
+	ne := s.errN
+	for i := range yn[:ne] {
 		e := h * (dpE0*k0[i] + dpE2*k2[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i])
 		r := e / (atol[i] + rtol*max(math.Abs(y[i]), math.Abs(yn[i])))
 		sum += r * r
 	}
-	return math.Sqrt(sum / float64(n))
+	return math.Sqrt(sum / float64(ne))
 }
 
 // attemptLinear2 is attempt for the 2-D system of odeLinear2, with the
