@@ -283,3 +283,22 @@ func FuzzBNNPosterior(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBNNLogJoint times one log density + gradient of the seed's BNN
+// posterior (60 points, full batch) at widths 16 (Stan's reduced model)
+// and 64 (the seed's).
+func BenchmarkBNNLogJoint(b *testing.B) {
+	for _, h := range []int{16, 64} {
+		b.Run(map[int]string{16: "H16", 64: "H64"}[h], func(b *testing.B) {
+			p, _, _ := seedBNNForTest(b, []int{h, h})
+			lj := p.NewLogJoint()
+			th := randomTheta(p.Dim(), 0.3, 1)
+			g := make([]float64, p.Dim())
+			b.ReportAllocs()
+			for b.Loop() {
+				lj(th, g)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e3/float64(b.N), "us/grad")
+		})
+	}
+}
