@@ -1,6 +1,7 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -83,7 +84,7 @@ func (l *OscillatorODELik) Eval(theta, grad []float64) (float64, error) {
 	l.z, l.w, l.c1, l.c2 = z, w, 2*z*w, w*w
 	d := &l.d
 	l.z0 = [6]float64{d.X0, d.V0}
-	st, err := l.ode.solve(l.rhs, odeLinear2{}, d.T0, l.z0[:], d.T, l.out)
+	st, err := l.ode.solve(l.rhs, odeLinear2{sens: true, zeta: z, omega: w}, d.T0, l.z0[:], d.T, l.out)
 	l.stats = st
 	if err != nil {
 		return 0, fmt.Errorf("bnn: oscillator ode likelihood ζ=%g ωₙ=%g: %w", z, w, err)
@@ -129,4 +130,30 @@ func (l *OscillatorODELik) LogJoint() LogJoint {
 		}
 		return v + l.logPri
 	}
+}
+
+// SampleODENUTS samples the posterior of θ = (ζ, ωₙ) with the ODE
+// likelihood and the data's Uniform priors by SampleNUTS: the priors'
+// intervals become logit transforms (Stan's real<lower, upper>), every
+// chain gets its own OscillatorODELik, and cfg's Transforms and NewLogJoint
+// are set here (cfg's other fields, such as Chains, Seed and Progress, are
+// used as given). Draws are (ζ, ωₙ). It returns the errors of Validate and
+// SampleNUTS.
+func (d OscillatorData) SampleODENUTS(ctx context.Context, cfg NUTSConfig) (*MCMCResult, error) {
+	if _, err := d.NewODELogLik(); err != nil {
+		return nil, err
+	}
+	tr, err := NewConstrained(Interval(d.ZetaPrior[0], d.ZetaPrior[1]), Interval(d.OmegaPrior[0], d.OmegaPrior[1]))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Transforms = tr
+	cfg.NewLogJoint = func() LogJoint {
+		l, err := d.NewODELogLik()
+		if err != nil { // validated above
+			return nil
+		}
+		return l.LogJoint()
+	}
+	return SampleNUTS(ctx, 2, nil, cfg)
 }
