@@ -27,7 +27,7 @@ type oscConfig struct {
 }
 
 // allSections lists the sections in the order they run.
-var allSections = []string{"data", "dists", "grid", "blr", "vi", "bnn", "ensemble", "dropout"}
+var allSections = []string{"data", "dists", "grid", "nuts", "blr", "vi", "bnn", "ensemble", "dropout"}
 
 // Defaults of a full run, and of -quick (used for any flag not given).
 var (
@@ -146,6 +146,7 @@ var sectionFuncs = map[string]func(*oscRun) error{
 	"data":     sectionData,
 	"dists":    sectionDists,
 	"grid":     sectionGrid,
+	"nuts":     sectionNUTS,
 	"blr":      sectionBLR,
 	"vi":       sectionVI,
 	"bnn":      sectionBNN,

@@ -28,6 +28,7 @@ type results struct {
 	Figures  []string                 `json:"figures"`
 	Data     *dataSummary             `json:"data,omitempty"`
 	Grid     *gridSummary             `json:"grid,omitempty"`
+	NUTS     *nutsSummary             `json:"nuts,omitempty"`
 	Evidence *evidenceSummary         `json:"evidence,omitempty"`
 	VI       *viSummary               `json:"vi,omitempty"`
 	Methods  map[string]*methodResult `json:"methods,omitempty"`
