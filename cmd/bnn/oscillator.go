@@ -24,10 +24,11 @@ type oscConfig struct {
 	Refine  float64  `json:"refine_cells_per_std"`
 	Methods []string `json:"methods"`
 	Quick   bool     `json:"quick"`
+	HMCLong bool     `json:"hmc_long"`
 }
 
 // allSections lists the sections in the order they run.
-var allSections = []string{"data", "dists", "grid", "nuts", "blr", "vi", "bnn", "ensemble", "dropout"}
+var allSections = []string{"data", "dists", "grid", "nuts", "blr", "vi", "bnn", "ensemble", "dropout", "hmc"}
 
 // Defaults of a full run, and of -quick (used for any flag not given).
 var (
@@ -50,6 +51,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	refine := fs.Float64("refine", d.Refine, "zoom the grid until each posterior std spans this many cells; 0 keeps the -grid grid (-quick: 3)")
 	methods := fs.String("methods", strings.Join(allSections, ","), "comma list of sections to run: "+strings.Join(allSections, ","))
 	quick := fs.Bool("quick", false, "a run of a few seconds: fewer epochs, samples and grid cells")
+	hmcLong := fs.Bool("hmc-long", false, "hmc: Stan's protocol, 4 chains × (1,000 + 1,000) at tree depth ≤ 10 (minutes), instead of 4 × (150 + 100) at depth ≤ 5")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: bnn oscillator [flags]\n\nRuns the seed notebook's sections on the noisy damped oscillator and writes\nSVG figures and results.json into -out, a comparison table to stdout.\n\nflags:")
 		fs.PrintDefaults()
@@ -62,6 +64,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 		cfg = quickConfig
 	}
 	cfg.Quick = *quick
+	cfg.HMCLong = *hmcLong
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	pick := func(name string, dst *int, v int) {
@@ -152,6 +155,7 @@ var sectionFuncs = map[string]func(*oscRun) error{
 	"bnn":      sectionBNN,
 	"ensemble": sectionEnsemble,
 	"dropout":  sectionDropout,
+	"hmc":      sectionHMC,
 }
 
 // runOscillator implements "bnn oscillator".

@@ -84,6 +84,10 @@ type methodResult struct {
 	PredictSeconds jfloat        `json:"predict_seconds"`
 	Interp         windowMetrics `json:"interp"`
 	Extrap         windowMetrics `json:"extrap"`
+	// RHatMax and ESSBulkMin are the hmc method's largest R̂ and smallest
+	// bulk ESS over its predictions at the evaluation times.
+	RHatMax    *jfloat `json:"rhat_max,omitempty"`
+	ESSBulkMin *jfloat `json:"ess_bulk_min,omitempty"`
 }
 
 // windowMetrics compares a predictive mean and std with the true trajectory.
