@@ -191,12 +191,19 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 	if err := r.saveComparison(); err != nil {
 		return err
 	}
+	if err := r.oracleLadder(); err != nil {
+		return err
+	}
 	if err := writeResults(cfg.Out, r.res); err != nil {
 		return err
 	}
 	if len(r.res.Methods) > 0 {
 		fmt.Fprintln(stdout)
 		writeTable(stdout, r.res.Methods)
+	}
+	if r.res.Oracle != nil {
+		fmt.Fprintln(stdout)
+		writeOracleTable(stdout, r.res.Oracle)
 	}
 	fmt.Fprintf(stdout, "\n%d figures and results.json in %s (%.2f s)\n", len(r.res.Figures), cfg.Out, time.Since(total).Seconds())
 	return nil

@@ -242,8 +242,8 @@ func TestOscillatorDefaultRun(t *testing.T) {
 	if rh := jsonNum(t, res, "nuts", "rhat", 0); rh > 1.01 {
 		t.Errorf("NUTS R̂ %g", rh)
 	}
-	if n := len(res["figures"].([]any)); n != 17 {
-		t.Errorf("%d figures, want 17", n)
+	if n := len(res["figures"].([]any)); n != 18 {
+		t.Errorf("%d figures, want 18", n)
 	}
 }
 
@@ -252,7 +252,7 @@ func TestOscillatorDeterministic(t *testing.T) {
 	a, _, ra := runQuick(t, args...)
 	b, _, _ := runQuick(t, args...)
 	figs := ra["figures"].([]any)
-	if len(figs) != 17 {
+	if len(figs) != 18 {
 		t.Fatalf("%d figures", len(figs))
 	}
 	for _, f := range figs {

@@ -32,6 +32,7 @@ type results struct {
 	Evidence *evidenceSummary         `json:"evidence,omitempty"`
 	VI       *viSummary               `json:"vi,omitempty"`
 	Methods  map[string]*methodResult `json:"methods,omitempty"`
+	Oracle   map[string]*oracleEntry  `json:"oracle,omitempty"`
 }
 
 // sectionStats records one section's wall time.
