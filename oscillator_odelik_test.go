@@ -175,3 +175,40 @@ func TestOscillatorODELogLikInlineStepIsExact(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOscillatorODELogLik: for any data and θ, Eval either returns a named
+// error or a finite log likelihood no larger than its normalising constant
+// (the residual sum of squares is ≥ 0) with a finite gradient.
+func FuzzOscillatorODELogLik(f *testing.F) {
+	f.Add(0.08, 1.1, 0.05, 1.0, 0.0, 0.3, -0.2)
+	f.Add(0.0, 0.6, 1e-3, -5.0, 2.0, 1e3, 0.0)
+	f.Add(0.25, 1.6, 10.0, 0.0, 0.0, 0.0, 0.0)
+	f.Fuzz(func(t *testing.T, z, w, sigma, x0, v0, y1, y2 float64) {
+		d := OscillatorData{T: []float64{0.5, 3}, X: []float64{y1, y2}, NoiseStd: sigma, X0: x0, V0: v0,
+			ZetaPrior: [2]float64{0, 0.25}, OmegaPrior: [2]float64{0.6, 1.6}}
+		l, err := d.NewODELogLik()
+		if err != nil {
+			if errors.Is(err, ErrNonFinite) || errors.Is(err, ErrInvalidParameter) {
+				return
+			}
+			t.Fatalf("unnamed error %v", err)
+		}
+		g := make([]float64, 2)
+		v, err := l.Eval([]float64{z, w}, g)
+		if err != nil {
+			for _, want := range []error{ErrInvalidParameter, ErrNonFinite, ErrTooManySteps, ErrStepSizeTooSmall} {
+				if errors.Is(err, want) {
+					return
+				}
+			}
+			t.Fatalf("unnamed error %v", err)
+		}
+		c := -2 * (math.Log(sigma) + 0.5*math.Log(2*math.Pi))
+		if math.IsNaN(v) || v > c+1e-9*math.Abs(c) {
+			t.Fatalf("log likelihood %v above its constant %v", v, c)
+		}
+		if !math.IsInf(v, -1) && (math.IsNaN(g[0]) || math.IsNaN(g[1])) {
+			t.Fatalf("gradient %v at finite log likelihood %v", g, v)
+		}
+	})
+}
