@@ -13,6 +13,9 @@ import (
 // 2σ), the function-space diagnostics are finite, and the predictions are
 // those of the draws.
 func TestSampleBNNShortRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("57,000 leapfrog steps")
+	}
 	p, _, ys := seedBNNForTest(t, []int{16, 16})
 	ts := make([]float64, 60)
 	for i := range ts {

@@ -71,7 +71,11 @@ func randomTheta(dim int, scale float64, seed uint64) []float64 {
 // The float32 log density and gradient agree with an independent float64
 // implementation and its central differences.
 func TestBNNPosteriorGradient(t *testing.T) {
-	for _, h := range []int{16, 64} {
+	widths := []int{16, 64}
+	if testing.Short() {
+		widths = widths[:1]
+	}
+	for _, h := range widths {
 		p, ts, ys := seedBNNForTest(t, []int{h, h})
 		if want := 3*h + h*h + h + 1; p.Dim() != want {
 			t.Fatalf("dim %d, want %d", p.Dim(), want)
