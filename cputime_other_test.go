@@ -2,5 +2,5 @@
 
 package bnn
 
-// processCPUSeconds is unavailable here; benchmarks then report wall-clock rates only.
+// processCPUSeconds is unavailable here; the CPU-time metrics read 0.
 func processCPUSeconds() float64 { return 0 }

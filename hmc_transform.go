@@ -20,9 +20,10 @@ const (
 // (Stan Reference Manual, "Constraint transforms"). Build it with
 // Unbounded, LowerBound, UpperBound, Interval or Simplex.
 type Constraint struct {
-	kind   constraintKind
-	lo, hi float64
-	n      int // constrained size of the block
+	kind     constraintKind
+	lo, hi   float64
+	logWidth float64 // log(hi − lo) for an interval
+	n        int     // constrained size of the block
 }
 
 // Unbounded is n real parameters without constraint (identity transform).
@@ -37,7 +38,7 @@ func UpperBound(hi float64) Constraint { return Constraint{kind: constraintUpper
 // Interval is one parameter lo < x < hi: x = lo + (hi − lo)·σ(y) with the
 // logistic σ, log-Jacobian log(hi − lo) + log σ(y) + log(1 − σ(y)).
 func Interval(lo, hi float64) Constraint {
-	return Constraint{kind: constraintInterval, lo: lo, hi: hi, n: 1}
+	return Constraint{kind: constraintInterval, lo: lo, hi: hi, logWidth: math.Log(hi - lo), n: 1}
 }
 
 // Simplex is k ≥ 2 parameters xᵢ > 0 with Σxᵢ = 1, from k − 1 unconstrained
@@ -107,7 +108,7 @@ func (t *Constrained) ConstrainTo(dst, y []float64) (logJacobian float64, err er
 		return 0, fmt.Errorf("bnn: constrained: lengths %d (constrained) and %d (unconstrained), want %d and %d: %w",
 			len(dst), len(y), t.dim, t.udim, ErrShape)
 	}
-	return t.constrainTo(dst, y), nil
+	return t.constrainTo(dst, y, nil), nil
 }
 
 // UnconstrainTo writes y = transform⁻¹(x) into dst. It returns ErrShape for
@@ -137,7 +138,10 @@ func logistic(y float64) float64 {
 	return e / (1 + e)
 }
 
-func (t *Constrained) constrainTo(x, y []float64) float64 {
+// constrainTo writes x(y) and returns the log-Jacobian. When dxdy is not
+// nil it also stores, for every scalar block element j of y, ∂x/∂yⱼ there
+// (for backward).
+func (t *Constrained) constrainTo(x, y, dxdy []float64) float64 {
 	lj := 0.0
 	i, j := 0, 0 // positions in x and y
 	for _, b := range t.blocks {
@@ -145,14 +149,35 @@ func (t *Constrained) constrainTo(x, y []float64) float64 {
 		case constraintReal:
 			copy(x[i:i+b.n], y[j:j+b.n])
 		case constraintLower:
-			x[i] = b.lo + math.Exp(y[j])
+			e := math.Exp(y[j])
+			x[i] = b.lo + e
 			lj += y[j]
+			if dxdy != nil {
+				dxdy[j] = e
+			}
 		case constraintUpper:
-			x[i] = b.hi - math.Exp(y[j])
+			e := math.Exp(y[j])
+			x[i] = b.hi - e
 			lj += y[j]
+			if dxdy != nil {
+				dxdy[j] = -e
+			}
 		case constraintInterval:
-			x[i] = intervalValue(b.lo, b.hi, y[j])
-			lj += math.Log(b.hi-b.lo) - softplus(y[j]) - softplus(-y[j])
+			// With e = e^{−|y|}: σ(|y|) = 1/(1+e), σ(−|y|) = e/(1+e) and
+			// log σ(y) + log σ(−y) = −|y| − 2·log(1+e).
+			v := y[j]
+			e := math.Exp(-math.Abs(v))
+			big, small := 1/(1+e), e/(1+e)
+			w := b.hi - b.lo
+			if v > 0 {
+				x[i] = math.Max(b.hi-w*small, b.lo)
+			} else {
+				x[i] = math.Min(b.lo+w*small, b.hi)
+			}
+			lj += b.logWidth - math.Abs(v) - 2*math.Log1p(e)
+			if dxdy != nil {
+				dxdy[j] = w * big * small
+			}
 		case constraintSimplex:
 			lj += simplexForward(x[i:i+b.n], y[j:j+b.n-1])
 		}
@@ -160,18 +185,6 @@ func (t *Constrained) constrainTo(x, y []float64) float64 {
 		j += b.unconstrainedSize()
 	}
 	return lj
-}
-
-// intervalValue returns lo + (hi − lo)·σ(y), computed from the nearer bound
-// and clamped into [lo, hi].
-func intervalValue(lo, hi, y float64) float64 {
-	var v float64
-	if y > 0 {
-		v = hi - (hi-lo)*logistic(-y)
-	} else {
-		v = lo + (hi-lo)*logistic(y)
-	}
-	return math.Min(math.Max(v, lo), hi)
 }
 
 // simplexForward maps k − 1 unconstrained values to the k-simplex x and
@@ -252,20 +265,21 @@ func (t *Constrained) unconstrainTo(y, x []float64) error {
 }
 
 // backward writes the gradient in y of f(x(y)) + log-Jacobian(y) into gy,
-// given y, x = x(y) and gx = ∂f/∂x (the chain rule, gy = Jᵀgx + ∇ log J).
-func (t *Constrained) backward(gy, y, x, gx []float64) {
+// given y, x = x(y), the derivatives dxdy stored by constrainTo and
+// gx = ∂f/∂x (the chain rule, gy = Jᵀgx + ∇ log J).
+func (t *Constrained) backward(gy, y, x, dxdy, gx []float64) {
 	i, j := 0, 0
 	for _, b := range t.blocks {
 		switch b.kind {
 		case constraintReal:
 			copy(gy[j:j+b.n], gx[i:i+b.n])
-		case constraintLower:
-			gy[j] = gx[i]*math.Exp(y[j]) + 1
-		case constraintUpper:
-			gy[j] = -gx[i]*math.Exp(y[j]) + 1
+		case constraintLower, constraintUpper:
+			gy[j] = gx[i]*dxdy[j] + 1
 		case constraintInterval:
-			s, sm := logistic(y[j]), logistic(-y[j])
-			gy[j] = gx[i]*(b.hi-b.lo)*s*sm + (sm - s)
+			// ∂/∂y [log σ(y) + log σ(−y)] = 1 − 2σ(y) = −tanh(y/2)·… computed
+			// from x: σ(y) = (x − lo)/(hi − lo).
+			s := (x[i] - b.lo) / (b.hi - b.lo)
+			gy[j] = gx[i]*dxdy[j] + (1 - 2*s)
 		case constraintSimplex:
 			simplexBackward(gy[j:j+b.n-1], y[j:j+b.n-1], x[i:i+b.n], gx[i:i+b.n])
 		}
@@ -302,12 +316,12 @@ func simplexBackward(gy, y, x, gx []float64) {
 // returned LogJoint keeps scratch buffers and is not safe for concurrent
 // use; SampleNUTS makes one per chain.
 func (t *Constrained) LogJoint(f LogJoint) LogJoint {
-	x, gx := make([]float64, t.dim), make([]float64, t.dim)
+	x, gx, dxdy := make([]float64, t.dim), make([]float64, t.dim), make([]float64, t.udim)
 	return func(y, gy []float64) float64 {
-		lj := t.constrainTo(x, y)
+		lj := t.constrainTo(x, y, dxdy)
 		clear(gx)
 		lp := f(x, gx)
-		t.backward(gy, y, x, gx)
+		t.backward(gy, y, x, dxdy, gx)
 		return lp + lj
 	}
 }

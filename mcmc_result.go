@@ -85,11 +85,11 @@ func (r *MCMCResult) NumDraws() int {
 }
 
 // Param returns the draws of parameter j as chains × draws (a copy), the
-// layout of the diagnostics (RHat, ESSBulk, …). It returns ErrShape for j
-// out of range.
-func (r *MCMCResult) Param(j int) ([][]float64, error) {
+// layout of the diagnostics (RHat, ESSBulk, …). Like a slice index, j out of
+// range [0, NumParams) panics.
+func (r *MCMCResult) Param(j int) [][]float64 {
 	if j < 0 || j >= r.NumParams {
-		return nil, fmt.Errorf("bnn: mcmc result: parameter %d of %d: %w", j, r.NumParams, ErrShape)
+		panic(fmt.Sprintf("bnn: mcmc result: parameter %d out of range [0, %d)", j, r.NumParams))
 	}
 	out := make([][]float64, len(r.Draws))
 	for c, ch := range r.Draws {
@@ -98,7 +98,7 @@ func (r *MCMCResult) Param(j int) ([][]float64, error) {
 			out[c][i] = d[j]
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Divergences returns the number of divergent transitions among the kept
@@ -162,7 +162,7 @@ func (r *MCMCResult) Summary(names []string) ([]ParamSummary, error) {
 	}
 	draws := make([][][]float64, r.NumParams)
 	for j := range draws {
-		draws[j], _ = r.Param(j)
+		draws[j] = r.Param(j)
 	}
 	return SummarizeDraws(names, draws)
 }
@@ -192,7 +192,7 @@ func (r *MCMCResult) EBFMI() ([]float64, error) {
 func (r *MCMCResult) MinESSBulk() (float64, error) {
 	m := 0.0
 	for j := range r.NumParams {
-		d, _ := r.Param(j)
+		d := r.Param(j)
 		e, err := ESSBulk(d)
 		if err != nil {
 			return 0, fmt.Errorf("bnn: mcmc result: parameter %d: %w", j, err)

@@ -320,7 +320,7 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 			d := it - s.warmup
 			draw := res.Draws[c][d]
 			if tr != nil {
-				tr.constrainTo(draw, k.cur.q)
+				tr.constrainTo(draw, k.cur.q, nil)
 			} else {
 				copy(draw, k.cur.q)
 			}
@@ -329,7 +329,7 @@ func runNUTSChain(ctx context.Context, s *nutsSettings, c int, lj LogJoint, res 
 			if k.divergent {
 				pos := make([]float64, res.NumParams)
 				if tr != nil {
-					tr.constrainTo(pos, k.divQ)
+					tr.constrainTo(pos, k.divQ, nil)
 				} else {
 					copy(pos, k.divQ)
 				}
@@ -363,7 +363,7 @@ func (k *hmcKernel) initialise(s *nutsSettings, c int) error {
 		tries = 1
 	}
 	var why string
-	for try := range tries {
+	for range tries {
 		if s.Init != nil {
 			if s.Transforms != nil {
 				if err := s.Transforms.unconstrainTo(z.q, s.Init[c]); err != nil {
@@ -380,7 +380,6 @@ func (k *hmcKernel) initialise(s *nutsSettings, c int) error {
 		k.evaluate(z)
 		if math.IsNaN(z.lp) || math.IsInf(z.lp, 0) {
 			why = fmt.Sprintf("log density is %g", z.lp)
-			_ = try
 			continue
 		}
 		bad := -1

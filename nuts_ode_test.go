@@ -23,7 +23,7 @@ const (
 func checkAgainstGrid(t *testing.T, res *MCMCResult, gMean, gSD []float64) {
 	t.Helper()
 	for j := range gMean {
-		d, _ := res.Param(j)
+		d := res.Param(j)
 		mean, sd := pooledMeanSD(d)
 		mcse, _ := MCSEMean(d)
 		sq := make([][]float64, len(d))

@@ -3,14 +3,12 @@ package bnn
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
-	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // gaussLogJoint returns the log density of N(mean, cov) through the
@@ -35,20 +33,27 @@ func gaussLogJoint(mean, prec []float64) LogJoint {
 // 4 MCSE and its std with wantSD within relSD (relative).
 func checkMoments(t *testing.T, res *MCMCResult, want, wantSD []float64, relSD float64) {
 	t.Helper()
+	for _, e := range momentErrors(res, want, wantSD, relSD) {
+		t.Error(e)
+	}
+}
+
+func momentErrors(res *MCMCResult, want, wantSD []float64, relSD float64) (errs []string) {
 	for j := range want {
-		d, _ := res.Param(j)
+		d := res.Param(j)
 		mcse, err := MCSEMean(d)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || math.IsNaN(mcse) {
+			return append(errs, fmt.Sprintf("param %d: MCSE %v, %v", j, mcse, err))
 		}
 		mean, sd := pooledMeanSD(d)
 		if math.Abs(mean-want[j]) > 4*mcse {
-			t.Errorf("param %d: mean %.5g, want %.5g ± 4·%.3g", j, mean, want[j], mcse)
+			errs = append(errs, fmt.Sprintf("param %d: mean %.5g, want %.5g ± 4·%.3g", j, mean, want[j], mcse))
 		}
 		if math.Abs(sd-wantSD[j]) > relSD*wantSD[j] {
-			t.Errorf("param %d: sd %.5g, want %.5g within %g%%", j, sd, wantSD[j], 100*relSD)
+			errs = append(errs, fmt.Sprintf("param %d: sd %.5g, want %.5g within %g%%", j, sd, wantSD[j], 100*relSD))
 		}
 	}
+	return errs
 }
 
 func pooledMeanSD(d [][]float64) (mean, sd float64) {
@@ -275,7 +280,9 @@ func blrLogJoint(phi *Dense, y []float64, alpha, beta float64) LogJoint {
 	}
 }
 
-func TestNUTSBayesLinearExact(t *testing.T) {
+// blrExactness samples the regression's posterior with cfg and returns the
+// disagreements with the exact posterior (means within 4 MCSE, sds within 10 %).
+func blrExactness(t *testing.T, cfg NUTSConfig) (*MCMCResult, []string) {
 	phi, y, alpha, beta, post := blrProblem(t, 1)
 	_, m := phi.Dims()
 	cov := NewDenseZero(m, m)
@@ -286,12 +293,61 @@ func TestNUTSBayesLinearExact(t *testing.T) {
 	for j := range sd {
 		sd[j] = math.Sqrt(cov.At(j, j))
 	}
-	for _, metric := range []MetricKind{MetricDiag, MetricDense} {
-		res, err := SampleNUTS(context.Background(), m, blrLogJoint(phi, y, alpha, beta), NUTSConfig{Seed: 11, Metric: metric})
-		if err != nil {
-			t.Fatal(err)
+	res, err := SampleNUTS(context.Background(), m, blrLogJoint(phi, y, alpha, beta), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, momentErrors(res, post.Mean(), sd, 0.1)
+}
+
+// expExactness samples x ~ Exponential(1) (through the log transform) and
+// z ~ N(0, 1), a skewed target with exact moments, and returns the
+// disagreements (means within 4 MCSE, sds within 5 %, 4 × 5,000 draws).
+func expExactness(t *testing.T, cfg NUTSConfig) []string {
+	cfg.Transforms = mustConstrained(t, LowerBound(0), Unbounded(1))
+	if cfg.Draws == 0 {
+		cfg.Draws = 5000
+	}
+	lj := func(x, g []float64) float64 { g[0], g[1] = -1, -x[1]; return -x[0] - 0.5*x[1]*x[1] }
+	res, err := SampleNUTS(context.Background(), 2, lj, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return momentErrors(res, []float64{1, 0}, []float64{1, 1}, 0.05)
+}
+
+func TestNUTSExponentialExact(t *testing.T) {
+	for _, e := range expExactness(t, NUTSConfig{Seed: 11}) {
+		t.Error(e)
+	}
+}
+
+// Deliberate bugs in the sampler make the exactness checks fail.
+func TestNUTSMutationsFailExactness(t *testing.T) {
+	for _, c := range []struct {
+		mut  nutsMutation
+		name string
+	}{
+		{mutUnitKinetic, "unit metric in the kinetic energy"},
+		{mutAlwaysNewSubtree, "no multinomial sampling (trajectory's last point)"},
+	} {
+		// Short runs and shallow trees keep the mutants cheap; their errors are large.
+		cfg := NUTSConfig{Seed: 11, Chains: 2, Warmup: 500, Draws: 1000, MaxTreeDepth: 6, mutation: c.mut}
+		_, errsBLR := blrExactness(t, cfg)
+		errsExp := expExactness(t, cfg)
+		t.Logf("mutation %q: %d regression and %d exponential failures", c.name, len(errsBLR), len(errsExp))
+		if len(errsBLR)+len(errsExp) == 0 {
+			t.Errorf("mutation %q passes the exactness checks", c.name)
 		}
-		checkMoments(t, res, post.Mean(), sd, 0.1)
+	}
+}
+
+func TestNUTSBayesLinearExact(t *testing.T) {
+	for _, metric := range []MetricKind{MetricDiag, MetricDense} {
+		res, errs := blrExactness(t, NUTSConfig{Seed: 11, Metric: metric})
+		for _, e := range errs {
+			t.Errorf("metric %d: %s", metric, e)
+		}
 		sum, err := res.Summary(nil)
 		if err != nil {
 			t.Fatal(err)
@@ -322,7 +378,7 @@ func TestNUTSOscillatorMatchesGrid(t *testing.T) {
 	}
 	gMean, gSD := grid.Mean(), grid.Std()
 	for j := range 2 {
-		d, _ := res.Param(j)
+		d := res.Param(j)
 		mean, sd := pooledMeanSD(d)
 		mcse, _ := MCSEMean(d)
 		// MCSE of the sd by the delta method on the squared deviations.
@@ -347,218 +403,6 @@ func TestNUTSOscillatorMatchesGrid(t *testing.T) {
 				if lo, hi := [2]float64{0, 0.6}[j], [2]float64{0.25, 1.6}[j]; !(v > lo && v < hi) {
 					t.Fatalf("param %d: draw %g outside its prior (%g, %g)", j, v, lo, hi)
 				}
-			}
-		}
-	}
-}
-
-// Neal's funnel in its centred form: v ~ N(0, 3²), xᵢ | v ~ N(0, eᵛ). The
-// neck defeats any single step size, and the sampler reports divergences.
-func funnelLogJoint(th, g []float64) float64 {
-	v := th[0]
-	lp := -v * v / 18
-	g[0] = -v / 9
-	ev := math.Exp(-v)
-	for i := 1; i < len(th); i++ {
-		lp -= 0.5*th[i]*th[i]*ev + 0.5*v
-		g[i] = -th[i] * ev
-		g[0] += 0.5*th[i]*th[i]*ev - 0.5
-	}
-	return lp
-}
-
-func TestNUTSFunnelDivergences(t *testing.T) {
-	res, err := SampleNUTS(context.Background(), 10, funnelLogJoint, NUTSConfig{Seed: 9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := res.Divergences()
-	t.Logf("%d divergences, %d warm-up", n, res.WarmupDivergences)
-	if n < 10 {
-		t.Fatalf("%d divergences on the centred funnel, want many", n)
-	}
-	pts, vSum := 0, 0.0
-	for c, dp := range res.DivergentPoints {
-		for _, p := range dp {
-			if p.Chain != c || len(p.Position) != 10 || len(p.Diverged) != 10 || !res.Stats[c][p.Draw].Divergent ||
-				!reflect.DeepEqual(p.Position, res.Draws[c][p.Draw]) {
-				t.Fatalf("bad divergent point %+v", p)
-			}
-			vSum += p.Position[0]
-			pts++
-		}
-	}
-	if pts != n {
-		t.Errorf("%d divergent points for %d divergent draws", pts, n)
-	}
-	// Divergences happen in the neck (v well below its prior mean 0).
-	if vSum/float64(pts) > -1 {
-		t.Errorf("mean v at divergences %.2f, want the neck (< −1)", vSum/float64(pts))
-	}
-}
-
-func TestNUTSNonFiniteInit(t *testing.T) {
-	nan := func(th, g []float64) float64 { g[0], g[1] = 0, 0; return math.NaN() }
-	inf := func(th, g []float64) float64 { g[0], g[1] = 0, 0; return math.Inf(1) }
-	badGrad := func(th, g []float64) float64 { g[0], g[1] = 0, math.NaN(); return 0 }
-	for _, c := range []struct {
-		name string
-		lj   LogJoint
-		want string
-	}{{"nan", nan, "log density is NaN"}, {"inf", inf, "log density is +Inf"}, {"grad", badGrad, "gradient element 1"}} {
-		_, err := SampleNUTS(context.Background(), 2, c.lj, NUTSConfig{Chains: 2})
-		if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "chain 0") {
-			t.Errorf("%s: %v", c.name, err)
-		}
-	}
-	// NaN only at the origin: the random inits avoid it; a given Init does not.
-	hole := func(th, g []float64) float64 {
-		g[0], g[1] = -th[0], -th[1]
-		if th[0] == 0 && th[1] == 0 {
-			return math.NaN()
-		}
-		return -0.5 * (th[0]*th[0] + th[1]*th[1])
-	}
-	if _, err := SampleNUTS(context.Background(), 2, hole, NUTSConfig{Chains: 1, Draws: 10, Warmup: 10}); err != nil {
-		t.Errorf("random init: %v", err)
-	}
-	_, err := SampleNUTS(context.Background(), 2, hole, NUTSConfig{Chains: 2, Init: [][]float64{{1, 1}, {0, 0}}})
-	if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "chain 1") || !strings.Contains(err.Error(), "given initial point") {
-		t.Errorf("given init: %v", err)
-	}
-}
-
-func TestNUTSInvalid(t *testing.T) {
-	lj := gaussLogJoint([]float64{0, 0}, []float64{1, 0, 0, 1})
-	for _, c := range []struct {
-		dim  int
-		lj   LogJoint
-		cfg  NUTSConfig
-		want error
-	}{
-		{0, lj, NUTSConfig{}, ErrInvalidParameter},
-		{2, nil, NUTSConfig{}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{Chains: -1}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{Draws: -3}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{TargetAccept: 1}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{MaxTreeDepth: -1}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{Metric: 7}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{StepSize: math.NaN()}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{StaticSteps: -1}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{StepJitter: 1}, ErrInvalidParameter},
-		{2, lj, NUTSConfig{Chains: 2, Init: [][]float64{{0, 0}}}, ErrShape},
-		{2, lj, NUTSConfig{Chains: 1, Init: [][]float64{{0}}}, ErrShape},
-		{2, lj, NUTSConfig{Chains: 1, Init: [][]float64{{0, math.Inf(1)}}}, ErrNonFinite},
-		{2, lj, NUTSConfig{Transforms: mustConstrained(t, Interval(0, 1))}, ErrShape},
-		{2, lj, NUTSConfig{Chains: 1, Transforms: mustConstrained(t, Interval(0, 1), Unbounded(1)), Init: [][]float64{{2, 0}}}, ErrInvalidParameter},
-	} {
-		if _, err := SampleNUTS(context.Background(), c.dim, c.lj, c.cfg); !errors.Is(err, c.want) {
-			t.Errorf("dim %d cfg %+v: %v, want %v", c.dim, c.cfg, err, c.want)
-		}
-	}
-	// An improper flat density: the step-size search runs away.
-	flat := func(th, g []float64) float64 { clear(g); return 0 }
-	if _, err := SampleNUTS(context.Background(), 2, flat, NUTSConfig{Chains: 1}); !errors.Is(err, ErrNotConverged) {
-		t.Errorf("flat density: %v", err)
-	}
-}
-
-func mustConstrained(t testing.TB, c ...Constraint) *Constrained {
-	tr, err := NewConstrained(c...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
-
-func TestNUTSBitIdenticalAcrossGOMAXPROCS(t *testing.T) {
-	mean, _, prec := corrGauss()
-	run := func(procs int, cfg NUTSConfig) *MCMCResult {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		res, err := SampleNUTS(context.Background(), 4, gaussLogJoint(mean, prec), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	for _, cfg := range []NUTSConfig{{Seed: 7, Warmup: 200, Draws: 200}, {Seed: 8, Warmup: 200, Draws: 200, Metric: MetricDense, Chains: 3}} {
-		a, b := run(1, cfg), run(4, cfg)
-		if !reflect.DeepEqual(a.Draws, b.Draws) || !reflect.DeepEqual(a.Stats, b.Stats) || !reflect.DeepEqual(a.Metric, b.Metric) {
-			t.Errorf("cfg %+v: results differ between GOMAXPROCS 1 and 4", cfg)
-		}
-		c := run(2, NUTSConfig{Seed: cfg.Seed + 1, Warmup: 200, Draws: 200, Metric: cfg.Metric, Chains: cfg.Chains})
-		if reflect.DeepEqual(a.Draws, c.Draws) {
-			t.Error("another seed gives the same draws")
-		}
-	}
-}
-
-func TestNUTSCancel(t *testing.T) {
-	before := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var calls atomic.Int64
-	mean, _, prec := corrGauss()
-	_, err := SampleNUTS(ctx, 4, gaussLogJoint(mean, prec), NUTSConfig{Seed: 1, Progress: func(chain, it int) {
-		if calls.Add(1) == 300 {
-			cancel()
-		}
-	}})
-	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "stopped at iteration") {
-		t.Fatalf("got %v", err)
-	}
-	if n := calls.Load(); n > 300+4 {
-		t.Errorf("%d progress calls after cancelling at 300", n)
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after return, %d before", n, before)
-	}
-	// A context cancelled before the start.
-	if _, err := SampleNUTS(ctx, 4, gaussLogJoint(mean, prec), NUTSConfig{}); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled context: %v", err)
-	}
-}
-
-func TestNUTSProgressCountsEveryIteration(t *testing.T) {
-	var n atomic.Int64
-	var maxIt atomic.Int64
-	lj := gaussLogJoint([]float64{0}, []float64{1})
-	_, err := SampleNUTS(context.Background(), 1, lj, NUTSConfig{Chains: 3, Warmup: 50, Draws: 70, Progress: func(c, it int) {
-		n.Add(1)
-		if int64(it) > maxIt.Load() {
-			maxIt.Store(int64(it))
-		}
-	}})
-	if err != nil || n.Load() != 3*120 || maxIt.Load() != 119 {
-		t.Errorf("err %v, %d calls, last iteration %d", err, n.Load(), maxIt.Load())
-	}
-}
-
-// A log density that becomes NaN in part of the space makes those
-// trajectories divergent; sampling goes on.
-func TestNUTSNaNDuringSamplingIsDivergent(t *testing.T) {
-	lj := func(th, g []float64) float64 {
-		g[0] = -th[0]
-		if th[0] > 1.5 {
-			return math.NaN()
-		}
-		return -0.5 * th[0] * th[0]
-	}
-	res, err := SampleNUTS(context.Background(), 1, lj, NUTSConfig{Seed: 3, Init: [][]float64{{0}, {0.5}, {-1}, {1}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Divergences() == 0 {
-		t.Error("no divergences where the density is NaN")
-	}
-	for _, ch := range res.Draws {
-		for _, d := range ch {
-			if !(d[0] <= 1.5) {
-				t.Fatalf("draw %g in the NaN region", d[0])
 			}
 		}
 	}
@@ -656,4 +500,49 @@ func TestCheckGradient(t *testing.T) {
 	if theta[2] != 2 {
 		t.Error("theta modified")
 	}
+}
+
+func TestMCMCResultMethods(t *testing.T) {
+	lj := gaussLogJoint([]float64{3, -3}, []float64{1, 0, 0, 4})
+	res, err := SampleNUTS(context.Background(), 2, lj, NUTSConfig{Chains: 3, Warmup: 100, Draws: 50, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NumChains() != 3 || res.NumDraws() != 50 || res.NumParams != 2 {
+		t.Fatalf("shape %d×%d×%d", res.NumChains(), res.NumDraws(), res.NumParams)
+	}
+	p := res.Param(1)
+	if len(p) != 3 || len(p[2]) != 50 || p[2][7] != res.Draws[2][7][1] {
+		t.Error("Param layout is not chains × draws")
+	}
+	p[0][0] = 1e9 // a copy
+	if res.Draws[0][0][1] == 1e9 {
+		t.Error("Param aliases the draws")
+	}
+	leap := 0
+	for c := range 3 {
+		leap += res.WarmupLeapfrogs[c]
+		for _, s := range res.Stats[c] {
+			leap += s.NLeapfrog
+		}
+	}
+	if res.TotalLeapfrogs() != leap || res.WarmupLeapfrogs[0] < 100 {
+		t.Errorf("total leapfrogs %d, want %d", res.TotalLeapfrogs(), leap)
+	}
+	sum, err := res.Summary(nil)
+	if err != nil || len(sum) != 2 || sum[1].Name != "theta[1]" || math.Abs(sum[0].Mean-3) > 0.5 {
+		t.Errorf("summary %+v, %v", sum, err)
+	}
+	if _, err := res.Summary([]string{"a"}); !errors.Is(err, ErrShape) {
+		t.Errorf("one name for two parameters: %v", err)
+	}
+	if e, err := res.MinESSBulk(); err != nil || !(e > 10) {
+		t.Errorf("min bulk ESS %v, %v", e, err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Param(2) of 2 parameters did not panic")
+		}
+	}()
+	res.Param(2)
 }

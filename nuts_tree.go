@@ -154,6 +154,7 @@ const (
 	mutAlwaysNewSubtree              // take the new subtree's proposal regardless of weights
 	mutUnitKinetic                   // energy uses ½pᵀp instead of ½pᵀΣp
 	mutOneSidedUTurn                 // check only the forward end of the no-U-turn criterion
+	mutFlipWeight                    // multinomial weight e^{H−H0} instead of e^{H0−H}
 )
 
 func newHMCKernel(dim int, lj LogJoint, metric *hmcMetric, r *rand.Rand, maxDepth, static int) *hmcKernel {
@@ -333,7 +334,11 @@ func (k *hmcKernel) buildTree(depth int, propose *phasePoint, pSharpBeg, pSharpE
 			k.divergent = true
 			copy(k.divQ, z.q)
 		}
-		*logSumWeight = logAddExp(*logSumWeight, k.h0-h)
+		if k.mutation == mutFlipWeight {
+			*logSumWeight = logAddExp(*logSumWeight, h-k.h0)
+		} else {
+			*logSumWeight = logAddExp(*logSumWeight, k.h0-h)
+		}
 		if k.h0-h > 0 {
 			k.sumMetro++
 		} else {
@@ -364,7 +369,7 @@ func (k *hmcKernel) buildTree(depth int, propose *phasePoint, pSharpBeg, pSharpE
 	logSumWeightSub := logAddExp(logSumWeightInit, logSumWeightFinal)
 	*logSumWeight = logAddExp(*logSumWeight, logSumWeightSub)
 	// Uniform multinomial sampling between the two halves.
-	if logSumWeightFinal > logSumWeightSub {
+	if logSumWeightFinal > logSumWeightSub || k.mutation == mutAlwaysNewSubtree {
 		propose.copyFrom(&l.proposeFinal)
 	} else if k.rng.Float64() < math.Exp(logSumWeightFinal-logSumWeightSub) {
 		propose.copyFrom(&l.proposeFinal)

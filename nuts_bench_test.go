@@ -1,0 +1,103 @@
+package bnn
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// BenchmarkNUTSOscillatorExact is issue 11's speed protocol against Stan
+// (../shared/reference/stan/oscillator_exact.stan): the seed's 60 points,
+// the closed-form trajectory, ζ ~ Uniform(0, 0.25), ωₙ ~ Uniform(0.6, 1.6)
+// on the logit scale, 4 chains × (1,000 warm-up + 1,000 draws), diagonal
+// metric, target acceptance 0.8. It reports the minimum bulk ESS per second
+// of wall-clock time (chains in parallel) and per second of summed chain
+// time (Stan's measure, its chains run one after another), the total
+// leapfrog steps, and the time per gradient evaluation alone. On a loaded
+// machine the wall-clock figures drop; the "cpu" metrics divide by this
+// process's CPU time instead (all cores summed), which load inflates less.
+func BenchmarkNUTSOscillatorExact(b *testing.B) {
+	m, tr, _ := seedOscExact(b)
+	// Time per gradient of the transformed log joint, measured apart.
+	lj := tr.LogJoint(m.logJoint)
+	y, g := []float64{-0.3, 0.1}, make([]float64, 2)
+	const nGrad = 200000
+	t0, c0 := time.Now(), processCPUSeconds()
+	for range nGrad {
+		lj(y, g)
+	}
+	usPerGrad := time.Since(t0).Seconds() / nGrad * 1e6
+	usPerGradCPU := (processCPUSeconds() - c0) / nGrad * 1e6
+	b.ReportAllocs()
+	b.ResetTimer()
+	var ess, chainSecs, wall, cpu float64
+	var leap int
+	for i := range b.N {
+		start, c0 := time.Now(), processCPUSeconds()
+		res, err := SampleNUTS(context.Background(), 2, m.logJoint, NUTSConfig{Seed: uint64(i), Transforms: tr})
+		wall += time.Since(start).Seconds()
+		cpu += processCPUSeconds() - c0
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		e, err := res.MinESSBulk()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ess += e
+		leap += res.TotalLeapfrogs()
+		for c := range res.Draws {
+			chainSecs += res.WarmupSeconds[c] + res.SampleSeconds[c]
+		}
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(ess/wall, "ess_bulk/s")
+	b.ReportMetric(ess/chainSecs, "ess_bulk/chain-s")
+	b.ReportMetric(ess/n, "min_ess_bulk")
+	b.ReportMetric(float64(leap)/n, "n_leapfrog")
+	b.ReportMetric(ess/cpu, "ess_bulk/cpu-s")
+	b.ReportMetric(usPerGrad, "us/grad")
+	b.ReportMetric(usPerGradCPU, "us/grad-cpu")
+	b.ReportMetric(chainSecs/float64(leap)*1e6, "us/leapfrog")
+	b.ReportMetric(cpu/float64(leap)*1e6, "us/leapfrog-cpu")
+}
+
+// BenchmarkNUTSTransition times one NUTS transition on a 100-dimensional
+// Gaussian with unit metric (the sampler's own overhead plus 2^depth
+// gradients); it allocates nothing.
+func BenchmarkNUTSTransition(b *testing.B) {
+	const d = 100
+	lj := func(th, g []float64) float64 {
+		s := 0.0
+		for i, v := range th {
+			g[i] = -v
+			s -= 0.5 * v * v
+		}
+		return s
+	}
+	for _, dense := range []bool{false, true} {
+		name := "diag"
+		if dense {
+			name = "dense"
+		}
+		b.Run(name, func(b *testing.B) {
+			k := newHMCKernel(d, lj, newHMCMetric(d, dense), rand.New(&rngSource{newGaussRNG(1, 0)}), 10, 0)
+			s := nutsSettings{NUTSConfig: NUTSConfig{InitRadius: 2}}
+			if err := k.initialise(&s, 0); err != nil {
+				b.Fatal(err)
+			}
+			k.eps = 0.5
+			b.ReportAllocs()
+			b.ResetTimer()
+			leap := 0
+			for range b.N {
+				k.transition()
+				leap += k.nLeapfrog
+			}
+			b.ReportMetric(float64(leap)/float64(b.N), "leapfrog/op")
+		})
+	}
+}
