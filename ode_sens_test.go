@@ -132,7 +132,7 @@ func TestODESensOscillatorClosedForm(t *testing.T) {
 				if rel > 1e-6 {
 					t.Errorf("errcon %t ζ=%g ω=%g: ∂x/∂p%d relative error %.3g > 1e-6", errcon, c.z, c.w, j, rel)
 				}
-				if errcon == false && c.z == 0.1 {
+				if !errcon || c.z == 1 {
 					t.Logf("ζ=%g ω=%g: ∂x/∂p%d relative error %.3g (%d steps)", c.z, c.w, j, rel, st.Accepted)
 				}
 			}
