@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -110,7 +111,7 @@ func FuzzParseCSV(f *testing.F) {
 				t.Fatal("ragged columns accepted")
 			}
 			for _, v := range tab.cols[j] {
-				if !finite(v) {
+				if !svgplot.finite(v) {
 					t.Fatal("non-finite value accepted")
 				}
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -93,7 +94,7 @@ func TestFitPredictRoundTrip(t *testing.T) {
 				mean += v / float64(len(y))
 			}
 			for i, r := range rows {
-				if !(r[1] > 0) || r[2] >= r[0] || r[3] <= r[0] || !finite(r...) {
+				if !(r[1] > 0) || r[2] >= r[0] || r[3] <= r[0] || !svgplot.finite(r...) {
 					t.Fatalf("row %d: %v", i, r)
 				}
 				sse += (r[0] - y[i]) * (r[0] - y[i])

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"fmt"
 	"io"
 	"math"
@@ -98,18 +99,18 @@ func (r *oscRun) oracleLadder() error {
 	}
 	r.res.Oracle = ladder
 
-	f := newFigure(900, 380, 1, 1)
-	p := f.at(0, 0)
-	p.title = "The oracle ladder: predictive std over time"
-	p.xlabel, p.ylabel = "Time [s]", "log₁₀ epistemic std of x(t)"
+	f := svgplot.NewFigure(900, 380, 1, 1)
+	p := f.At(0, 0)
+	p.Title = "The oracle ladder: predictive std over time"
+	p.XLabel, p.YLabel = "Time [s]", "log₁₀ epistemic std of x(t)"
 	windows(p, false)
 	for _, s := range r.surrogates {
-		st := style{color: s.color, width: 1.4, label: s.title}
+		st := svgplot.Style{Color: s.color, Width: 1.4, Label: s.title}
 		if s == hmc {
-			st.width, st.color = 2.4, "black"
+			st.Width, st.Color = 2.4, "black"
 		}
 		// log₁₀ of the std, floored at oracleMinStd/10 (the grid's std is 0 at t = 0).
-		p.line(r.data.tEval, mapf(s.std, func(v float64) float64 { return math.Log10(max(v, oracleMinStd/10)) }), st)
+		p.Line(r.data.tEval, mapf(s.std, func(v float64) float64 { return math.Log10(max(v, oracleMinStd/10)) }), st)
 	}
 	return r.save("oracle.svg", f)
 }

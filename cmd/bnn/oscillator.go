@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"flag"
 	"fmt"
 	"io"
@@ -210,8 +211,8 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 }
 
 // save writes a figure into the output directory and records its name.
-func (r *oscRun) save(name string, f *figure) error {
-	if err := f.save(filepath.Join(r.cfg.Out, name)); err != nil {
+func (r *oscRun) save(name string, f *svgplot.Figure) error {
+	if err := f.Save(filepath.Join(r.cfg.Out, name)); err != nil {
 		return err
 	}
 	r.res.Figures = append(r.res.Figures, name)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -152,7 +153,7 @@ func TestOscillatorQuickEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(e.Name(), func(t *testing.T) { checkPlot(t, b) })
+		t.Run(e.Name(), func(t *testing.T) { svgplot.checkPlot(t, b) })
 	}
 	if nsvg != len(figs) {
 		t.Errorf("%d SVG files, %d listed", nsvg, len(figs))

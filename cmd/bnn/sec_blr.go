@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -89,7 +90,7 @@ func blrStraightLine(r *oscRun, rng *rand.Rand) error {
 	xTest := linspace(-1, 1, 100)
 	truth := mapf(xTest, func(v float64) float64 { return w0 + w1*v })
 	grid := linspace(-1, 1, 120)
-	f := newFigure(1250, 960, len(ns), 3)
+	f := svgplot.NewFigure(1250, 960, len(ns), 3)
 	for row, n := range ns {
 		fit, err := fitBLR(bnn.IdentityBasis(), x[:n], t[:n], xTest, alpha, beta, 5, rng)
 		if err != nil {
@@ -116,53 +117,53 @@ func blrStraightLine(r *oscRun, rng *rand.Rand) error {
 				dens[i*len(grid)+j] = p
 			}
 		}
-		pd := f.at(row, 0)
-		pd.title = fmt.Sprintf("Posterior density (N = %d)", n)
-		pd.xlabel, pd.ylabel = "w0", "w1"
-		pd.heatmap(grid, grid, dens, viridis, "density")
-		pd.cross([]float64{w0}, []float64{w1}, style{color: "red", label: "Truth"})
+		pd := f.At(row, 0)
+		pd.Title = fmt.Sprintf("Posterior density (N = %d)", n)
+		pd.XLabel, pd.YLabel = "w0", "w1"
+		pd.HeatMap(grid, grid, dens, svgplot.Viridis, "density")
+		pd.Cross([]float64{w0}, []float64{w1}, svgplot.Style{Color: "red", Label: "Truth"})
 
-		ps := f.at(row, 1)
+		ps := f.At(row, 1)
 		samplesPanel(ps, "Posterior samples", -1.5, 1, xTest, truth, fit, x[:n], t[:n])
-		ps.legendPos = "lower right"
+		ps.LegendPos = "lower right"
 
-		pp := f.at(row, 2)
-		pp.title = "Posterior predictive"
-		pp.xlabel, pp.ylabel = "x", "y"
-		pp.setYLim(-1.5, 1)
+		pp := f.At(row, 2)
+		pp.Title = "Posterior predictive"
+		pp.XLabel, pp.YLabel = "x", "y"
+		pp.SetYLim(-1.5, 1)
 		predictivePanel(pp, xTest, truth, fit, 1, "±1σ predictive std")
-		pp.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
-		pp.legendPos = "lower right"
+		pp.Scatter(x[:n], t[:n], svgplot.Style{Color: "black", Label: "Data"})
+		pp.LegendPos = "lower right"
 	}
 	return r.save("blr_straight_line.svg", f)
 }
 
 // samplesPanel draws the truth, the fit's posterior sample curves and the
 // data (x, t) under the given title and y range.
-func samplesPanel(p *panel, title string, yLo, yHi float64, xTest, truth []float64, fit *blrFit, x, t []float64) {
-	p.title = title
-	p.xlabel, p.ylabel = "x", "y"
-	p.setYLim(yLo, yHi)
-	p.line(xTest, truth, style{color: "black", dash: "6 4", label: "Truth"})
+func samplesPanel(p *svgplot.Axes, title string, yLo, yHi float64, xTest, truth []float64, fit *blrFit, x, t []float64) {
+	p.Title = title
+	p.XLabel, p.YLabel = "x", "y"
+	p.SetYLim(yLo, yHi)
+	p.Line(xTest, truth, svgplot.Style{Color: "black", Dash: "6 4", Label: "Truth"})
 	for k, y := range fit.samples {
-		st := style{color: "red", width: 1.2, opacity: 0.5}
+		st := svgplot.Style{Color: "red", Width: 1.2, Opacity: 0.5}
 		if k == 0 {
-			st.label = "Posterior samples"
+			st.Label = "Posterior samples"
 		}
-		p.line(xTest, y, st)
+		p.Line(xTest, y, st)
 	}
-	p.scatter(x, t, style{color: "black", label: "Data"})
+	p.Scatter(x, t, svgplot.Style{Color: "black", Label: "Data"})
 }
 
 // predictivePanel draws the truth, the predictive mean and a ±k·σ band.
-func predictivePanel(p *panel, x, truth []float64, fit *blrFit, k float64, bandLabel string) {
+func predictivePanel(p *svgplot.Axes, x, truth []float64, fit *blrFit, k float64, bandLabel string) {
 	lo, hi := make([]float64, len(x)), make([]float64, len(x))
 	for i := range x {
 		lo[i], hi[i] = fit.mean[i]-k*fit.std[i], fit.mean[i]+k*fit.std[i]
 	}
-	p.band(x, lo, hi, style{color: cycle(0), label: bandLabel})
-	p.line(x, truth, style{color: "black", dash: "6 4", label: "Truth"})
-	p.line(x, fit.mean, style{color: cycle(0), label: "Predictive mean"})
+	p.Band(x, lo, hi, svgplot.Style{Color: svgplot.Cycle(0), Label: bandLabel})
+	p.Line(x, truth, svgplot.Style{Color: "black", Dash: "6 4", Label: "Truth"})
+	p.Line(x, fit.mean, svgplot.Style{Color: svgplot.Cycle(0), Label: "Predictive mean"})
 }
 
 // blrGaussianBasis: y = 0.5 + sin(2πx) with nine Gaussian bumps.
@@ -182,19 +183,19 @@ func blrGaussianBasis(r *oscRun, rng *rand.Rand) error {
 	}
 	xTest := linspace(0, 1, 100)
 	truth := mapf(xTest, g)
-	f := newFigure(1100, 960, len(ns), 2)
+	f := svgplot.NewFigure(1100, 960, len(ns), 2)
 	for row, n := range ns {
 		fit, err := fitBLR(basis, x[:n], t[:n], xTest, alpha, beta, 5, rng)
 		if err != nil {
 			return fmt.Errorf("gaussian basis, N = %d: %w", n, err)
 		}
-		samplesPanel(f.at(row, 0), fmt.Sprintf("Posterior samples (N = %d)", n), -1, 2, xTest, truth, fit, x[:n], t[:n])
-		pp := f.at(row, 1)
-		pp.title = "Posterior predictive"
-		pp.xlabel, pp.ylabel = "x", "y"
-		pp.setYLim(-1, 2)
+		samplesPanel(f.At(row, 0), fmt.Sprintf("Posterior samples (N = %d)", n), -1, 2, xTest, truth, fit, x[:n], t[:n])
+		pp := f.At(row, 1)
+		pp.Title = "Posterior predictive"
+		pp.XLabel, pp.YLabel = "x", "y"
+		pp.SetYLim(-1, 2)
 		predictivePanel(pp, xTest, truth, fit, 1, "±1σ predictive std")
-		pp.scatter(x[:n], t[:n], style{color: "black", label: "Data"})
+		pp.Scatter(x[:n], t[:n], svgplot.Style{Color: "black", Label: "Data"})
 	}
 	return r.save("blr_gaussian_basis.svg", f)
 }
@@ -207,7 +208,7 @@ func blrEvidence(r *oscRun) error {
 	xTest := linspace(0, 1, 100)
 	truth := mapf(xTest, func(v float64) float64 { return 0.5 + math.Sin(2*math.Pi*v) })
 	ev := &evidenceSummary{}
-	f := newFigure(1500, 560, 2, 5)
+	f := svgplot.NewFigure(1500, 560, 2, 5)
 	best := 0
 	var logEv []float64
 	for deg := 0; deg <= 9; deg++ {
@@ -226,31 +227,31 @@ func blrEvidence(r *oscRun) error {
 		if le > logEv[best] {
 			best = deg
 		}
-		p := f.at(deg/5, deg%5)
-		p.title = fmt.Sprintf("Degree = %d", deg)
-		p.xlabel, p.ylabel = "x", "t"
-		p.setYLim(-1, 2)
-		p.legendPos = "none"
+		p := f.At(deg/5, deg%5)
+		p.Title = fmt.Sprintf("Degree = %d", deg)
+		p.XLabel, p.YLabel = "x", "t"
+		p.SetYLim(-1, 2)
+		p.LegendPos = "none"
 		predictivePanel(p, xTest, truth, fit, 1, "±1σ")
-		p.scatter(d.blrX, d.blrT, style{color: "black"})
+		p.Scatter(d.blrX, d.blrT, svgplot.Style{Color: "black"})
 	}
 	ev.BestDegree = best
 	r.res.Evidence = ev
 	if err := r.save("blr_polynomials.svg", f); err != nil {
 		return err
 	}
-	f = newFigure(640, 340, 1, 1)
-	p := f.at(0, 0)
-	p.title = "Evidence prefers moderate complexity"
-	p.xlabel, p.ylabel = "Polynomial degree", "Log marginal likelihood"
+	f = svgplot.NewFigure(640, 340, 1, 1)
+	p := f.At(0, 0)
+	p.Title = "Evidence prefers moderate complexity"
+	p.XLabel, p.YLabel = "Polynomial degree", "Log marginal likelihood"
 	degs := make([]float64, len(logEv))
 	for i := range degs {
 		degs[i] = float64(i)
 	}
-	p.xticks = degs
-	p.vline(float64(best), style{color: "black", dash: "5 4", width: 1, label: fmt.Sprintf("best degree %d", best)})
-	p.line(degs, logEv, style{color: cycle(0), label: "log evidence"})
-	p.scatter(degs, logEv, style{color: cycle(0), size: 4})
-	p.legendPos = "lower right"
+	p.XTicks = degs
+	p.VLine(float64(best), svgplot.Style{Color: "black", Dash: "5 4", Width: 1, Label: fmt.Sprintf("best degree %d", best)})
+	p.Line(degs, logEv, svgplot.Style{Color: svgplot.Cycle(0), Label: "log evidence"})
+	p.Scatter(degs, logEv, svgplot.Style{Color: svgplot.Cycle(0), Size: 4})
+	p.LegendPos = "lower right"
 	return r.save("evidence.svg", f)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"context"
 	"time"
 
@@ -32,7 +33,7 @@ func sectionBNN(r *oscRun) error {
 	if err != nil {
 		return err
 	}
-	s := &surrogate{key: "bnn", file: "bnn.svg", title: "BNN (Bayes by Backprop)", color: cycle(2),
+	s := &surrogate{key: "bnn", file: "bnn.svg", title: "BNN (Bayes by Backprop)", color: svgplot.Cycle(2),
 		sampleWhat: "posterior sample trajectories", trainSec: time.Since(start).Seconds()}
 	start = time.Now()
 	n := len(te)
@@ -52,13 +53,13 @@ func sectionBNN(r *oscRun) error {
 		return err
 	}
 
-	f := newFigure(760, 340, 1, 1)
-	p := f.at(0, 0)
-	p.title, p.xlabel, p.ylabel = "BNN training progress", "Epoch", "Negative ELBO"
+	f := svgplot.NewFigure(760, 340, 1, 1)
+	p := f.At(0, 0)
+	p.Title, p.XLabel, p.YLabel = "BNN training progress", "Epoch", "Negative ELBO"
 	ep := make([]float64, len(hist))
 	for i := range ep {
 		ep[i] = float64(i + 1)
 	}
-	p.line(ep, hist, style{color: cycle(0), width: 1, label: "negative ELBO (6-sample estimate)"})
+	p.Line(ep, hist, svgplot.Style{Color: svgplot.Cycle(0), Width: 1, Label: "negative ELBO (6-sample estimate)"})
 	return r.save("bnn_elbo.svg", f)
 }

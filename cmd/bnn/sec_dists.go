@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -13,9 +14,9 @@ import (
 func sectionDists(r *oscRun) error {
 	rng := rand.New(rand.NewPCG(r.cfg.Seed, 0xd157))
 
-	f := newFigure(1100, 340, 1, 2)
-	h := f.at(0, 0)
-	h.title, h.xlabel, h.ylabel = "Histogram of observed data", "x", "density"
+	f := svgplot.NewFigure(1100, 340, 1, 2)
+	h := f.At(0, 0)
+	h.Title, h.XLabel, h.YLabel = "Histogram of observed data", "x", "density"
 	std, err := bnn.NewNormal(0, 1)
 	if err != nil {
 		return err
@@ -25,47 +26,47 @@ func sectionDists(r *oscRun) error {
 		samples[i] = std.Sample(rng)
 	}
 	edges, dens := histogram(samples, 20)
-	h.bars(edges, dens, style{color: cycle(0), label: "200 draws of N(0, 1)"})
+	h.Bars(edges, dens, svgplot.Style{Color: svgplot.Cycle(0), Label: "200 draws of N(0, 1)"})
 	kx := linspace(edges[0]-0.5, edges[len(edges)-1]+0.5, 200)
-	h.line(kx, kde(samples, kx), style{color: cycle(0), width: 2, label: "kernel density estimate"})
+	h.Line(kx, kde(samples, kx), svgplot.Style{Color: svgplot.Cycle(0), Width: 2, Label: "kernel density estimate"})
 
-	n := f.at(0, 1)
-	n.title, n.xlabel, n.ylabel = "Normal family: shifting mean and variance", "x", "density"
+	n := f.At(0, 1)
+	n.Title, n.XLabel, n.YLabel = "Normal family: shifting mean and variance", "x", "density"
 	x := linspace(-5, 5, 400)
 	for i, c := range []struct{ mu, sigma float64 }{{0, 0.5}, {0, 1}, {-2, 0.5}} {
 		d, err := bnn.NewNormal(c.mu, c.sigma)
 		if err != nil {
 			return err
 		}
-		n.line(x, mapf(x, d.Prob), style{color: cycle(i), label: "μ = " + fmtg(c.mu) + ", σ = " + fmtg(c.sigma)})
+		n.Line(x, mapf(x, d.Prob), svgplot.Style{Color: svgplot.Cycle(i), Label: "μ = " + fmtg(c.mu) + ", σ = " + fmtg(c.sigma)})
 	}
 	if err := r.save("distributions_normal.svg", f); err != nil {
 		return err
 	}
 
-	f = newFigure(1400, 340, 1, 3)
-	g := f.at(0, 0)
-	g.title, g.xlabel, g.ylabel = "Gamma distribution", "x", "density"
+	f = svgplot.NewFigure(1400, 340, 1, 3)
+	g := f.At(0, 0)
+	g.Title, g.XLabel, g.YLabel = "Gamma distribution", "x", "density"
 	x = linspace(0, 10, 400)
 	for i, a := range []float64{1, 3} {
 		d, err := bnn.NewGamma(a, 2) // shape a, scale 2 (rate η = 0.5)
 		if err != nil {
 			return err
 		}
-		g.line(x, mapf(x, d.Prob), style{color: cycle(i), label: "α = " + fmtg(a) + ", η = 0.5 (rate)"})
+		g.Line(x, mapf(x, d.Prob), svgplot.Style{Color: svgplot.Cycle(i), Label: "α = " + fmtg(a) + ", η = 0.5 (rate)"})
 	}
-	ig := f.at(0, 1)
-	ig.title, ig.xlabel, ig.ylabel = "Inverse-gamma distribution", "x", "density"
+	ig := f.At(0, 1)
+	ig.Title, ig.XLabel, ig.YLabel = "Inverse-gamma distribution", "x", "density"
 	x = linspace(0, 5, 400)
 	for i, a := range []float64{1, 3} {
 		d, err := bnn.NewInverseGamma(a, 1)
 		if err != nil {
 			return err
 		}
-		ig.line(x, mapf(x, d.Prob), style{color: cycle(i), label: "α = " + fmtg(a) + ", β = 1 (scale)"})
+		ig.Line(x, mapf(x, d.Prob), svgplot.Style{Color: svgplot.Cycle(i), Label: "α = " + fmtg(a) + ", β = 1 (scale)"})
 	}
-	u := f.at(0, 2)
-	u.title, u.xlabel, u.ylabel = "Uniform distribution samples", "x", "density"
+	u := f.At(0, 2)
+	u.Title, u.XLabel, u.YLabel = "Uniform distribution samples", "x", "density"
 	unif, err := bnn.NewUniform(-1, 0)
 	if err != nil {
 		return err
@@ -75,17 +76,17 @@ func sectionDists(r *oscRun) error {
 		us[i] = unif.Sample(rng)
 	}
 	edges, dens = histogram(us, 20)
-	u.bars(edges, dens, style{color: cycle(0), label: "2000 draws of U(−1, 0)"})
+	u.Bars(edges, dens, svgplot.Style{Color: svgplot.Cycle(0), Label: "2000 draws of U(−1, 0)"})
 	ux := linspace(-1, 0, 20)
-	u.line(ux, mapf(ux, unif.Prob), style{color: "red", width: 2, label: "density"})
-	u.setYLim(0, 1.5) // room above the bars for the legend
+	u.Line(ux, mapf(ux, unif.Prob), svgplot.Style{Color: "red", Width: 2, Label: "density"})
+	u.SetYLim(0, 1.5) // room above the bars for the legend
 	return r.save("distributions_positive.svg", f)
 }
 
 // histogram bins xs into n equal bins over their range and returns the bin
 // edges and the densities (counts / (len(xs)·width)).
 func histogram(xs []float64, n int) (edges, dens []float64) {
-	lo, hi := finiteRange(xs)
+	lo, hi := svgplot.finiteRange(xs)
 	if hi == lo {
 		lo, hi = lo-0.5, hi+0.5
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -56,13 +57,13 @@ func sectionGrid(r *oscRun) error {
 		CellsPerStd: cellsPerStd(seedPost),
 	}
 
-	f := newFigure(1200, 430, 1, 2)
+	f := svgplot.NewFigure(1200, 430, 1, 2)
 	if r.cfg.Refine == 0 {
-		f = newFigure(620, 430, 1, 1)
+		f = svgplot.NewFigure(620, 430, 1, 1)
 	}
-	contourPanel(f.at(0, 0), seedPost, fmt.Sprintf("Exact posterior on the seed's %d×%d grid", axes[0].N, axes[1].N))
+	contourPanel(f.At(0, 0), seedPost, fmt.Sprintf("Exact posterior on the seed's %d×%d grid", axes[0].N, axes[1].N))
 	if r.cfg.Refine > 0 {
-		contourPanel(f.at(0, 1), post, fmt.Sprintf("Refined: zoomed %d×%d grid (%s)", post.Axes[0].N, post.Axes[1].N, plural(ref.Rounds, "round")))
+		contourPanel(f.At(0, 1), post, fmt.Sprintf("Refined: zoomed %d×%d grid (%s)", post.Axes[0].N, post.Axes[1].N, plural(ref.Rounds, "round")))
 	}
 	if err := r.save("grid_posterior.svg", f); err != nil {
 		return err
@@ -74,7 +75,7 @@ func sectionGrid(r *oscRun) error {
 		return fmt.Errorf("posterior predictive: %w", err)
 	}
 	predSec := time.Since(start).Seconds()
-	s := &surrogate{key: "grid_posterior", file: "grid_predictive.svg", title: "Grid posterior", color: cycle(0),
+	s := &surrogate{key: "grid_posterior", file: "grid_predictive.svg", title: "Grid posterior", color: svgplot.Cycle(0),
 		mean: pred.Mean, std: pred.LatentStd, sampleWhat: "trajectories of posterior draws of (ζ, ωₙ)",
 		trainSec: trainSec, predSec: predSec,
 		outerLo: pred.Lower, outerHi: pred.Upper, outerLabel: fmt.Sprintf("%g%% band of a new measurement", 100*pred.Level)}
@@ -124,7 +125,7 @@ func cellsPerStd(g *bnn.GridPosterior) [2]jfloat {
 
 // contourPanel draws a 2-D grid posterior as filled contours of the
 // unnormalised density exp(log p − max log p), with the truth marked.
-func contourPanel(p *panel, g *bnn.GridPosterior, title string) {
+func contourPanel(p *svgplot.Axes, g *bnn.GridPosterior, title string) {
 	nz, nw := g.Axes[0].N, g.Axes[1].N
 	zs, ws := make([]float64, nz), make([]float64, nw)
 	for i := range zs {
@@ -141,10 +142,10 @@ func contourPanel(p *panel, g *bnn.GridPosterior, title string) {
 	for i, v := range g.LogPost {
 		z[i] = math.Exp(v - maxLP)
 	}
-	p.title = title
-	p.xlabel, p.ylabel = "ζ (damping)", "ωₙ (natural frequency)"
-	p.contourf(zs, ws, z, 25, blues, "Unnormalised posterior")
+	p.Title = title
+	p.XLabel, p.YLabel = "ζ (damping)", "ωₙ (natural frequency)"
+	p.Contourf(zs, ws, z, 25, svgplot.Blues, "Unnormalised posterior")
 	mean := g.Mean()
-	p.cross([]float64{mean[0]}, []float64{mean[1]}, style{color: cycle(1), size: 5, width: 2, label: "Posterior mean"})
-	p.cross([]float64{trueZeta}, []float64{trueOmega}, style{color: "red", label: "True parameters"})
+	p.Cross([]float64{mean[0]}, []float64{mean[1]}, svgplot.Style{Color: svgplot.Cycle(1), Size: 5, Width: 2, Label: "Posterior mean"})
+	p.Cross([]float64{trueZeta}, []float64{trueOmega}, svgplot.Style{Color: "red", Label: "True parameters"})
 }

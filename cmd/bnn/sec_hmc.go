@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"context"
 	"fmt"
 	"time"
@@ -48,7 +49,7 @@ func sectionHMC(r *oscRun) error {
 	if err != nil {
 		return err
 	}
-	s := &surrogate{key: "hmc", file: "hmc.svg", title: "BNN (NUTS over the weights)", color: cycle(5),
+	s := &surrogate{key: "hmc", file: "hmc.svg", title: "BNN (NUTS over the weights)", color: svgplot.Cycle(5),
 		sampleWhat: "posterior sample trajectories", trainSec: time.Since(start).Seconds(),
 		mean: res.Mean, std: res.Std}
 	n := res.MCMC.NumChains() * res.MCMC.NumDraws()

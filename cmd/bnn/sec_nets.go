@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"context"
 	"time"
 
@@ -35,7 +36,7 @@ func sectionEnsemble(r *oscRun) error {
 	if err != nil {
 		return err
 	}
-	s := &surrogate{key: "ensemble", file: "ensemble.svg", title: "Deep ensemble", color: cycle(1),
+	s := &surrogate{key: "ensemble", file: "ensemble.svg", title: "Deep ensemble", color: svgplot.Cycle(1),
 		sampleWhat: "member predictions", trainSec: time.Since(start).Seconds()}
 	if err := s.predictEpistemic(ens, te); err != nil {
 		return err
@@ -67,7 +68,7 @@ func sectionDropout(r *oscRun) error {
 	if err != nil {
 		return err
 	}
-	s := &surrogate{key: "dropout", file: "dropout.svg", title: "MC dropout", color: cycle(3),
+	s := &surrogate{key: "dropout", file: "dropout.svg", title: "MC dropout", color: svgplot.Cycle(3),
 		sampleWhat: "single stochastic passes", trainSec: time.Since(start).Seconds()}
 	if err := s.predictEpistemic(md, te); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"context"
 	"fmt"
 	"time"
@@ -75,8 +76,8 @@ func sectionNUTS(r *oscRun) error {
 	if err != nil {
 		return fmt.Errorf("refined grid: %w", err)
 	}
-	f := newFigure(640, 520, 1, 1)
-	a := f.at(0, 0)
+	f := svgplot.NewFigure(640, 520, 1, 1)
+	a := f.At(0, 0)
 	contourPanel(a, post, "NUTS through the ODE over the refined grid posterior")
 	zs, ws := make([]float64, 0, nutsScatterDraws), make([]float64, 0, nutsScatterDraws)
 	n := res.NumChains() * res.NumDraws()
@@ -84,7 +85,7 @@ func sectionNUTS(r *oscRun) error {
 		th := res.Draws[k/res.NumDraws()][k%res.NumDraws()]
 		zs, ws = append(zs, th[0]), append(ws, th[1])
 	}
-	a.scatter(zs, ws, style{color: "black", size: 1.2, opacity: 0.5, label: "NUTS draws"})
+	a.Scatter(zs, ws, svgplot.Style{Color: "black", Size: 1.2, Opacity: 0.5, Label: "NUTS draws"})
 	return r.save("nuts.svg", f)
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"math"
 
 	"github.com/gobnn/bnn"
@@ -56,19 +57,19 @@ func sectionVI(r *oscRun) error {
 		return err
 	}
 
-	f := newFigure(1200, 360, 1, 2)
-	a := f.at(0, 0)
-	a.title, a.xlabel, a.ylabel = "Approximation quality matters", "θ", "density"
-	a.vline(2, style{color: "black", dash: "2 3", width: 0.8})
-	a.vline(-2, style{color: "black", dash: "2 3", width: 0.8})
-	a.line(grid, post, style{color: cycle(0), label: "True posterior"})
-	a.line(grid, mapf(grid, q.Prob), style{color: cycle(1), dash: "7 4", label: "Variational q(θ)"})
-	b := f.at(0, 1)
-	b.title, b.xlabel, b.ylabel = "VI turns Bayes into optimisation", "Epoch", "ELBO"
+	f := svgplot.NewFigure(1200, 360, 1, 2)
+	a := f.At(0, 0)
+	a.Title, a.XLabel, a.YLabel = "Approximation quality matters", "θ", "density"
+	a.VLine(2, svgplot.Style{Color: "black", Dash: "2 3", Width: 0.8})
+	a.VLine(-2, svgplot.Style{Color: "black", Dash: "2 3", Width: 0.8})
+	a.Line(grid, post, svgplot.Style{Color: svgplot.Cycle(0), Label: "True posterior"})
+	a.Line(grid, mapf(grid, q.Prob), svgplot.Style{Color: svgplot.Cycle(1), Dash: "7 4", Label: "Variational q(θ)"})
+	b := f.At(0, 1)
+	b.Title, b.XLabel, b.YLabel = "VI turns Bayes into optimisation", "Epoch", "ELBO"
 	steps := make([]float64, len(fit.ELBO))
 	for i := range steps {
 		steps[i] = float64(i + 1)
 	}
-	b.line(steps, fit.ELBO, style{color: cycle(0), width: 1.2, label: "Monte-Carlo ELBO"})
+	b.Line(steps, fit.ELBO, svgplot.Style{Color: svgplot.Cycle(0), Width: 1.2, Label: "Monte-Carlo ELBO"})
 	return r.save("vi.svg", f)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gobnn/bnn/cmd/bnn/internal/svgplot"
 	"errors"
 	"fmt"
 	"math"
@@ -84,42 +85,42 @@ func (r *oscRun) report(s *surrogate) error {
 	r.res.Methods[s.key] = &methodResult{TrainSeconds: jfloat(s.trainSec), PredictSeconds: jfloat(s.predSec), Interp: in, Extrap: ex}
 	r.surrogates = append(r.surrogates, s)
 
-	f := newFigure(900, 620, 2, 1)
-	p := f.at(0, 0)
-	p.title = s.title + ": interpolation vs extrapolation"
-	p.xlabel, p.ylabel = "Time [s]", "x(t)"
+	f := svgplot.NewFigure(900, 620, 2, 1)
+	p := f.At(0, 0)
+	p.Title = s.title + ": interpolation vs extrapolation"
+	p.XLabel, p.YLabel = "Time [s]", "x(t)"
 	bandPanel(p, d, s)
-	q := f.at(1, 0)
-	q.title = s.title + ": " + s.sampleWhat
-	q.xlabel, q.ylabel = "Time [s]", "x(t)"
-	q.setXLim(0, evalEnd)
+	q := f.At(1, 0)
+	q.Title = s.title + ": " + s.sampleWhat
+	q.XLabel, q.YLabel = "Time [s]", "x(t)"
+	q.SetXLim(0, evalEnd)
 	for k, y := range s.samples {
-		st := style{color: s.color, width: 1.1, opacity: 0.4}
+		st := svgplot.Style{Color: s.color, Width: 1.1, Opacity: 0.4}
 		if k == 0 {
-			st.label = s.sampleWhat
+			st.Label = s.sampleWhat
 		}
-		q.line(d.tEval, y, st)
+		q.Line(d.tEval, y, st)
 	}
-	q.line(d.tPlot, d.xPlot, style{color: "black", width: 1.6, label: "True ODE solution"})
-	q.vline(trainEnd, style{color: "red", dash: "6 4", label: "End of training data"})
+	q.Line(d.tPlot, d.xPlot, svgplot.Style{Color: "black", Width: 1.6, Label: "True ODE solution"})
+	q.VLine(trainEnd, svgplot.Style{Color: "red", Dash: "6 4", Label: "End of training data"})
 	return r.save(s.file, f)
 }
 
 // bandPanel draws the windows, the sensors, the truth, and the surrogate's
 // mean with its ±2σ band.
-func bandPanel(p *panel, d *oscData, s *surrogate) {
+func bandPanel(p *svgplot.Axes, d *oscData, s *surrogate) {
 	windows(p, false)
 	lo, hi := make([]float64, len(s.mean)), make([]float64, len(s.mean))
 	for i := range s.mean {
 		lo[i], hi[i] = s.mean[i]-2*s.std[i], s.mean[i]+2*s.std[i]
 	}
 	if s.outerLo != nil {
-		p.band(d.tEval, s.outerLo, s.outerHi, style{color: s.color, opacity: 0.12, label: s.outerLabel})
+		p.Band(d.tEval, s.outerLo, s.outerHi, svgplot.Style{Color: s.color, Opacity: 0.12, Label: s.outerLabel})
 	}
-	p.scatter(d.tTrain, d.xTrain, style{color: "gray", opacity: 0.6, label: "Sensors (0–6 s)"})
-	p.line(d.tPlot, d.xPlot, style{color: "black", width: 1.6, label: "True ODE solution"})
-	p.band(d.tEval, lo, hi, style{color: s.color, label: "±2σ predictive band"})
-	p.line(d.tEval, s.mean, style{color: s.color, label: s.title + " mean"})
+	p.Scatter(d.tTrain, d.xTrain, svgplot.Style{Color: "gray", Opacity: 0.6, Label: "Sensors (0–6 s)"})
+	p.Line(d.tPlot, d.xPlot, svgplot.Style{Color: "black", Width: 1.6, Label: "True ODE solution"})
+	p.Band(d.tEval, lo, hi, svgplot.Style{Color: s.color, Label: "±2σ predictive band"})
+	p.Line(d.tEval, s.mean, svgplot.Style{Color: s.color, Label: s.title + " mean"})
 }
 
 // varPredictor is a model that splits its predictive variance into
@@ -164,18 +165,18 @@ func (r *oscRun) saveComparison() error {
 		}
 	}
 	lo, hi = math.Max(lo, -1.6), math.Min(hi, 1.6)
-	f := newFigure(900, 40+250*float64(len(r.surrogates)), len(r.surrogates), 1)
-	f.title = "Predictive ±2σ bands against the truth"
+	f := svgplot.NewFigure(900, 40+250*float64(len(r.surrogates)), len(r.surrogates), 1)
+	f.Title = "Predictive ±2σ bands against the truth"
 	for k, s := range r.surrogates {
-		p := f.at(k, 0)
+		p := f.At(k, 0)
 		m := r.res.Methods[s.key]
-		p.title = fmt.Sprintf("%s — RMSE %.3f / %.3f, 2σ coverage %.2f / %.2f (interp / extrap)", s.title,
+		p.Title = fmt.Sprintf("%s — RMSE %.3f / %.3f, 2σ coverage %.2f / %.2f (interp / extrap)", s.title,
 			float64(m.Interp.RMSE), float64(m.Extrap.RMSE), float64(m.Interp.Coverage), float64(m.Extrap.Coverage))
-		p.xlabel, p.ylabel = "Time [s]", "x(t)"
+		p.XLabel, p.YLabel = "Time [s]", "x(t)"
 		bandPanel(p, r.data, s)
-		p.setYLim(lo-0.1, hi+0.1)
+		p.SetYLim(lo-0.1, hi+0.1)
 		if k > 0 {
-			p.legendPos = "none"
+			p.LegendPos = "none"
 		}
 	}
 	return r.save("comparison.svg", f)
