@@ -74,6 +74,7 @@ type ODEStats struct {
 // nothing. It is not safe for concurrent use; give each goroutine its own.
 type ODESolver struct {
 	n                        int
+	errN                     int // the first errN components enter the error norm (n; fewer for sensitivities)
 	rtol, firstStep, maxStep float64
 	minStep                  float64 // ODEConfig.MinStep
 	maxSteps                 int
@@ -119,7 +120,7 @@ func NewODESolver(n int, opts ODEConfig) (*ODESolver, error) {
 	if !(opts.MinStep >= 0) || opts.MinStep > opts.MaxStep {
 		return nil, fmt.Errorf("bnn: ode: min step %g must be ≥ 0 and ≤ the max step %g: %w", opts.MinStep, opts.MaxStep, ErrInvalidParameter)
 	}
-	s := &ODESolver{n: n, rtol: math.Max(opts.RTol, 100*odeEpsilon), firstStep: opts.FirstStep,
+	s := &ODESolver{n: n, errN: n, rtol: math.Max(opts.RTol, 100*odeEpsilon), firstStep: opts.FirstStep,
 		maxStep: opts.MaxStep, minStep: opts.MinStep, maxSteps: opts.MaxSteps}
 	buf := make([]float64, 11*n)
 	take := func() []float64 { v := buf[:n:n]; buf = buf[n:]; return v }
@@ -297,8 +298,9 @@ func (s *ODESolver) rmsScaled(v, y []float64) float64 {
 // error-estimator order 4. It costs one right-hand-side evaluation.
 func (s *ODESolver) initialStep(f ODEFunc, t0, dir float64) (float64, error) {
 	y, f0, y1, f1 := s.y, s.k[0], s.yTmp, s.k[1]
-	d0 := s.rmsScaled(y, y)
-	d1 := s.rmsScaled(f0, y)
+	e := s.errN
+	d0 := s.rmsScaled(y[:e], y)
+	d1 := s.rmsScaled(f0[:e], y)
 	h0 := 1e-6
 	if d0 >= 1e-5 && d1 >= 1e-5 {
 		h0 = 0.01 * d0 / d1
@@ -313,7 +315,7 @@ func (s *ODESolver) initialStep(f ODEFunc, t0, dir float64) (float64, error) {
 	for i := range y1 {
 		y1[i] = f1[i] - f0[i]
 	}
-	d2 := s.rmsScaled(y1, y) / h0
+	d2 := s.rmsScaled(y1[:e], y) / h0
 	var h1 float64
 	if d1 <= 1e-15 && d2 <= 1e-15 {
 		h1 = math.Max(1e-6, h0*1e-3)

@@ -43,6 +43,10 @@ var dpP = [7][4]float64{
 type odeLinear2 struct {
 	on     bool
 	c1, c2 float64
+	// sens selects the 6-D system of the oscillator with its sensitivities
+	// in (ζ, ωₙ) = (zeta, omega) instead (attemptOscSens).
+	sens        bool
+	zeta, omega float64
 }
 
 // step advances from (t, s.y) towards tf with SciPy RK45's controller and
@@ -72,6 +76,8 @@ func (s *ODESolver) step(f ODEFunc, lin odeLinear2, t, tf, dir, hAbs float64, st
 		var errNorm float64
 		if lin.on {
 			errNorm = s.attemptLinear2(lin.c1, lin.c2, h)
+		} else if lin.sens {
+			errNorm = s.attemptOscSens(lin.zeta, lin.omega, h)
 		} else {
 			errNorm = s.attempt(f, t, tNew, h)
 		}
@@ -142,12 +148,13 @@ func (s *ODESolver) attempt(f ODEFunc, t, tNew, h float64) float64 {
 	f(tNew, yn, k6)
 
 	sum := 0.0
-	for i := range yn {
+	ne := s.errN
+	for i := range yn[:ne] {
 		e := h * (dpE0*k0[i] + dpE2*k2[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i])
 		r := e / (atol[i] + rtol*max(math.Abs(y[i]), math.Abs(yn[i])))
 		sum += r * r
 	}
-	return math.Sqrt(sum / float64(n))
+	return math.Sqrt(sum / float64(ne))
 }
 
 // attemptLinear2 is attempt for the 2-D system of odeLinear2, with the

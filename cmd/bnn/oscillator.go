@@ -25,10 +25,11 @@ type oscConfig struct {
 	Refine  float64  `json:"refine_cells_per_std"`
 	Methods []string `json:"methods"`
 	Quick   bool     `json:"quick"`
+	HMCLong bool     `json:"hmc_long"`
 }
 
 // allSections lists the sections in the order they run.
-var allSections = []string{"data", "dists", "grid", "blr", "vi", "bnn", "ensemble", "dropout"}
+var allSections = []string{"data", "dists", "grid", "nuts", "blr", "vi", "bnn", "ensemble", "dropout", "hmc"}
 
 // Defaults of a full run, and of -quick (used for any flag not given).
 var (
@@ -51,6 +52,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	refine := fs.Float64("refine", d.Refine, "zoom the grid until each posterior std spans this many cells; 0 keeps the -grid grid (-quick: 3)")
 	methods := fs.String("methods", strings.Join(allSections, ","), "comma list of sections to run: "+strings.Join(allSections, ","))
 	quick := fs.Bool("quick", false, "a run of a few seconds: fewer epochs, samples and grid cells")
+	hmcLong := fs.Bool("hmc-long", false, "hmc: Stan's protocol, 4 chains × (1,000 + 1,000) at tree depth ≤ 10 (minutes), instead of 4 × (150 + 100) at depth ≤ 5")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: bnn oscillator [flags]\n\nRuns the seed notebook's sections on the noisy damped oscillator and writes\nSVG figures and results.json into -out, a comparison table to stdout.\n\nflags:")
 		fs.PrintDefaults()
@@ -63,6 +65,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 		cfg = quickConfig
 	}
 	cfg.Quick = *quick
+	cfg.HMCLong = *hmcLong
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	pick := func(name string, dst *int, v int) {
@@ -147,11 +150,13 @@ var sectionFuncs = map[string]func(*oscRun) error{
 	"data":     sectionData,
 	"dists":    sectionDists,
 	"grid":     sectionGrid,
+	"nuts":     sectionNUTS,
 	"blr":      sectionBLR,
 	"vi":       sectionVI,
 	"bnn":      sectionBNN,
 	"ensemble": sectionEnsemble,
 	"dropout":  sectionDropout,
+	"hmc":      sectionHMC,
 }
 
 // runOscillator implements "bnn oscillator".
@@ -187,12 +192,19 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 	if err := r.saveComparison(); err != nil {
 		return err
 	}
+	if err := r.oracleLadder(); err != nil {
+		return err
+	}
 	if err := writeResults(cfg.Out, r.res); err != nil {
 		return err
 	}
 	if len(r.res.Methods) > 0 {
 		fmt.Fprintln(stdout)
 		writeTable(stdout, r.res.Methods)
+	}
+	if r.res.Oracle != nil {
+		fmt.Fprintln(stdout)
+		writeOracleTable(stdout, r.res.Oracle)
 	}
 	fmt.Fprintf(stdout, "\n%d figures and results.json in %s (%.2f s)\n", len(r.res.Figures), cfg.Out, time.Since(total).Seconds())
 	return nil

@@ -239,8 +239,14 @@ func TestOscillatorDefaultRun(t *testing.T) {
 	if c := jsonNum(t, res, "methods", "bnn", "interp", "coverage_2sigma"); c < 0.95 {
 		t.Errorf("BNN interpolation 2σ coverage %g < 0.95", c)
 	}
-	if n := len(res["figures"].([]any)); n != 15 {
-		t.Errorf("%d figures, want 15", n)
+	if z, w := jsonNum(t, res, "nuts", "mean", 0), jsonNum(t, res, "nuts", "mean", 1); math.Abs(z-0.0833) > 0.0005 || math.Abs(w-1.1068) > 0.0005 {
+		t.Errorf("NUTS posterior mean (%g, %g), want ≈ the grid's (0.0833, 1.1068)", z, w)
+	}
+	if rh := jsonNum(t, res, "nuts", "rhat", 0); rh > 1.01 {
+		t.Errorf("NUTS R̂ %g", rh)
+	}
+	if n := len(res["figures"].([]any)); n != 18 {
+		t.Errorf("%d figures, want 18", n)
 	}
 }
 
@@ -249,7 +255,7 @@ func TestOscillatorDeterministic(t *testing.T) {
 	a, _, ra := runQuick(t, args...)
 	b, _, _ := runQuick(t, args...)
 	figs := ra["figures"].([]any)
-	if len(figs) != 15 {
+	if len(figs) != 18 {
 		t.Fatalf("%d figures", len(figs))
 	}
 	for _, f := range figs {

@@ -28,9 +28,11 @@ type results struct {
 	Figures  []string                 `json:"figures"`
 	Data     *dataSummary             `json:"data,omitempty"`
 	Grid     *gridSummary             `json:"grid,omitempty"`
+	NUTS     *nutsSummary             `json:"nuts,omitempty"`
 	Evidence *evidenceSummary         `json:"evidence,omitempty"`
 	VI       *viSummary               `json:"vi,omitempty"`
 	Methods  map[string]*methodResult `json:"methods,omitempty"`
+	Oracle   map[string]*oracleEntry  `json:"oracle,omitempty"`
 }
 
 // sectionStats records one section's wall time.
@@ -83,6 +85,10 @@ type methodResult struct {
 	PredictSeconds jfloat        `json:"predict_seconds"`
 	Interp         windowMetrics `json:"interp"`
 	Extrap         windowMetrics `json:"extrap"`
+	// RHatMax and ESSBulkMin are the hmc method's largest R̂ and smallest
+	// bulk ESS over its predictions at the evaluation times.
+	RHatMax    *jfloat `json:"rhat_max,omitempty"`
+	ESSBulkMin *jfloat `json:"ess_bulk_min,omitempty"`
 }
 
 // windowMetrics compares a predictive mean and std with the true trajectory.

@@ -8,7 +8,7 @@ import (
 )
 
 // tableOrder is the row order of the comparison table.
-var tableOrder = []string{"grid_posterior", "bnn", "ensemble", "dropout"}
+var tableOrder = []string{"grid_posterior", "bnn", "ensemble", "dropout", "hmc"}
 
 // writeTable prints one row per method with its interpolation and
 // extrapolation metrics and its times.
