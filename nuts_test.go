@@ -376,36 +376,7 @@ func TestNUTSOscillatorMatchesGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gMean, gSD := grid.Mean(), grid.Std()
-	for j := range 2 {
-		d := res.Param(j)
-		mean, sd := pooledMeanSD(d)
-		mcse, _ := MCSEMean(d)
-		// MCSE of the sd by the delta method on the squared deviations.
-		sq := make([][]float64, len(d))
-		for c, ch := range d {
-			sq[c] = make([]float64, len(ch))
-			for i, v := range ch {
-				sq[c][i] = (v - mean) * (v - mean)
-			}
-		}
-		mcseVar, _ := MCSEMean(sq)
-		mcseSD := mcseVar / (2 * sd)
-		t.Logf("param %d: NUTS %.6f ± %.2g sd %.6f ± %.2g; grid %.6f sd %.6f", j, mean, mcse, sd, mcseSD, gMean[j], gSD[j])
-		if math.Abs(mean-gMean[j]) > 4*mcse {
-			t.Errorf("param %d: mean %.6g, grid %.6g, 4 MCSE = %.3g", j, mean, gMean[j], 4*mcse)
-		}
-		if math.Abs(sd-gSD[j]) > 4*mcseSD {
-			t.Errorf("param %d: sd %.6g, grid %.6g, 4 MCSE = %.3g", j, sd, gSD[j], 4*mcseSD)
-		}
-		for _, ch := range d {
-			for _, v := range ch {
-				if lo, hi := [2]float64{0, 0.6}[j], [2]float64{0.25, 1.6}[j]; !(v > lo && v < hi) {
-					t.Fatalf("param %d: draw %g outside its prior (%g, %g)", j, v, lo, hi)
-				}
-			}
-		}
-	}
+	checkAgainstGrid(t, res, grid.Mean(), grid.Std())
 }
 
 func TestNUTSWarmupNegativeAndStats(t *testing.T) {
