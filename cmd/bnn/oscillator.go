@@ -41,7 +41,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	fs := flag.NewFlagSet("bnn oscillator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	d := defaultConfig
-	out := fs.String("out", d.Out, "output directory for the figures and results.json")
+	out := fs.String("out", d.Out, "output directory for the figures, results.json and index.html")
 	seed := fs.Uint64("seed", d.Seed, "random seed of every stochastic step")
 	epochs := fs.Int("epochs", d.Epochs, "training epochs of the BNN, ensemble members and dropout net (-quick: 800)")
 	samples := fs.Int("samples", d.Samples, "predictive Monte-Carlo samples (-quick: 100)")
@@ -52,7 +52,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	methods := fs.String("methods", strings.Join(allSections, ","), "comma list of sections to run: "+strings.Join(allSections, ","))
 	quick := fs.Bool("quick", false, "a run of a few seconds: fewer epochs, samples and grid cells")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: bnn oscillator [flags]\n\nRuns the seed notebook's sections on the noisy damped oscillator and writes\nSVG figures and results.json into -out, a comparison table to stdout.\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: bnn oscillator [flags]\n\nRuns the seed notebook's sections on the noisy damped oscillator and writes\nSVG figures, results.json and index.html (the page to read) into -out, a\ncomparison table to stdout.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -173,7 +173,9 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "bnn oscillator: seed %d, %d epochs, %d samples, hidden %d, grid %d×%d → %s\n",
 		cfg.Seed, cfg.Epochs, cfg.Samples, cfg.Hidden, cfg.Grid, cfg.Grid, cfg.Out)
 	total := time.Now()
+	var groups []pageFigureGroup // the figures of each section, for index.html
 	for _, name := range cfg.Methods {
+		n0 := len(r.res.Figures)
 		start := time.Now()
 		err := sectionFuncs[name](r)
 		r.prog.end()
@@ -183,11 +185,17 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		st := &sectionStats{Seconds: jfloat(time.Since(start).Seconds())}
 		fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		r.res.Sections[name] = st
+		groups = append(groups, pageFigureGroup{Section: name, Figures: r.res.Figures[n0:]})
 	}
+	nSections := len(r.res.Figures)
 	if err := r.saveComparison(); err != nil {
 		return err
 	}
 	if err := writeResults(cfg.Out, r.res); err != nil {
+		return err
+	}
+	page, err := writeOscillatorPage(cfg.Out, r.res, append(groups, closingGroups(r.res.Figures[nSections:], len(r.res.Methods) > 0)...))
+	if err != nil {
 		return err
 	}
 	if len(r.res.Methods) > 0 {
@@ -195,6 +203,7 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		writeTable(stdout, r.res.Methods)
 	}
 	fmt.Fprintf(stdout, "\n%d figures and results.json in %s (%.2f s)\n", len(r.res.Figures), cfg.Out, time.Since(total).Seconds())
+	fmt.Fprintf(stdout, "page: %s\n", page)
 	return nil
 }
 
