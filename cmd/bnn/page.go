@@ -68,7 +68,17 @@ type pageTable struct {
 	Caption string
 	Corner  string // header of the label column
 	Columns []string
-	Rows    []pageRow
+	// Groups, when set, is a first header row above Columns: a group spans
+	// the Columns under it; a group with Span 0 is one column of its own,
+	// spanning both header rows (and then is not in Columns).
+	Groups []pageHeadGroup
+	Rows   []pageRow
+}
+
+// pageHeadGroup is one cell of a table's first header row.
+type pageHeadGroup struct {
+	Label string
+	Span  int
 }
 
 // pageRow is one table row; a cell is a number or, when Num is nil, text.
@@ -354,12 +364,30 @@ func tableOf(n *jsonNode, key, caption, corner string, order []string) *pageTabl
 		})
 	}
 	t := &pageTable{Caption: caption, Corner: corner}
+	grouped := false
 	for _, c := range cols {
-		parts := strings.Split(c, ".")
+		grouped = grouped || strings.Contains(c, ".")
+	}
+	for _, c := range cols {
+		group, leaf, nested := strings.Cut(c, ".")
+		if !grouped {
+			t.Columns = append(t.Columns, pageLabel(c))
+			continue
+		}
+		if !nested {
+			t.Groups = append(t.Groups, pageHeadGroup{Label: pageLabel(c)})
+			continue
+		}
+		parts := strings.Split(leaf, ".")
 		for i, p := range parts {
 			parts[i] = pageLabel(p)
 		}
 		t.Columns = append(t.Columns, strings.Join(parts, " · "))
+		if g := len(t.Groups) - 1; g >= 0 && t.Groups[g].Span > 0 && t.Groups[g].Label == pageLabel(group) {
+			t.Groups[g].Span++
+		} else {
+			t.Groups = append(t.Groups, pageHeadGroup{Label: pageLabel(group), Span: 1})
+		}
 	}
 	for _, r := range rows {
 		leaves := map[string]*jsonNode{}
