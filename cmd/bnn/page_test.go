@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -381,6 +382,34 @@ func TestFormatPageNum(t *testing.T) {
 	} {
 		if got := formatPageNum(c.raw); got != c.want {
 			t.Errorf("formatPageNum(%s) = %q, want %q", c.raw, got, c.want)
+		}
+	}
+}
+
+// BenchmarkWriteOscillatorPage times index.html for a -quick run's 15
+// figures (about 1 MB of SVG): the cost the page adds to a run.
+func BenchmarkWriteOscillatorPage(b *testing.B) {
+	dir := b.TempDir()
+	r := &oscRun{cfg: quickConfig, stdout: io.Discard, prog: newProgress(io.Discard, false), data: newOscData()}
+	r.cfg.Out, r.cfg.Methods = dir, allSections
+	r.res = &results{Settings: r.cfg, Sections: map[string]*sectionStats{}, Figures: []string{}}
+	var groups []pageFigureGroup
+	for _, name := range allSections {
+		n0 := len(r.res.Figures)
+		if err := sectionFuncs[name](r); err != nil {
+			b.Fatal(err)
+		}
+		groups = append(groups, pageFigureGroup{Section: name, Figures: r.res.Figures[n0:]})
+	}
+	n := len(r.res.Figures)
+	if err := r.saveComparison(); err != nil {
+		b.Fatal(err)
+	}
+	groups = append(groups, closingGroups(r.res.Figures[n:], true)...)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := writeOscillatorPage(dir, r.res, groups); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
