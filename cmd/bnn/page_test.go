@@ -413,3 +413,17 @@ func BenchmarkWriteOscillatorPage(b *testing.B) {
 		}
 	}
 }
+
+// TestInlineSVGEscapesAttributes: an attribute value that holds markup once
+// XML-unescaped (the plotting package writes none today) is escaped again.
+func TestInlineSVGEscapesAttributes(t *testing.T) {
+	in := `<svg xmlns="http://www.w3.org/2000/svg"><text class="a&quot; onload=&quot;x&gt;&lt;script&gt;" x="1">t&lt;/text&gt;&lt;script&gt;</text></svg>`
+	out, err := inlineSVG([]byte(in), "p-", `alt" onload="x`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<svg role="img" aria-label="alt&#34; onload=&#34;x"><text class="a&#34; onload=&#34;x&gt;&lt;script&gt;" x="1">t&lt;/text&gt;&lt;script&gt;</text></svg>`
+	if string(out.markup) != want {
+		t.Errorf("got  %s\nwant %s", out.markup, want)
+	}
+}
