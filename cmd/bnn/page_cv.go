@@ -9,16 +9,18 @@ type cvPageData struct {
 	Data, Target string
 	// Settings are (name, value) rows of the run's settings table.
 	Settings [][2]string
-	// Columns name the metrics; every row has one value per column.
-	Columns []string
-	Rows    []cvPageRow
+	// Columns name the metrics (the headers); every row has one value per
+	// column. ColumnKeys, if set, are the columns' paths under a row's Key
+	// in cv.json (e.g. "rmse.mean"); empty means Columns.
+	Columns, ColumnKeys []string
+	Rows                []cvPageRow
 	// Figures are SVG documents written by the plotting package
 	// (calibration.svg), inlined in order.
 	Figures []cvPageFigure
 }
 
 // cvPageRow is one method's metrics. Key is the row's place in cv.json
-// (e.g. "methods.0"); each cell's data-key is Key + "." + its column name.
+// (e.g. "methods.0"); each cell's data-key is Key + "." + its column key.
 type cvPageRow struct {
 	Method string
 	Key    string
@@ -39,6 +41,13 @@ const cvPageText = "Each method is fitted on part of the rows and scored on the 
 // metrics table per method, the figures and the settings. It returns the
 // page's path. A row with the wrong number of values is an error.
 func writeCVPage(dir string, p cvPageData) (string, error) {
+	keys := p.ColumnKeys
+	if keys == nil {
+		keys = p.Columns
+	}
+	if len(keys) != len(p.Columns) {
+		return "", fmt.Errorf("bnn: page: cv: %d column keys for %d columns", len(keys), len(p.Columns))
+	}
 	t := &pageTable{Caption: "Cross-validated metrics per method (cv.json)", Corner: "method", Columns: p.Columns}
 	for i, r := range p.Rows {
 		if len(r.Values) != len(p.Columns) {
@@ -46,7 +55,7 @@ func writeCVPage(dir string, p cvPageData) (string, error) {
 		}
 		row := pageRow{Label: r.Method}
 		for j, v := range r.Values {
-			num := floatPageNum(joinKey(r.Key, p.Columns[j]), v)
+			num := floatPageNum(joinKey(r.Key, keys[j]), v)
 			row.Cells = append(row.Cells, pageCell{Num: &num})
 		}
 		t.Rows = append(t.Rows, row)

@@ -343,7 +343,8 @@ func TestWriteCVPage(t *testing.T) {
 	cal := hostileFigure("Calibration of the central intervals")
 	path, err := writeCVPage(dir, cvPageData{
 		Data: "friedman.csv", Target: "y", Settings: [][2]string{{"splits", "20"}},
-		Columns: []string{"rmse", "log_likelihood", "coverage_2sigma"},
+		Columns:    []string{"RMSE", "log_likelihood", "coverage_2sigma"},
+		ColumnKeys: []string{"rmse.mean", "log_likelihood", "coverage_2sigma"},
 		Rows: []cvPageRow{{Method: "blr", Key: "methods.0", Values: []float64{1.25, -1.5, 0.95}},
 			{Method: "bbb", Key: "methods.1", Values: []float64{2.5, math.Inf(1), 0.9}}},
 		Figures: []cvPageFigure{{Name: "calibration.svg", SVG: cal}},
@@ -357,7 +358,7 @@ func TestWriteCVPage(t *testing.T) {
 		t.Errorf("path %s", path)
 	}
 	for _, want := range []string{
-		`data-key="methods.0.rmse" data-value="1.25">1.25<`,
+		`data-key="methods.0.rmse.mean" data-value="1.25">1.25<`, `<th scope="col">RMSE</th>`,
 		`data-key="methods.0.log_likelihood" data-value="-1.5">-1.5<`,
 		`data-key="methods.1.log_likelihood" data-value="null">–<`,
 		`<figure data-figure="calibration.svg">`, `aria-label="Calibration of the central intervals"`,
@@ -369,6 +370,9 @@ func TestWriteCVPage(t *testing.T) {
 	}
 	if _, err := writeCVPage(dir, cvPageData{Columns: []string{"a"}, Rows: []cvPageRow{{Method: "m"}}}); err == nil {
 		t.Error("a row without values: no error")
+	}
+	if _, err := writeCVPage(dir, cvPageData{Columns: []string{"a"}, ColumnKeys: []string{"a", "b"}}); err == nil {
+		t.Error("two column keys for one column: no error")
 	}
 	if _, err := writeCVPage(dir, cvPageData{Figures: []cvPageFigure{{Name: "x.svg", SVG: []byte("<svg><script/></svg>")}}}); !errors.Is(err, errNotOurSVG) {
 		t.Errorf("a foreign SVG: err = %v", err)
