@@ -431,3 +431,43 @@ func TestInlineSVGEscapesAttributes(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", out.markup, want)
 	}
 }
+
+// TestOscillatorPageTakesNewSections: a section the page has no prose for
+// (one another branch adds) and a figure drawn after the sections still get
+// a heading and their figures, in run order.
+func TestOscillatorPageTakesNewSections(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"data.svg", "newsec.svg", "oracle.svg"} {
+		if err := os.WriteFile(filepath.Join(dir, f), hostileFigure("figure "+f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := &results{Settings: defaultConfig, Sections: map[string]*sectionStats{}, Figures: []string{"data.svg", "newsec.svg", "oracle.svg"}}
+	groups := append([]pageFigureGroup{{Section: "data", Figures: []string{"data.svg"}}, {Section: "new_sec", Figures: []string{"newsec.svg"}}},
+		closingGroups([]string{"oracle.svg"}, false)...)
+	path, err := writeOscillatorPage(dir, res, groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	page := string(b)
+	last := -1
+	for _, want := range []string{`<h2 id="sec-data">`, `<h2 id="sec-new_sec">new sec</h2>`, `<figure data-figure="newsec.svg">`,
+		`<h2 id="sec-oracle">The oracle ladder</h2>`, `<figure data-figure="oracle.svg">`, `<h2 id="sec-settings">`} {
+		i := strings.Index(page, want)
+		if i < 0 {
+			t.Errorf("no %s", want)
+			continue
+		}
+		if i < last {
+			t.Errorf("%s out of order", want)
+		}
+		last = i
+	}
+	if strings.Contains(page, `id="sec-comparison"`) {
+		t.Error("a comparison section without methods")
+	}
+	if g := closingGroups(nil, true); len(g) != 1 || g[0].Section != "comparison" {
+		t.Errorf("one method, no comparison figure: groups %v", g)
+	}
+}
