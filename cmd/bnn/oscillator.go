@@ -42,7 +42,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	fs := flag.NewFlagSet("bnn oscillator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	d := defaultConfig
-	out := fs.String("out", d.Out, "output directory for the figures and results.json")
+	out := fs.String("out", d.Out, "output directory for the figures, results.json and index.html")
 	seed := fs.Uint64("seed", d.Seed, "random seed of every stochastic step")
 	epochs := fs.Int("epochs", d.Epochs, "training epochs of the BNN, ensemble members and dropout net (-quick: 800)")
 	samples := fs.Int("samples", d.Samples, "predictive Monte-Carlo samples (-quick: 100)")
@@ -54,7 +54,7 @@ func parseOscillatorFlags(args []string, stderr io.Writer) (oscConfig, error) {
 	quick := fs.Bool("quick", false, "a run of a few seconds: fewer epochs, samples and grid cells")
 	hmcLong := fs.Bool("hmc-long", false, "hmc: Stan's protocol, 4 chains × (1,000 + 1,000) at tree depth ≤ 10 (minutes), instead of 4 × (150 + 100) at depth ≤ 5")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: bnn oscillator [flags]\n\nRuns the seed notebook's sections on the noisy damped oscillator and writes\nSVG figures and results.json into -out, a comparison table to stdout.\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: bnn oscillator [flags]\n\nRuns the seed notebook's sections on the noisy damped oscillator and writes\nSVG figures, results.json and index.html (the page to read) into -out, a\ncomparison table to stdout.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -178,7 +178,9 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "bnn oscillator: seed %d, %d epochs, %d samples, hidden %d, grid %d×%d → %s\n",
 		cfg.Seed, cfg.Epochs, cfg.Samples, cfg.Hidden, cfg.Grid, cfg.Grid, cfg.Out)
 	total := time.Now()
+	var groups []pageFigureGroup // the figures of each section, for index.html
 	for _, name := range cfg.Methods {
+		n0 := len(r.res.Figures)
 		start := time.Now()
 		err := sectionFuncs[name](r)
 		r.prog.end()
@@ -188,7 +190,9 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		st := &sectionStats{Seconds: jfloat(time.Since(start).Seconds())}
 		fmt.Fprintf(stdout, "  %-9s %6.3f s\n", name, float64(st.Seconds))
 		r.res.Sections[name] = st
+		groups = append(groups, pageFigureGroup{Section: name, Figures: r.res.Figures[n0:]})
 	}
+	nSections := len(r.res.Figures)
 	if err := r.saveComparison(); err != nil {
 		return err
 	}
@@ -196,6 +200,10 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := writeResults(cfg.Out, r.res); err != nil {
+		return err
+	}
+	page, err := writeOscillatorPage(cfg.Out, r.res, append(groups, closingGroups(r.res.Figures[nSections:], len(r.res.Methods) > 0)...))
+	if err != nil {
 		return err
 	}
 	if len(r.res.Methods) > 0 {
@@ -207,6 +215,7 @@ func runOscillator(args []string, stdout, stderr io.Writer) error {
 		writeOracleTable(stdout, r.res.Oracle)
 	}
 	fmt.Fprintf(stdout, "\n%d figures and results.json in %s (%.2f s)\n", len(r.res.Figures), cfg.Out, time.Since(total).Seconds())
+	fmt.Fprintf(stdout, "page: %s\n", page)
 	return nil
 }
 
