@@ -165,9 +165,19 @@ func runCV(args []string, stdout, stderr io.Writer) error {
 	if err := os.WriteFile(filepath.Join(c.out, "cv.json"), append(js, '\n'), 0o644); err != nil {
 		return fmt.Errorf("bnn cv: %w", err)
 	}
-	if err := saveCalibrationFigure(filepath.Join(c.out, "calibration.svg"), rep); err != nil {
+	figPath := filepath.Join(c.out, "calibration.svg")
+	if err := saveCalibrationFigure(figPath, rep); err != nil {
 		return fmt.Errorf("bnn cv: %w", err)
 	}
+	fig, err := os.ReadFile(figPath)
+	if err != nil {
+		return fmt.Errorf("bnn cv: %w", err)
+	}
+	page, err := writeCVReportPage(c.out, rep, fig)
+	if err != nil {
+		return fmt.Errorf("bnn cv: %w", err)
+	}
+	fmt.Fprintf(stdout, "page: %s\n", page)
 	return nil
 }
 

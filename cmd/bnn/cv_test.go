@@ -72,6 +72,15 @@ func TestCVFriedman(t *testing.T) {
 	if svg, err := os.ReadFile(filepath.Join(dir, "calibration.svg")); err != nil || !strings.Contains(string(svg), "<svg") {
 		t.Errorf("calibration.svg: %v", err)
 	}
+	// cv.html: every method's row, each number equal to cv.json's.
+	page, err := os.ReadFile(filepath.Join(dir, "cv.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(stdout), "page: "+filepath.Join(dir, "cv.html")) {
+		t.Errorf("the last line does not name cv.html:\n%s", stdout)
+	}
+	checkPageNumbersFrom(t, string(page), raw, 3*(6+len(rep.Levels)+3))
 }
 
 func TestCVBadInput(t *testing.T) {

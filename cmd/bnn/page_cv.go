@@ -84,3 +84,36 @@ func writeCVPage(dir string, p cvPageData) (string, error) {
 	}
 	return path, nil
 }
+
+// writeCVReportPage writes cv.html for a "bnn cv" report beside cv.json and
+// calibration.svg (already written into dir): one row per method with the
+// means and standard errors of the scores, the coverage at every level and
+// the fit and predict times, each cell keyed by its path in cv.json.
+func writeCVReportPage(dir string, rep *cvReport, calibrationSVG []byte) (string, error) {
+	p := cvPageData{
+		Data: rep.Data, Target: rep.Target,
+		Columns:    []string{"RMSE", "± se", "test log-lik. (nats)", "± se", "CRPS", "± se"},
+		ColumnKeys: []string{"rmse.mean", "rmse.se", "log_likelihood.mean", "log_likelihood.se", "crps.mean", "crps.se"},
+		Settings: [][2]string{
+			{"protocol", rep.Protocol},
+			{"splits", fmt.Sprint(rep.Splits)},
+			{"test fraction", fmt.Sprint(rep.TestFraction)},
+			{"rows × features", fmt.Sprintf("%d × %d", rep.Rows, rep.Features)},
+			{"seed", fmt.Sprint(rep.Seed)},
+		},
+		Figures: []cvPageFigure{{Name: "calibration.svg", SVG: calibrationSVG}},
+	}
+	for i, l := range rep.Levels {
+		p.Columns = append(p.Columns, fmt.Sprintf("coverage %g %%", 100*l))
+		p.ColumnKeys = append(p.ColumnKeys, fmt.Sprintf("coverage.%d", i))
+	}
+	p.Columns = append(p.Columns, "coverage ±2σ", "fit s", "predict s")
+	p.ColumnKeys = append(p.ColumnKeys, "coverage_2sigma", "fit_seconds", "predict_seconds")
+	for i, m := range rep.Methods {
+		v := []float64{m.RMSE.Mean, m.RMSE.SE, m.LogLik.Mean, m.LogLik.SE, m.CRPS.Mean, m.CRPS.SE}
+		v = append(v, m.Coverage...)
+		v = append(v, m.Coverage2Sigma, m.FitSeconds, m.PredictSeconds)
+		p.Rows = append(p.Rows, cvPageRow{Method: m.Method, Key: fmt.Sprintf("methods.%d", i), Values: v})
+	}
+	return writeCVPage(dir, p)
+}

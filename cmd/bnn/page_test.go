@@ -261,15 +261,44 @@ func lookupJSON(doc any, key string) (any, bool) {
 // checks that every number of results.json (but the figure list) is on it.
 func checkPageNumbers(t *testing.T, page string, resultsJSON []byte) {
 	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(resultsJSON))
+	doc, shown := checkPageNumbersFrom(t, page, resultsJSON, 50)
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, kid := range v {
+				walk(joinKey(key, k), kid)
+			}
+		case []any:
+			for i, kid := range v {
+				walk(joinKey(key, strconv.Itoa(i)), kid)
+			}
+		case json.Number, nil:
+			if !shown[key] {
+				t.Errorf("results.json %s is not on the page", key)
+			}
+		}
+	}
+	for k, v := range doc.(map[string]any) {
+		if k != "figures" {
+			walk(k, v)
+		}
+	}
+}
+
+// checkPageNumbersFrom checks that page shows at least min numbers and that
+// each one (its data-value and its text) equals the number at its data-key
+// in the JSON document; it returns the document and the keys shown.
+func checkPageNumbersFrom(t *testing.T, page string, js []byte, min int) (doc any, shown map[string]bool) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.UseNumber()
-	var doc any
 	if err := dec.Decode(&doc); err != nil {
 		t.Fatal(err)
 	}
-	shown := map[string]bool{}
+	shown = map[string]bool{}
 	matches := pageNumRE.FindAllStringSubmatch(page, -1)
-	if len(matches) < 50 {
+	if len(matches) < min {
 		t.Errorf("only %d numbers on the page", len(matches))
 	}
 	for _, m := range matches {
@@ -298,28 +327,7 @@ func checkPageNumbers(t *testing.T, page string, resultsJSON []byte) {
 			t.Errorf("%s: results.json holds %T, not a number", key, v)
 		}
 	}
-	var walk func(key string, v any)
-	walk = func(key string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, kid := range v {
-				walk(joinKey(key, k), kid)
-			}
-		case []any:
-			for i, kid := range v {
-				walk(joinKey(key, strconv.Itoa(i)), kid)
-			}
-		case json.Number, nil:
-			if !shown[key] {
-				t.Errorf("results.json %s is not on the page", key)
-			}
-		}
-	}
-	for k, v := range doc.(map[string]any) {
-		if k != "figures" {
-			walk(k, v)
-		}
-	}
+	return doc, shown
 }
 
 func TestOscillatorPageNumbers(t *testing.T) {
