@@ -7,8 +7,8 @@ package bnn
 // elementwise kernels cover the whole slice, masking the tail with K1; the
 // AVX2 ones handle len rounded down to a multiple of 8 and the Go wrappers
 // finish the tail with the generic twin. Both perform the generic twin's
-// operations in the same order (no fused multiply-adds), so the results
-// agree bit for bit. The dot product uses the AVX2 kernel on both paths.
+// operations in the same order (fused multiply-adds only where it calls
+// fma32, as tanh32 does), so the results agree bit for bit. The dot product uses the AVX2 kernel on both paths.
 
 var x86 = detectX86()
 

@@ -475,44 +475,38 @@ vadddone:
 	RET
 
 // TANH8(x) replaces the eight floats in x with tanh32 of them, operation for
-// operation as in kernels_generic.go. It clobbers Y8–Y15.
+// operation as in kernels_generic.go (a VFMADD wherever it calls fma32). It
+// clobbers Y8–Y15.
 #define TANH8(x) \
-	VANDPS     tanhabs<>(SB), x, Y8 \
-	VANDPS     tanhsign<>(SB), x, Y9 \
-	VMOVUPS    tanhclamp<>(SB), Y10 \
-	VMINPS     Y8, Y10, Y8 \
-	VADDPS     Y8, Y8, Y8 \
-	VMULPS     tanhlog2e<>(SB), Y8, Y10 \
-	VADDPS     tanhhalf<>(SB), Y10, Y10 \
-	VCVTTPS2DQ Y10, Y10 \
-	VCVTDQ2PS  Y10, Y11 \
-	VMULPS     tanhln2hi<>(SB), Y11, Y12 \
-	VSUBPS     Y8, Y12, Y12 \
-	VMULPS     tanhln2lo<>(SB), Y11, Y11 \
-	VADDPS     Y11, Y12, Y12 \
-	VMULPS     Y12, Y12, Y13 \
-	VMULPS     expc7<>(SB), Y12, Y14 \
-	VADDPS     expc6<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     expc5<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     expc4<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     expc3<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     tanhhalf<>(SB), Y14, Y14 \
-	VMULPS     Y13, Y14, Y14 \
-	VADDPS     Y12, Y14, Y14 \
-	VMOVUPS    tanhbias<>(SB), Y15 \
-	VPSUBD     Y10, Y15, Y10 \
-	VPSLLD     $23, Y10, Y10 \
-	VMULPS     Y10, Y14, Y14 \
-	VSUBPS     tanhone<>(SB), Y10, Y10 \
-	VADDPS     Y10, Y14, Y14 \
-	VADDPS     tanhtwo<>(SB), Y14, Y15 \
-	VDIVPS     Y15, Y14, Y14 \
-	VANDPS     tanhabs<>(SB), Y14, Y14 \
-	VORPS      Y9, Y14, x
+	VANDPS      tanhabs<>(SB), x, Y8 \
+	VANDPS      tanhsign<>(SB), x, Y9 \
+	VMOVUPS     tanhclamp<>(SB), Y10 \
+	VMINPS      Y8, Y10, Y8 \
+	VADDPS      Y8, Y8, Y8 \
+	VMOVUPS     tanhhalf<>(SB), Y10 \
+	VFMADD231PS tanhlog2e<>(SB), Y8, Y10 \
+	VCVTTPS2DQ  Y10, Y10 \
+	VCVTDQ2PS   Y10, Y11 \
+	VMULPS      tanhln2hi<>(SB), Y11, Y12 \
+	VSUBPS      Y8, Y12, Y12 \
+	VFMADD231PS tanhln2lo<>(SB), Y11, Y12 \
+	VMULPS      Y12, Y12, Y13 \
+	VMOVUPS     expc7<>(SB), Y14 \
+	VFMADD213PS expc6<>(SB), Y12, Y14 \
+	VFMADD213PS expc5<>(SB), Y12, Y14 \
+	VFMADD213PS expc4<>(SB), Y12, Y14 \
+	VFMADD213PS expc3<>(SB), Y12, Y14 \
+	VFMADD213PS tanhhalf<>(SB), Y12, Y14 \
+	VFMADD213PS Y12, Y13, Y14 \
+	VMOVUPS     tanhbias<>(SB), Y15 \
+	VPSUBD      Y10, Y15, Y10 \
+	VPSLLD      $23, Y10, Y10 \
+	VSUBPS      tanhone<>(SB), Y10, Y11 \
+	VFMADD213PS Y11, Y10, Y14 \
+	VADDPS      tanhtwo<>(SB), Y14, Y15 \
+	VDIVPS      Y15, Y14, Y14 \
+	VANDPS      tanhabs<>(SB), Y14, Y14 \
+	VORPS       Y9, Y14, x
 
 // func vaddTanhAVX2(z, b []float32)
 TEXT ·vaddTanhAVX2(SB), NOSPLIT, $0-48
@@ -860,76 +854,63 @@ reparamavx512done:
 // Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) computes
 // tanh32 of the 16 floats in x into p and of those in X into P, the two
 // vectors interleaved instruction by instruction for more parallelism, with
-// the constants of vaddTanhAVX512 and the other registers as scratch.
+// the constants of vaddTanhAVX512 and the other registers as scratch. The
+// VFMSUB213PS computes nf·ln2hi − y, which is exact (as in tanh32).
 #define Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) \
-	VPANDD     Z10, x, a \
-	VPANDD     Z10, X, A \
-	VPANDD     Z11, x, sg \
-	VPANDD     Z11, X, SG \
-	VMINPS     a, Z13, a \
-	VMINPS     A, Z13, A \
-	VADDPS     a, a, a \
-	VADDPS     A, A, A \
-	VMULPS     Z14, a, q \
-	VMULPS     Z14, A, Q \
-	VADDPS     Z15, q, q \
-	VADDPS     Z15, Q, Q \
-	VCVTTPS2DQ q, n \
-	VCVTTPS2DQ Q, N \
-	VCVTDQ2PS  n, nf \
-	VCVTDQ2PS  N, NF \
-	VMULPS     Z16, nf, q \
-	VMULPS     Z16, NF, Q \
-	VSUBPS     a, q, q \
-	VSUBPS     A, Q, Q \
-	VMULPS     Z17, nf, q2 \
-	VMULPS     Z17, NF, Q2 \
-	VADDPS     q2, q, q \
-	VADDPS     Q2, Q, Q \
-	VMULPS     q, q, q2 \
-	VMULPS     Q, Q, Q2 \
-	VMULPS     Z28, q, p \
-	VMULPS     Z28, Q, P \
-	VADDPS     Z27, p, p \
-	VADDPS     Z27, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z26, p, p \
-	VADDPS     Z26, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z25, p, p \
-	VADDPS     Z25, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z24, p, p \
-	VADDPS     Z24, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z15, p, p \
-	VADDPS     Z15, P, P \
-	VMULPS     q2, p, p \
-	VMULPS     Q2, P, P \
-	VADDPS     q, p, p \
-	VADDPS     Q, P, P \
-	VPSUBD     n, Z31, n \
-	VPSUBD     N, Z31, N \
-	VPSLLD     $23, n, n \
-	VPSLLD     $23, N, N \
-	VMULPS     n, p, p \
-	VMULPS     N, P, P \
-	VSUBPS     Z29, n, n \
-	VSUBPS     Z29, N, N \
-	VADDPS     n, p, p \
-	VADDPS     N, P, P \
-	VADDPS     Z30, p, n \
-	VADDPS     Z30, P, N \
-	VDIVPS     n, p, p \
-	VDIVPS     N, P, P \
-	VPANDD     Z10, p, p \
-	VPANDD     Z10, P, P \
-	VPORD      sg, p, p \
-	VPORD      SG, P, P
+	VPANDD      Z10, x, a \
+	VPANDD      Z10, X, A \
+	VPANDD      Z11, x, sg \
+	VPANDD      Z11, X, SG \
+	VMINPS      a, Z13, a \
+	VMINPS      A, Z13, A \
+	VADDPS      a, a, a \
+	VADDPS      A, A, A \
+	VMOVAPS     Z15, q \
+	VMOVAPS     Z15, Q \
+	VFMADD231PS Z14, a, q \
+	VFMADD231PS Z14, A, Q \
+	VCVTTPS2DQ  q, n \
+	VCVTTPS2DQ  Q, N \
+	VCVTDQ2PS   n, nf \
+	VCVTDQ2PS   N, NF \
+	VMOVAPS     nf, q \
+	VMOVAPS     NF, Q \
+	VFMSUB213PS a, Z16, q \
+	VFMSUB213PS A, Z16, Q \
+	VFMADD231PS Z17, nf, q \
+	VFMADD231PS Z17, NF, Q \
+	VMULPS      q, q, q2 \
+	VMULPS      Q, Q, Q2 \
+	VMOVAPS     Z28, p \
+	VMOVAPS     Z28, P \
+	VFMADD213PS Z27, q, p \
+	VFMADD213PS Z27, Q, P \
+	VFMADD213PS Z26, q, p \
+	VFMADD213PS Z26, Q, P \
+	VFMADD213PS Z25, q, p \
+	VFMADD213PS Z25, Q, P \
+	VFMADD213PS Z24, q, p \
+	VFMADD213PS Z24, Q, P \
+	VFMADD213PS Z15, q, p \
+	VFMADD213PS Z15, Q, P \
+	VFMADD213PS q, q2, p \
+	VFMADD213PS Q, Q2, P \
+	VPSUBD      n, Z31, n \
+	VPSUBD      N, Z31, N \
+	VPSLLD      $23, n, n \
+	VPSLLD      $23, N, N \
+	VSUBPS      Z29, n, nf \
+	VSUBPS      Z29, N, NF \
+	VFMADD213PS nf, n, p \
+	VFMADD213PS NF, N, P \
+	VADDPS      Z30, p, n \
+	VADDPS      Z30, P, N \
+	VDIVPS      n, p, p \
+	VDIVPS      N, P, P \
+	VPANDD      Z10, p, p \
+	VPANDD      Z10, P, P \
+	VPORD       sg, p, p \
+	VPORD       SG, P, P
 
 // vaddTanhAVX512 keeps the tanh32 constants in Z10, Z11, Z13–Z17 and
 // Z24–Z31 and computes with the others (Z512TANH), operation for operation
