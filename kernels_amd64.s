@@ -1651,3 +1651,187 @@ outernext:
 outerdone:
 	VZEROUPPER
 	RET
+
+// Constants of gaussZigAVX512/AVX2 (rng.go).
+DATA gausslo32<>+0(SB)/8, $0x00000000ffffffff
+GLOBL gausslo32<>(SB), RODATA|NOPTR, $8
+DATA gaussmix<>+0(SB)/8, $0xe7037ed1a0b428db
+GLOBL gaussmix<>(SB), RODATA|NOPTR, $8
+DATA gaussbyte<>+0(SB)/4, $0x000000ff
+GLOBL gaussbyte<>(SB), RODATA|NOPTR, $4
+DATA gaussmant<>+0(SB)/4, $0x007fffff
+GLOBL gaussmant<>(SB), RODATA|NOPTR, $4
+DATA gausssign<>+0(SB)/4, $0x80000000
+GLOBL gausssign<>(SB), RODATA|NOPTR, $4
+
+// func gaussZigAVX512(dst *float32, blocks int, s *uint64) int
+//
+// R11 holds the state, Z30 the offsets k·gaussInc (k = 1…8), R12 8·gaussInc.
+// The 128-bit product x·y of each lane (x = state, y = x ^ gaussMix) is
+// built from xl·yl, xl·yh, xh·yl and xh·yh (VPMULUDQ); hi ^ lo gives the
+// 64 random bits, read as 16 dwords (the low half of output k in lane 2k).
+TEXT ·gaussZigAVX512(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         blocks+8(FP), CX
+	MOVQ         s+16(FP), R10
+	MOVQ         (R10), R11
+	MOVQ         ·gaussSteps+56(SB), R12
+	LEAQ         ·zigK(SB), R8
+	LEAQ         ·zigW(SB), R9
+	XORQ         AX, AX
+	VMOVDQU64    ·gaussSteps(SB), Z30
+	VPBROADCASTQ gaussmix<>(SB), Z29
+	VPBROADCASTQ gausslo32<>(SB), Z28
+	VPBROADCASTD gaussbyte<>(SB), Z27
+	VPBROADCASTD gaussmant<>(SB), Z26
+	VPBROADCASTD gausssign<>(SB), Z25
+	TESTQ        CX, CX
+	JZ           gauss512done
+
+gauss512loop:
+	VPBROADCASTQ R11, Z24
+	VPADDQ       Z30, Z24, Z0
+	VPXORQ       Z29, Z0, Z1
+	VPSRLQ       $32, Z0, Z2
+	VPSRLQ       $32, Z1, Z3
+	VPMULUDQ     Z1, Z0, Z4
+	VPMULUDQ     Z3, Z0, Z5
+	VPMULUDQ     Z1, Z2, Z6
+	VPMULUDQ     Z3, Z2, Z7
+	VPSRLQ       $32, Z4, Z8
+	VPANDQ       Z28, Z5, Z9
+	VPADDQ       Z9, Z8, Z8
+	VPANDQ       Z28, Z6, Z9
+	VPADDQ       Z9, Z8, Z8
+	VPSRLQ       $32, Z5, Z5
+	VPSRLQ       $32, Z6, Z6
+	VPADDQ       Z5, Z7, Z7
+	VPADDQ       Z6, Z7, Z7
+	VPSRLQ       $32, Z8, Z9
+	VPADDQ       Z9, Z7, Z7
+	VPSLLQ       $32, Z8, Z8
+	VPANDQ       Z28, Z4, Z4
+	VPORQ        Z8, Z4, Z4
+	VPXORQ       Z7, Z4, Z0
+	VPANDD       Z27, Z0, Z1
+	VPSRLD       $8, Z0, Z2
+	VPANDD       Z26, Z2, Z2
+	KXNORW       K0, K0, K1
+	VPGATHERDD   (R8)(Z1*4), K1, Z3
+	KXNORW       K0, K0, K2
+	VGATHERDPS   (R9)(Z1*4), K2, Z4
+	VPCMPUD      $1, Z3, Z2, K3
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z4, Z2, Z2
+	VPANDD       Z25, Z0, Z0
+	VPORD        Z0, Z2, Z2
+	VMOVUPS      Z2, (DI)
+	KORTESTW     K3, K3
+	JCC          gauss512slow
+	ADDQ         R12, R11
+	ADDQ         $64, DI
+	ADDQ         $16, AX
+	DECQ         CX
+	JNZ          gauss512loop
+	JMP          gauss512done
+
+gauss512slow:
+	KMOVW        K3, BX
+	NOTL         BX
+	BSFL         BX, BX
+	SHRL         $1, BX
+	LEAQ         (AX)(BX*2), AX
+	IMULQ        ·gaussSteps(SB), BX
+	ADDQ         BX, R11
+
+gauss512done:
+	MOVQ       R11, (R10)
+	MOVQ       AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func gaussZigAVX2(dst *float32, blocks int, s *uint64) int
+//
+// gaussZigAVX512 with four outputs (eight draws) a block; Y15 holds the
+// offsets k·gaussInc (k = 1…4), R12 4·gaussInc. The layer test m < zigK[i]
+// is a signed compare (both are below 2²³).
+TEXT ·gaussZigAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         blocks+8(FP), CX
+	MOVQ         s+16(FP), R10
+	MOVQ         (R10), R11
+	MOVQ         ·gaussSteps+24(SB), R12
+	LEAQ         ·zigK(SB), R8
+	LEAQ         ·zigW(SB), R9
+	XORQ         AX, AX
+	VMOVDQU      ·gaussSteps(SB), Y15
+	VPBROADCASTQ gaussmix<>(SB), Y14
+	VPBROADCASTQ gausslo32<>(SB), Y13
+	TESTQ        CX, CX
+	JZ           gauss2done
+
+gauss2loop:
+	MOVQ         R11, X12
+	VPBROADCASTQ X12, Y12
+	VPADDQ       Y15, Y12, Y0
+	VPXOR        Y14, Y0, Y1
+	VPSRLQ       $32, Y0, Y2
+	VPSRLQ       $32, Y1, Y3
+	VPMULUDQ     Y1, Y0, Y4
+	VPMULUDQ     Y3, Y0, Y5
+	VPMULUDQ     Y1, Y2, Y6
+	VPMULUDQ     Y3, Y2, Y7
+	VPSRLQ       $32, Y4, Y8
+	VPAND        Y13, Y5, Y9
+	VPADDQ       Y9, Y8, Y8
+	VPAND        Y13, Y6, Y9
+	VPADDQ       Y9, Y8, Y8
+	VPSRLQ       $32, Y5, Y5
+	VPSRLQ       $32, Y6, Y6
+	VPADDQ       Y5, Y7, Y7
+	VPADDQ       Y6, Y7, Y7
+	VPSRLQ       $32, Y8, Y9
+	VPADDQ       Y9, Y7, Y7
+	VPSLLQ       $32, Y8, Y8
+	VPAND        Y13, Y4, Y4
+	VPOR         Y8, Y4, Y4
+	VPXOR        Y7, Y4, Y0
+	VPBROADCASTD gaussbyte<>(SB), Y1
+	VPAND        Y1, Y0, Y1
+	VPSRLD       $8, Y0, Y2
+	VPBROADCASTD gaussmant<>(SB), Y3
+	VPAND        Y3, Y2, Y2
+	VPCMPEQD     Y5, Y5, Y5
+	VPGATHERDD   Y5, (R8)(Y1*4), Y3
+	VPCMPEQD     Y6, Y6, Y6
+	VGATHERDPS   Y6, (R9)(Y1*4), Y4
+	VPCMPGTD     Y2, Y3, Y5
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y4, Y2, Y2
+	VPBROADCASTD gausssign<>(SB), Y3
+	VPAND        Y3, Y0, Y0
+	VPOR         Y0, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VMOVMSKPS    Y5, BX
+	CMPL         BX, $0xff
+	JNE          gauss2slow
+	ADDQ         R12, R11
+	ADDQ         $32, DI
+	ADDQ         $8, AX
+	DECQ         CX
+	JNZ          gauss2loop
+	JMP          gauss2done
+
+gauss2slow:
+	NOTL         BX
+	BSFL         BX, BX
+	SHRL         $1, BX
+	LEAQ         (AX)(BX*2), AX
+	IMULQ        ·gaussSteps(SB), BX
+	ADDQ         BX, R11
+
+gauss2done:
+	MOVQ       R11, (R10)
+	MOVQ       AX, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -208,3 +208,7 @@ func colDotArch(y, a, x []float32) {
 }
 
 func outerArch(z, x, w []float32) { outerGeneric(z, x, w) }
+
+// gaussFillArch draws with the scalar generator: arm64 has no vector
+// 64×64-bit multiply or gather, so the scalar code (UMULH) is used.
+func gaussFillArch(g *gaussRNG, dst []float32) { g.fillGeneric(dst) }

@@ -26,6 +26,7 @@ func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale floa
 }
 func colDotArch(y, a, x []float32) { colDotGeneric(y, a, x) }
 func outerArch(z, x, w []float32)  { outerGeneric(z, x, w) }
+func gaussFillArch(g *gaussRNG, dst []float32) { g.fillGeneric(dst) }
 func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
 	adamStepGeneric(p, g, m, v, k)
 }
