@@ -1664,21 +1664,59 @@ GLOBL gaussmant<>(SB), RODATA|NOPTR, $4
 DATA gausssign<>+0(SB)/4, $0x80000000
 GLOBL gausssign<>(SB), RODATA|NOPTR, $4
 
+DATA gausseven<>+0(SB)/4, $0
+DATA gausseven<>+4(SB)/4, $2
+DATA gausseven<>+8(SB)/4, $4
+DATA gausseven<>+12(SB)/4, $6
+DATA gausseven<>+16(SB)/4, $8
+DATA gausseven<>+20(SB)/4, $10
+DATA gausseven<>+24(SB)/4, $12
+DATA gausseven<>+28(SB)/4, $14
+DATA gausseven<>+32(SB)/4, $16
+DATA gausseven<>+36(SB)/4, $18
+DATA gausseven<>+40(SB)/4, $20
+DATA gausseven<>+44(SB)/4, $22
+DATA gausseven<>+48(SB)/4, $24
+DATA gausseven<>+52(SB)/4, $26
+DATA gausseven<>+56(SB)/4, $28
+DATA gausseven<>+60(SB)/4, $30
+GLOBL gausseven<>(SB), RODATA|NOPTR, $64
+DATA gaussodd<>+0(SB)/4, $1
+DATA gaussodd<>+4(SB)/4, $3
+DATA gaussodd<>+8(SB)/4, $5
+DATA gaussodd<>+12(SB)/4, $7
+DATA gaussodd<>+16(SB)/4, $9
+DATA gaussodd<>+20(SB)/4, $11
+DATA gaussodd<>+24(SB)/4, $13
+DATA gaussodd<>+28(SB)/4, $15
+DATA gaussodd<>+32(SB)/4, $17
+DATA gaussodd<>+36(SB)/4, $19
+DATA gaussodd<>+40(SB)/4, $21
+DATA gaussodd<>+44(SB)/4, $23
+DATA gaussodd<>+48(SB)/4, $25
+DATA gaussodd<>+52(SB)/4, $27
+DATA gaussodd<>+56(SB)/4, $29
+DATA gaussodd<>+60(SB)/4, $31
+GLOBL gaussodd<>(SB), RODATA|NOPTR, $64
+
 // func gaussZigAVX512(dst *float32, blocks int, s *uint64) int
 //
 // R11 holds the state, Z30 the offsets k·gaussInc (k = 1…8), R12 8·gaussInc.
 // The 128-bit product x·y of each lane (x = state, y = x ^ gaussMix) is
 // built from xl·yl, xl·yh, xh·yl and xh·yh (VPMULUDQ); hi ^ lo gives the
 // 64 random bits, read as 16 dwords (the low half of output k in lane 2k).
+// zigK and zigW come from one gather of zigKW per eight lanes, split into
+// even and odd dwords (VPERMI2D with gausseven, gaussodd in Z23, Z22).
 TEXT ·gaussZigAVX512(SB), NOSPLIT, $0-32
 	MOVQ         dst+0(FP), DI
 	MOVQ         blocks+8(FP), CX
 	MOVQ         s+16(FP), R10
 	MOVQ         (R10), R11
 	MOVQ         ·gaussSteps+56(SB), R12
-	LEAQ         ·zigK(SB), R8
-	LEAQ         ·zigW(SB), R9
+	LEAQ         ·zigKW(SB), R8
 	XORQ         AX, AX
+	VMOVDQU32    gausseven<>(SB), Z23
+	VMOVDQU32    gaussodd<>(SB), Z22
 	VMOVDQU64    ·gaussSteps(SB), Z30
 	VPBROADCASTQ gaussmix<>(SB), Z29
 	VPBROADCASTQ gausslo32<>(SB), Z28
@@ -1716,10 +1754,15 @@ gauss512loop:
 	VPANDD       Z27, Z0, Z1
 	VPSRLD       $8, Z0, Z2
 	VPANDD       Z26, Z2, Z2
+	VEXTRACTI64X4 $1, Z1, Y5
 	KXNORW       K0, K0, K1
-	VPGATHERDD   (R8)(Z1*4), K1, Z3
+	VPGATHERDQ   (R8)(Y1*8), K1, Z6
 	KXNORW       K0, K0, K2
-	VGATHERDPS   (R9)(Z1*4), K2, Z4
+	VPGATHERDQ   (R8)(Y5*8), K2, Z7
+	VMOVDQA32    Z23, Z3
+	VPERMI2D     Z7, Z6, Z3
+	VMOVDQA32    Z22, Z4
+	VPERMI2D     Z7, Z6, Z4
 	VPCMPUD      $1, Z3, Z2, K3
 	VCVTDQ2PS    Z2, Z2
 	VMULPS       Z4, Z2, Z2

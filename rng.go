@@ -71,6 +71,15 @@ func zigTables() (w [256]float32, k [256]uint32, fe [257]float64) {
 	return w, k, fe
 }
 
+// zigKW packs zigK[i] (low 32 bits) and the bits of zigW[i] (high 32) for
+// the AVX-512 fill, which fetches both with one 64-bit gather.
+var zigKW = func() (t [256]uint64) {
+	for i := range t {
+		t[i] = uint64(zigK[i]) | uint64(math.Float32bits(zigW[i]))<<32
+	}
+	return t
+}()
+
 // zigExp2Tab holds 2^(j/32), j = 0…31.
 var zigExp2Tab = func() (t [32]float64) {
 	for j := range t {
