@@ -168,20 +168,31 @@ func tanh32(x float32) float32 {
 		a = tanhClamp
 	}
 	y := a + a
-	n := int32(fma32(y, tanhLog2e, 0.5)) // y ≥ 0: truncation rounds to nearest
+	// Each fused multiply-add is fma32 written out (it is too large for the
+	// compiler to inline): the float64 sum, rounded once to float32 unless
+	// it is a float32 tie, which fma32Tie settles.
+	var ab, s float64
+	fma := func(x, y, c float32) float32 {
+		ab = float64(x) * float64(y)
+		if s = ab + float64(c); isTie32(s) {
+			s = fma32Tie(ab, float64(c))
+		}
+		return float32(s)
+	}
+	n := int32(fma(y, tanhLog2e, 0.5)) // y ≥ 0: truncation rounds to nearest
 	nf := float32(n)
 	q := float32(nf*tanhLn2Hi) - y // exact (Sterbenz), so fused or not
-	q = fma32(nf, tanhLn2Lo, q)
+	q = fma(nf, tanhLn2Lo, q)
 	q2 := float32(q * q)
-	p := fma32(expC7, q, expC6)
-	p = fma32(p, q, expC5)
-	p = fma32(p, q, expC4)
-	p = fma32(p, q, expC3)
-	p = fma32(p, q, expC2)
-	p = fma32(p, q2, q)                            // expm1(q)
-	s := math.Float32frombits(uint32(127-n) << 23) // 2^−n
-	em := fma32(s, p, s-1)                         // expm1(−y) ∈ [−1, 0]
-	r := em / (em + 2)                             // −tanh(a)
+	p := fma(expC7, q, expC6)
+	p = fma(p, q, expC5)
+	p = fma(p, q, expC4)
+	p = fma(p, q, expC3)
+	p = fma(p, q, expC2)
+	p = fma(p, q2, q)                              // expm1(q)
+	sc := math.Float32frombits(uint32(127-n) << 23) // 2^−n
+	em := fma(sc, p, sc-1)                          // expm1(−y) ∈ [−1, 0]
+	r := em / (em + 2)                              // −tanh(a)
 	return math.Float32frombits(math.Float32bits(r)&^tanhSignBit | bits&tanhSignBit)
 }
 
@@ -189,25 +200,43 @@ func tanh32(x float32) float32 {
 // (VFMADD…PS, FMLA) do. The product is exact in float64 and the sum s is
 // rounded once to float64; converting s to float32 rounds a second time,
 // which differs from one rounding only when s falls exactly halfway between
-// two float32 values while the float64 sum was inexact. The exact error of
-// the sum (Knuth's TwoSum) then says which way to break the tie. It is exact
-// for results in the normal float32 range and for exact sums (tanh32 needs
-// no more).
+// two float32 values while the float64 sum was inexact; only then is the
+// exact error of the sum computed (Knuth's TwoSum), to break the tie. It is
+// exact for results in the normal float32 range and for exact sums (tanh32
+// needs no more).
 func fma32(a, b, c float32) float32 {
-	p := float64(a) * float64(b)
-	s := p + float64(c)
-	bv := s - p
-	if e := (p - (s - bv)) + (float64(c) - bv); e != 0 {
-		if u := math.Float64bits(s); u&(1<<29-1) == 1<<28 {
-			if (e > 0) == (s > 0) {
-				u++
-			} else {
-				u--
-			}
-			s = math.Float64frombits(u)
-		}
+	ab := float64(a) * float64(b)
+	s := ab + float64(c)
+	if isTie32(s) {
+		s = fma32Tie(ab, float64(c))
 	}
 	return float32(s)
+}
+
+// isTie32 reports whether s lies exactly halfway between two float32 values
+// (its low 29 significand bits are 1<<28).
+func isTie32(s float64) bool { return math.Float64bits(s)<<35 == 1<<63 }
+
+// fma32Tie returns s = ab + c (ab the exact product of two float32 values, c
+// a float32 value) when s lies halfway between two float32 values, moved one
+// float64 step towards the exact sum if it was rounded, so that converting it
+// to float32 rounds the way the exact sum does. It is out of line: ties are
+// rare and the callers' fast path stays small.
+//
+//go:noinline
+func fma32Tie(ab, c float64) float64 {
+	s := ab + c
+	bv := s - ab
+	e := (ab - (s - bv)) + (c - bv)
+	u := math.Float64bits(s)
+	switch {
+	case e == 0:
+	case (e > 0) == (s > 0):
+		u++
+	default:
+		u--
+	}
+	return math.Float64frombits(u)
 }
 
 // Constants of tanh32, shared with the assembly (which spells them in hex).
