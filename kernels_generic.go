@@ -189,7 +189,7 @@ func tanh32(x float32) float32 {
 	p = fma(p, q, expC4)
 	p = fma(p, q, expC3)
 	p = fma(p, q, expC2)
-	p = fma(p, q2, q)                              // expm1(q)
+	p = fma(p, q2, q)                               // expm1(q)
 	sc := math.Float32frombits(uint32(127-n) << 23) // 2^−n
 	em := fma(sc, p, sc-1)                          // expm1(−y) ∈ [−1, 0]
 	r := em / (em + 2)                              // −tanh(a)
