@@ -102,8 +102,15 @@ func TestTanhKernelPaths(t *testing.T) {
 	for next := uint64(0); next < end; {
 		for i := range x {
 			x[i] = math.Float32frombits(uint32(min(next, end-1)))
-			want[i] = tanh32(x[i])
 			next += step
+		}
+		// ±the only input in [0, 10] at which one of tanh32's FMAs (the c4
+		// step) has an inexact float64 sum on a float32 tie, where fma32's
+		// tie rule applies (an exhaustive search; the tanh is the same
+		// either way).
+		x[0], x[1] = math.Float32frombits(0x3710601b), -math.Float32frombits(0x3710601b)
+		for i, v := range x {
+			want[i] = tanh32(v)
 		}
 		for _, p := range availableKernelPaths() {
 			restore := setKernelPath(p)
