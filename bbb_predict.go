@@ -127,37 +127,71 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 	sigma, dsig := make([]float32, nw), make([]float32, nw)
 	bbbSoftplusSlice(sigma, dsig, m.params[nw:2*nw])
 	out := make([]float32, samples*n)
-	workers := min(runtime.GOMAXPROCS(0), samples)
+	bbbPredictParallel(samples, n*samples*m.nw >= bbbPredictParallelMin, func(first, stride int) {
+		p := m.newBBBPredictor(n)
+		for s := first; s < samples; s += stride {
+			p.draw(m, sigma, x32, out[s*n:(s+1)*n], seed, s)
+		}
+	})
+	return out, nil
+}
+
+// bbbPredictParallelMin is the work (rows × draws × weights) from which a
+// prediction is spread over the CPUs: below it, starting goroutines costs
+// more than it saves.
+const bbbPredictParallelMin = 1 << 20
+
+// bbbPredictParallel runs work(first, stride) for first = 0…w−1 with stride w
+// on w = min(GOMAXPROCS, samples) goroutines and waits for them (w = 1, on
+// the calling goroutine, unless parallel). Each draw's random stream depends
+// only on its index, so the split cannot change the result.
+func bbbPredictParallel(samples int, parallel bool, work func(first, stride int)) {
+	w := min(runtime.GOMAXPROCS(0), samples)
+	if !parallel || w <= 1 {
+		work(0, 1)
+		return
+	}
 	var wg sync.WaitGroup
-	for wk := range workers {
-		wg.Go(func() {
-			p := m.newBBBPredictor(n)
-			for s := wk; s < samples; s += workers {
-				p.draw(m, sigma, x32, out[s*n:(s+1)*n], seed, s)
-			}
-		})
+	for first := range w {
+		wg.Go(func() { work(first, w) })
 	}
 	wg.Wait()
-	return out, nil
 }
 
 // bbbPredictor is one goroutine's scratch for predictive draws.
 type bbbPredictor struct {
 	eps, w []float32
-	a, b   []float32 // n × maxWidth ping-pong activations
+	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
 }
 
+// bbbPredictRows is the row block of a predictive draw: the activations of
+// so many rows (two of them, 64 wide) and a 64×64 weight matrix stay in the
+// L1 cache through the layers. It is a multiple of the matrix kernels' 6- and
+// 8-row tiles.
+const bbbPredictRows = 48
+
 func (m *BayesianMLP) newBBBPredictor(n int) *bbbPredictor {
-	mw := m.maxWidth()
-	return &bbbPredictor{eps: make([]float32, m.nw), w: make([]float32, m.nw), a: make([]float32, n*mw), b: make([]float32, n*mw)}
+	mw := m.maxWidth() * min(n, bbbPredictRows)
+	return &bbbPredictor{eps: make([]float32, m.nw), w: make([]float32, m.nw), a: make([]float32, mw), b: make([]float32, mw)}
 }
 
 // draw samples weights from stream s of seed and writes the network output at
-// the n rows of x to dst. It allocates nothing.
+// the len(dst) rows of x to dst, bbbPredictRows rows at a time (each row's
+// output is the same whatever the blocking). It allocates nothing.
 func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
 	g.fill(p.eps)
 	reparam(p.w, m.params[:m.nw], sigma, p.eps)
+	in := m.InputDim()
+	for r0 := 0; r0 < len(dst); r0 += bbbPredictRows {
+		r1 := min(len(dst), r0+bbbPredictRows)
+		p.forward(m, x[r0*in:r1*in], dst[r0:r1])
+	}
+}
+
+// forward writes the output of the network with weights p.w at the len(dst)
+// rows of x to dst.
+func (p *bbbPredictor) forward(m *BayesianMLP, x, dst []float32) {
 	n := len(dst)
 	a := x
 	cur, next := p.a, p.b

@@ -7,8 +7,8 @@ package bnn
 // elementwise kernels cover the whole slice, masking the tail with K1; the
 // AVX2 ones handle len rounded down to a multiple of 8 and the Go wrappers
 // finish the tail with the generic twin. Both perform the generic twin's
-// operations in the same order (no fused multiply-adds), so the results
-// agree bit for bit. The dot product uses the AVX2 kernel on both paths.
+// operations in the same order (fused multiply-adds only where it calls
+// fma32, as tanh32 does), so the results agree bit for bit. The dot product uses the AVX2 kernel on both paths.
 
 var x86 = detectX86()
 
@@ -413,4 +413,54 @@ func outerArch(z, x, w []float32) {
 		return
 	}
 	outerGeneric(z, x, w)
+}
+
+// gaussZigAVX512 writes blocks of 16 standard normal draws to dst from the
+// generator state *s, at most blocks of them, and returns how many floats it
+// wrote: 16·blocks, or fewer when a draw needs the ziggurat's slow path, in
+// which case it stops before the output (pair of draws) holding that draw
+// and leaves *s there (the elements of that block from the pair on are
+// scratch). Each block is eight outputs of gaussRNG.uint64, the 64×64→128-bit
+// products formed from four 32×32-bit ones, and the fast path of
+// gaussRNG.zig on their 32-bit halves (low half first), with the tables
+// gathered:
+//
+//	for range blocks {
+//		for k := range 8 { draw lanes 2k, 2k+1 from output k of *s }
+//		if pair k is the first with m ≥ zigK[i] { *s += k·gaussInc; return written + 2k }
+//		*s += 8·gaussInc; written += 16
+//	}
+//
+//go:noescape
+func gaussZigAVX512(dst *float32, blocks int, s *uint64) int
+
+// gaussZigAVX2 is gaussZigAVX512 with blocks of 8 draws (four outputs).
+//
+//go:noescape
+func gaussZigAVX2(dst *float32, blocks int, s *uint64) int
+
+// gaussFillArch is gaussRNG.fill on the vector paths: the assembly draws up
+// to the first pair with a slow-path draw, fillGeneric draws that pair
+// (consuming the extra random bits exactly as the scalar code does), and the
+// assembly resumes after it, so the numbers are those of fillGeneric.
+func gaussFillArch(g *gaussRNG, dst []float32) {
+	w := 8
+	if kernelPath == pathAVX512 {
+		w = 16
+	}
+	for len(dst) >= w {
+		var k int
+		if w == 16 {
+			k = gaussZigAVX512(&dst[0], len(dst)/16, &g.s)
+		} else {
+			k = gaussZigAVX2(&dst[0], len(dst)/8, &g.s)
+		}
+		if k == len(dst)/w*w {
+			dst = dst[k:]
+			break
+		}
+		g.fillGeneric(dst[k : k+2])
+		dst = dst[k+2:]
+	}
+	g.fillGeneric(dst)
 }

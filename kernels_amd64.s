@@ -475,44 +475,38 @@ vadddone:
 	RET
 
 // TANH8(x) replaces the eight floats in x with tanh32 of them, operation for
-// operation as in kernels_generic.go. It clobbers Y8–Y15.
+// operation as in kernels_generic.go (a VFMADD wherever it calls fma32). It
+// clobbers Y8–Y15.
 #define TANH8(x) \
-	VANDPS     tanhabs<>(SB), x, Y8 \
-	VANDPS     tanhsign<>(SB), x, Y9 \
-	VMOVUPS    tanhclamp<>(SB), Y10 \
-	VMINPS     Y8, Y10, Y8 \
-	VADDPS     Y8, Y8, Y8 \
-	VMULPS     tanhlog2e<>(SB), Y8, Y10 \
-	VADDPS     tanhhalf<>(SB), Y10, Y10 \
-	VCVTTPS2DQ Y10, Y10 \
-	VCVTDQ2PS  Y10, Y11 \
-	VMULPS     tanhln2hi<>(SB), Y11, Y12 \
-	VSUBPS     Y8, Y12, Y12 \
-	VMULPS     tanhln2lo<>(SB), Y11, Y11 \
-	VADDPS     Y11, Y12, Y12 \
-	VMULPS     Y12, Y12, Y13 \
-	VMULPS     expc7<>(SB), Y12, Y14 \
-	VADDPS     expc6<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     expc5<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     expc4<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     expc3<>(SB), Y14, Y14 \
-	VMULPS     Y12, Y14, Y14 \
-	VADDPS     tanhhalf<>(SB), Y14, Y14 \
-	VMULPS     Y13, Y14, Y14 \
-	VADDPS     Y12, Y14, Y14 \
-	VMOVUPS    tanhbias<>(SB), Y15 \
-	VPSUBD     Y10, Y15, Y10 \
-	VPSLLD     $23, Y10, Y10 \
-	VMULPS     Y10, Y14, Y14 \
-	VSUBPS     tanhone<>(SB), Y10, Y10 \
-	VADDPS     Y10, Y14, Y14 \
-	VADDPS     tanhtwo<>(SB), Y14, Y15 \
-	VDIVPS     Y15, Y14, Y14 \
-	VANDPS     tanhabs<>(SB), Y14, Y14 \
-	VORPS      Y9, Y14, x
+	VANDPS      tanhabs<>(SB), x, Y8 \
+	VANDPS      tanhsign<>(SB), x, Y9 \
+	VMOVUPS     tanhclamp<>(SB), Y10 \
+	VMINPS      Y8, Y10, Y8 \
+	VADDPS      Y8, Y8, Y8 \
+	VMOVUPS     tanhhalf<>(SB), Y10 \
+	VFMADD231PS tanhlog2e<>(SB), Y8, Y10 \
+	VCVTTPS2DQ  Y10, Y10 \
+	VCVTDQ2PS   Y10, Y11 \
+	VMULPS      tanhln2hi<>(SB), Y11, Y12 \
+	VSUBPS      Y8, Y12, Y12 \
+	VFMADD231PS tanhln2lo<>(SB), Y11, Y12 \
+	VMULPS      Y12, Y12, Y13 \
+	VMOVUPS     expc7<>(SB), Y14 \
+	VFMADD213PS expc6<>(SB), Y12, Y14 \
+	VFMADD213PS expc5<>(SB), Y12, Y14 \
+	VFMADD213PS expc4<>(SB), Y12, Y14 \
+	VFMADD213PS expc3<>(SB), Y12, Y14 \
+	VFMADD213PS tanhhalf<>(SB), Y12, Y14 \
+	VFMADD213PS Y12, Y13, Y14 \
+	VMOVUPS     tanhbias<>(SB), Y15 \
+	VPSUBD      Y10, Y15, Y10 \
+	VPSLLD      $23, Y10, Y10 \
+	VSUBPS      tanhone<>(SB), Y10, Y11 \
+	VFMADD213PS Y11, Y10, Y14 \
+	VADDPS      tanhtwo<>(SB), Y14, Y15 \
+	VDIVPS      Y15, Y14, Y14 \
+	VANDPS      tanhabs<>(SB), Y14, Y14 \
+	VORPS       Y9, Y14, x
 
 // func vaddTanhAVX2(z, b []float32)
 TEXT ·vaddTanhAVX2(SB), NOSPLIT, $0-48
@@ -860,76 +854,63 @@ reparamavx512done:
 // Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) computes
 // tanh32 of the 16 floats in x into p and of those in X into P, the two
 // vectors interleaved instruction by instruction for more parallelism, with
-// the constants of vaddTanhAVX512 and the other registers as scratch.
+// the constants of vaddTanhAVX512 and the other registers as scratch. The
+// VFMSUB213PS computes nf·ln2hi − y, which is exact (as in tanh32).
 #define Z512TANH(x, a, sg, q, q2, p, n, nf, X, A, SG, Q, Q2, P, N, NF) \
-	VPANDD     Z10, x, a \
-	VPANDD     Z10, X, A \
-	VPANDD     Z11, x, sg \
-	VPANDD     Z11, X, SG \
-	VMINPS     a, Z13, a \
-	VMINPS     A, Z13, A \
-	VADDPS     a, a, a \
-	VADDPS     A, A, A \
-	VMULPS     Z14, a, q \
-	VMULPS     Z14, A, Q \
-	VADDPS     Z15, q, q \
-	VADDPS     Z15, Q, Q \
-	VCVTTPS2DQ q, n \
-	VCVTTPS2DQ Q, N \
-	VCVTDQ2PS  n, nf \
-	VCVTDQ2PS  N, NF \
-	VMULPS     Z16, nf, q \
-	VMULPS     Z16, NF, Q \
-	VSUBPS     a, q, q \
-	VSUBPS     A, Q, Q \
-	VMULPS     Z17, nf, q2 \
-	VMULPS     Z17, NF, Q2 \
-	VADDPS     q2, q, q \
-	VADDPS     Q2, Q, Q \
-	VMULPS     q, q, q2 \
-	VMULPS     Q, Q, Q2 \
-	VMULPS     Z28, q, p \
-	VMULPS     Z28, Q, P \
-	VADDPS     Z27, p, p \
-	VADDPS     Z27, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z26, p, p \
-	VADDPS     Z26, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z25, p, p \
-	VADDPS     Z25, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z24, p, p \
-	VADDPS     Z24, P, P \
-	VMULPS     q, p, p \
-	VMULPS     Q, P, P \
-	VADDPS     Z15, p, p \
-	VADDPS     Z15, P, P \
-	VMULPS     q2, p, p \
-	VMULPS     Q2, P, P \
-	VADDPS     q, p, p \
-	VADDPS     Q, P, P \
-	VPSUBD     n, Z31, n \
-	VPSUBD     N, Z31, N \
-	VPSLLD     $23, n, n \
-	VPSLLD     $23, N, N \
-	VMULPS     n, p, p \
-	VMULPS     N, P, P \
-	VSUBPS     Z29, n, n \
-	VSUBPS     Z29, N, N \
-	VADDPS     n, p, p \
-	VADDPS     N, P, P \
-	VADDPS     Z30, p, n \
-	VADDPS     Z30, P, N \
-	VDIVPS     n, p, p \
-	VDIVPS     N, P, P \
-	VPANDD     Z10, p, p \
-	VPANDD     Z10, P, P \
-	VPORD      sg, p, p \
-	VPORD      SG, P, P
+	VPANDD      Z10, x, a \
+	VPANDD      Z10, X, A \
+	VPANDD      Z11, x, sg \
+	VPANDD      Z11, X, SG \
+	VMINPS      a, Z13, a \
+	VMINPS      A, Z13, A \
+	VADDPS      a, a, a \
+	VADDPS      A, A, A \
+	VMOVAPS     Z15, q \
+	VMOVAPS     Z15, Q \
+	VFMADD231PS Z14, a, q \
+	VFMADD231PS Z14, A, Q \
+	VCVTTPS2DQ  q, n \
+	VCVTTPS2DQ  Q, N \
+	VCVTDQ2PS   n, nf \
+	VCVTDQ2PS   N, NF \
+	VMOVAPS     nf, q \
+	VMOVAPS     NF, Q \
+	VFMSUB213PS a, Z16, q \
+	VFMSUB213PS A, Z16, Q \
+	VFMADD231PS Z17, nf, q \
+	VFMADD231PS Z17, NF, Q \
+	VMULPS      q, q, q2 \
+	VMULPS      Q, Q, Q2 \
+	VMOVAPS     Z28, p \
+	VMOVAPS     Z28, P \
+	VFMADD213PS Z27, q, p \
+	VFMADD213PS Z27, Q, P \
+	VFMADD213PS Z26, q, p \
+	VFMADD213PS Z26, Q, P \
+	VFMADD213PS Z25, q, p \
+	VFMADD213PS Z25, Q, P \
+	VFMADD213PS Z24, q, p \
+	VFMADD213PS Z24, Q, P \
+	VFMADD213PS Z15, q, p \
+	VFMADD213PS Z15, Q, P \
+	VFMADD213PS q, q2, p \
+	VFMADD213PS Q, Q2, P \
+	VPSUBD      n, Z31, n \
+	VPSUBD      N, Z31, N \
+	VPSLLD      $23, n, n \
+	VPSLLD      $23, N, N \
+	VSUBPS      Z29, n, nf \
+	VSUBPS      Z29, N, NF \
+	VFMADD213PS nf, n, p \
+	VFMADD213PS NF, N, P \
+	VADDPS      Z30, p, n \
+	VADDPS      Z30, P, N \
+	VDIVPS      n, p, p \
+	VDIVPS      N, P, P \
+	VPANDD      Z10, p, p \
+	VPANDD      Z10, P, P \
+	VPORD       sg, p, p \
+	VPORD       SG, P, P
 
 // vaddTanhAVX512 keeps the tanh32 constants in Z10, Z11, Z13–Z17 and
 // Z24–Z31 and computes with the others (Z512TANH), operation for operation
@@ -1668,5 +1649,232 @@ outernext:
 	JNZ  outerrow
 
 outerdone:
+	VZEROUPPER
+	RET
+
+// Constants of gaussZigAVX512/AVX2 (rng.go).
+DATA gausslo32<>+0(SB)/8, $0x00000000ffffffff
+GLOBL gausslo32<>(SB), RODATA|NOPTR, $8
+DATA gaussmix<>+0(SB)/8, $0xe7037ed1a0b428db
+GLOBL gaussmix<>(SB), RODATA|NOPTR, $8
+DATA gaussbyte<>+0(SB)/4, $0x000000ff
+GLOBL gaussbyte<>(SB), RODATA|NOPTR, $4
+DATA gaussmant<>+0(SB)/4, $0x007fffff
+GLOBL gaussmant<>(SB), RODATA|NOPTR, $4
+DATA gausssign<>+0(SB)/4, $0x80000000
+GLOBL gausssign<>(SB), RODATA|NOPTR, $4
+
+DATA gausseven<>+0(SB)/4, $0
+DATA gausseven<>+4(SB)/4, $2
+DATA gausseven<>+8(SB)/4, $4
+DATA gausseven<>+12(SB)/4, $6
+DATA gausseven<>+16(SB)/4, $8
+DATA gausseven<>+20(SB)/4, $10
+DATA gausseven<>+24(SB)/4, $12
+DATA gausseven<>+28(SB)/4, $14
+DATA gausseven<>+32(SB)/4, $16
+DATA gausseven<>+36(SB)/4, $18
+DATA gausseven<>+40(SB)/4, $20
+DATA gausseven<>+44(SB)/4, $22
+DATA gausseven<>+48(SB)/4, $24
+DATA gausseven<>+52(SB)/4, $26
+DATA gausseven<>+56(SB)/4, $28
+DATA gausseven<>+60(SB)/4, $30
+GLOBL gausseven<>(SB), RODATA|NOPTR, $64
+DATA gaussodd<>+0(SB)/4, $1
+DATA gaussodd<>+4(SB)/4, $3
+DATA gaussodd<>+8(SB)/4, $5
+DATA gaussodd<>+12(SB)/4, $7
+DATA gaussodd<>+16(SB)/4, $9
+DATA gaussodd<>+20(SB)/4, $11
+DATA gaussodd<>+24(SB)/4, $13
+DATA gaussodd<>+28(SB)/4, $15
+DATA gaussodd<>+32(SB)/4, $17
+DATA gaussodd<>+36(SB)/4, $19
+DATA gaussodd<>+40(SB)/4, $21
+DATA gaussodd<>+44(SB)/4, $23
+DATA gaussodd<>+48(SB)/4, $25
+DATA gaussodd<>+52(SB)/4, $27
+DATA gaussodd<>+56(SB)/4, $29
+DATA gaussodd<>+60(SB)/4, $31
+GLOBL gaussodd<>(SB), RODATA|NOPTR, $64
+
+// func gaussZigAVX512(dst *float32, blocks int, s *uint64) int
+//
+// R11 holds the state, Z30 the offsets k·gaussInc (k = 1…8), R12 8·gaussInc.
+// The 128-bit product x·y of each lane (x = state, y = x ^ gaussMix) is
+// built from xl·yl, xl·yh, xh·yl and xh·yh (VPMULUDQ); hi ^ lo gives the
+// 64 random bits, read as 16 dwords (the low half of output k in lane 2k).
+// zigK and zigW come from one gather of zigKW per eight lanes, split into
+// even and odd dwords (VPERMI2D with gausseven, gaussodd in Z23, Z22).
+TEXT ·gaussZigAVX512(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         blocks+8(FP), CX
+	MOVQ         s+16(FP), R10
+	MOVQ         (R10), R11
+	MOVQ         ·gaussSteps+56(SB), R12
+	LEAQ         ·zigKW(SB), R8
+	XORQ         AX, AX
+	VMOVDQU32    gausseven<>(SB), Z23
+	VMOVDQU32    gaussodd<>(SB), Z22
+	VMOVDQU64    ·gaussSteps(SB), Z30
+	VPBROADCASTQ gaussmix<>(SB), Z29
+	VPBROADCASTQ gausslo32<>(SB), Z28
+	VPBROADCASTD gaussbyte<>(SB), Z27
+	VPBROADCASTD gaussmant<>(SB), Z26
+	VPBROADCASTD gausssign<>(SB), Z25
+	TESTQ        CX, CX
+	JZ           gauss512done
+
+gauss512loop:
+	VPBROADCASTQ R11, Z24
+	VPADDQ       Z30, Z24, Z0
+	VPXORQ       Z29, Z0, Z1
+	VPSRLQ       $32, Z0, Z2
+	VPSRLQ       $32, Z1, Z3
+	VPMULUDQ     Z1, Z0, Z4
+	VPMULUDQ     Z3, Z0, Z5
+	VPMULUDQ     Z1, Z2, Z6
+	VPMULUDQ     Z3, Z2, Z7
+	VPSRLQ       $32, Z4, Z8
+	VPANDQ       Z28, Z5, Z9
+	VPADDQ       Z9, Z8, Z8
+	VPANDQ       Z28, Z6, Z9
+	VPADDQ       Z9, Z8, Z8
+	VPSRLQ       $32, Z5, Z5
+	VPSRLQ       $32, Z6, Z6
+	VPADDQ       Z5, Z7, Z7
+	VPADDQ       Z6, Z7, Z7
+	VPSRLQ       $32, Z8, Z9
+	VPADDQ       Z9, Z7, Z7
+	VPSLLQ       $32, Z8, Z8
+	VPANDQ       Z28, Z4, Z4
+	VPORQ        Z8, Z4, Z4
+	VPXORQ       Z7, Z4, Z0
+	VPANDD       Z27, Z0, Z1
+	VPSRLD       $8, Z0, Z2
+	VPANDD       Z26, Z2, Z2
+	VEXTRACTI64X4 $1, Z1, Y5
+	KXNORW       K0, K0, K1
+	VPGATHERDQ   (R8)(Y1*8), K1, Z6
+	KXNORW       K0, K0, K2
+	VPGATHERDQ   (R8)(Y5*8), K2, Z7
+	VMOVDQA32    Z23, Z3
+	VPERMI2D     Z7, Z6, Z3
+	VMOVDQA32    Z22, Z4
+	VPERMI2D     Z7, Z6, Z4
+	VPCMPUD      $1, Z3, Z2, K3
+	VCVTDQ2PS    Z2, Z2
+	VMULPS       Z4, Z2, Z2
+	VPANDD       Z25, Z0, Z0
+	VPORD        Z0, Z2, Z2
+	VMOVUPS      Z2, (DI)
+	KORTESTW     K3, K3
+	JCC          gauss512slow
+	ADDQ         R12, R11
+	ADDQ         $64, DI
+	ADDQ         $16, AX
+	DECQ         CX
+	JNZ          gauss512loop
+	JMP          gauss512done
+
+gauss512slow:
+	KMOVW        K3, BX
+	NOTL         BX
+	BSFL         BX, BX
+	SHRL         $1, BX
+	LEAQ         (AX)(BX*2), AX
+	IMULQ        ·gaussSteps(SB), BX
+	ADDQ         BX, R11
+
+gauss512done:
+	MOVQ       R11, (R10)
+	MOVQ       AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func gaussZigAVX2(dst *float32, blocks int, s *uint64) int
+//
+// gaussZigAVX512 with four outputs (eight draws) a block; Y15 holds the
+// offsets k·gaussInc (k = 1…4), R12 4·gaussInc. The layer test m < zigK[i]
+// is a signed compare (both are below 2²³).
+TEXT ·gaussZigAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         blocks+8(FP), CX
+	MOVQ         s+16(FP), R10
+	MOVQ         (R10), R11
+	MOVQ         ·gaussSteps+24(SB), R12
+	LEAQ         ·zigK(SB), R8
+	LEAQ         ·zigW(SB), R9
+	XORQ         AX, AX
+	VMOVDQU      ·gaussSteps(SB), Y15
+	VPBROADCASTQ gaussmix<>(SB), Y14
+	VPBROADCASTQ gausslo32<>(SB), Y13
+	TESTQ        CX, CX
+	JZ           gauss2done
+
+gauss2loop:
+	MOVQ         R11, X12
+	VPBROADCASTQ X12, Y12
+	VPADDQ       Y15, Y12, Y0
+	VPXOR        Y14, Y0, Y1
+	VPSRLQ       $32, Y0, Y2
+	VPSRLQ       $32, Y1, Y3
+	VPMULUDQ     Y1, Y0, Y4
+	VPMULUDQ     Y3, Y0, Y5
+	VPMULUDQ     Y1, Y2, Y6
+	VPMULUDQ     Y3, Y2, Y7
+	VPSRLQ       $32, Y4, Y8
+	VPAND        Y13, Y5, Y9
+	VPADDQ       Y9, Y8, Y8
+	VPAND        Y13, Y6, Y9
+	VPADDQ       Y9, Y8, Y8
+	VPSRLQ       $32, Y5, Y5
+	VPSRLQ       $32, Y6, Y6
+	VPADDQ       Y5, Y7, Y7
+	VPADDQ       Y6, Y7, Y7
+	VPSRLQ       $32, Y8, Y9
+	VPADDQ       Y9, Y7, Y7
+	VPSLLQ       $32, Y8, Y8
+	VPAND        Y13, Y4, Y4
+	VPOR         Y8, Y4, Y4
+	VPXOR        Y7, Y4, Y0
+	VPBROADCASTD gaussbyte<>(SB), Y1
+	VPAND        Y1, Y0, Y1
+	VPSRLD       $8, Y0, Y2
+	VPBROADCASTD gaussmant<>(SB), Y3
+	VPAND        Y3, Y2, Y2
+	VPCMPEQD     Y5, Y5, Y5
+	VPGATHERDD   Y5, (R8)(Y1*4), Y3
+	VPCMPEQD     Y6, Y6, Y6
+	VGATHERDPS   Y6, (R9)(Y1*4), Y4
+	VPCMPGTD     Y2, Y3, Y5
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y4, Y2, Y2
+	VPBROADCASTD gausssign<>(SB), Y3
+	VPAND        Y3, Y0, Y0
+	VPOR         Y0, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	VMOVMSKPS    Y5, BX
+	CMPL         BX, $0xff
+	JNE          gauss2slow
+	ADDQ         R12, R11
+	ADDQ         $32, DI
+	ADDQ         $8, AX
+	DECQ         CX
+	JNZ          gauss2loop
+	JMP          gauss2done
+
+gauss2slow:
+	NOTL         BX
+	BSFL         BX, BX
+	SHRL         $1, BX
+	LEAQ         (AX)(BX*2), AX
+	IMULQ        ·gaussSteps(SB), BX
+	ADDQ         BX, R11
+
+gauss2done:
+	MOVQ       R11, (R10)
+	MOVQ       AX, ret+24(FP)
 	VZEROUPPER
 	RET

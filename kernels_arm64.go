@@ -8,8 +8,9 @@ package bnn
 // wrappers finish the tail with the generic twin. The Go compiler fuses
 // x*y + z into one FMADD on arm64, and the NEON kernels use VFMLA/VFMLS in
 // the same places, so they agree with the generic code bit for bit; where
-// the generic code rounds every product explicitly (tanh32, adamStep,
-// tanhGradMasked) the NEON code multiplies and adds separately.
+// the generic code rounds every product explicitly (adamStep,
+// tanhGradMasked) the NEON code multiplies and adds separately, and where it
+// calls fma32 (tanh32) the NEON code uses VFMLA.
 
 func bestKernelPath() int { return pathNEON }
 
@@ -207,3 +208,7 @@ func colDotArch(y, a, x []float32) {
 }
 
 func outerArch(z, x, w []float32) { outerGeneric(z, x, w) }
+
+// gaussFillArch draws with the scalar generator: arm64 has no vector
+// 64×64-bit multiply or gather, so the scalar code (UMULH) is used.
+func gaussFillArch(g *gaussRNG, dst []float32) { g.fillGeneric(dst) }

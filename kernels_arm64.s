@@ -414,6 +414,8 @@ neonreparamdone:
 // func vaddTanhNEON(z, b []float32)
 //
 // The tanh32 constants live in V10–V30 (listed below); V0–V9 are scratch.
+// Operation for operation as tanh32, with a VFMLA wherever it calls fma32
+// (each into a copy of its addend).
 TEXT ·vaddTanhNEON(SB), NOSPLIT, $0-48
 	MOVW $0x80000000, R3 // sign
 	VDUP R3, V10.S4
@@ -453,39 +455,37 @@ neontanhloop:
 	VLD1.P 16(R1), [V1.S4]
 	FADD4(1, 0, 0)
 	FABS4(0, 1)
-	VAND V10.B16, V0.B16, V2.B16
+	VAND   V10.B16, V0.B16, V2.B16
 	FMIN4(12, 1, 1)
 	FADD4(1, 1, 1)
-	FMUL4(13, 1, 7)
-	FADD4(14, 7, 7)
+	VORR   V14.B16, V14.B16, V7.B16
+	VFMLA  V13.S4, V1.S4, V7.S4
 	FCVTZS4(7, 6)
 	SCVTF4(6, 7)
 	FMUL4(15, 7, 3)
 	FSUB4(1, 3, 3)
-	FMUL4(16, 7, 4)
-	FADD4(4, 3, 3)
+	VFMLA  V16.S4, V7.S4, V3.S4
 	FMUL4(3, 3, 4)
-	FMUL4(3, 27, 5)
-	FADD4(26, 5, 5)
-	FMUL4(3, 5, 5)
-	FADD4(25, 5, 5)
-	FMUL4(3, 5, 5)
-	FADD4(24, 5, 5)
-	FMUL4(3, 5, 5)
-	FADD4(23, 5, 5)
-	FMUL4(3, 5, 5)
-	FADD4(14, 5, 5)
-	FMUL4(4, 5, 5)
-	FADD4(3, 5, 5)
-	VSUB V6.S4, V30.S4, V6.S4
-	VSHL $23, V6.S4, V6.S4
-	FMUL4(6, 5, 5)
-	FSUB4(28, 6, 6)
-	FADD4(6, 5, 5)
-	FADD4(29, 5, 8)
-	FDIV4(8, 5, 5)
+	VORR   V26.B16, V26.B16, V5.B16
+	VFMLA  V27.S4, V3.S4, V5.S4
+	VORR   V25.B16, V25.B16, V8.B16
+	VFMLA  V5.S4, V3.S4, V8.S4
+	VORR   V24.B16, V24.B16, V5.B16
+	VFMLA  V8.S4, V3.S4, V5.S4
+	VORR   V23.B16, V23.B16, V8.B16
+	VFMLA  V5.S4, V3.S4, V8.S4
+	VORR   V14.B16, V14.B16, V5.B16
+	VFMLA  V8.S4, V3.S4, V5.S4
+	VORR   V3.B16, V3.B16, V8.B16
+	VFMLA  V5.S4, V4.S4, V8.S4
+	VSUB   V6.S4, V30.S4, V6.S4
+	VSHL   $23, V6.S4, V6.S4
+	FSUB4(28, 6, 9)
+	VFMLA  V6.S4, V8.S4, V9.S4
+	FADD4(29, 9, 5)
+	FDIV4(5, 9, 5)
 	FABS4(5, 5)
-	VORR V2.B16, V5.B16, V5.B16
+	VORR   V2.B16, V5.B16, V5.B16
 	VST1.P [V5.S4], 16(R0)
 	SUBS   $4, R2, R2
 	BNE    neontanhloop

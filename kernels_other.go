@@ -24,8 +24,9 @@ func tanhGradMaskedArch(dz, y, mask []float32) { tanhGradMaskedGeneric(dz, y, ma
 func dropoutKeepArch(h, mask, y []float32, bits []uint64, thr uint32, scale float32) {
 	dropoutKeepGeneric(h, mask, y, bits, thr, scale)
 }
-func colDotArch(y, a, x []float32) { colDotGeneric(y, a, x) }
-func outerArch(z, x, w []float32)  { outerGeneric(z, x, w) }
+func colDotArch(y, a, x []float32)             { colDotGeneric(y, a, x) }
+func outerArch(z, x, w []float32)              { outerGeneric(z, x, w) }
+func gaussFillArch(g *gaussRNG, dst []float32) { g.fillGeneric(dst) }
 func adamStepArch(p, g, m, v []float32, k *adamCoeffs) {
 	adamStepGeneric(p, g, m, v, k)
 }

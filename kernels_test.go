@@ -405,37 +405,6 @@ func TestKernelSdot(t *testing.T) {
 	})
 }
 
-// TestTanh32 checks tanh32 against math.Tanh within 3 ulp over a sweep of
-// float32 bit patterns, and its special values.
-func TestTanh32(t *testing.T) {
-	step := uint32(101)
-	if testing.Short() {
-		step = 9973
-	}
-	for bits := uint32(0); bits < 0x41300000; bits += step { // 0 … 11
-		for _, x := range []float32{math.Float32frombits(bits), -math.Float32frombits(bits)} {
-			got, want := tanh32(x), float32(math.Tanh(float64(x)))
-			d := int64(math.Float32bits(got)) - int64(math.Float32bits(want))
-			if d < -3 || d > 3 {
-				t.Fatalf("tanh32(%g) = %g, want %g (%d ulp)", x, got, want, d)
-			}
-		}
-	}
-	for _, c := range []struct{ x, want float32 }{
-		{0, 0}, {float32(math.Inf(1)), 1}, {float32(math.Inf(-1)), -1}, {20, 1}, {-9.5, -1}, {math.MaxFloat32, 1},
-	} {
-		if got := tanh32(c.x); got != c.want {
-			t.Errorf("tanh32(%g) = %g, want %g", c.x, got, c.want)
-		}
-	}
-	if got := tanh32(float32(math.Copysign(0, -1))); !math.Signbit(float64(got)) || got != 0 {
-		t.Errorf("tanh32(-0) = %g, want -0", got)
-	}
-	if got := tanh32(float32(math.NaN())); got == got {
-		t.Errorf("tanh32(NaN) = %g", got)
-	}
-}
-
 func TestKernelPathName(t *testing.T) {
 	p := KernelPath()
 	ok := false

@@ -25,8 +25,8 @@ func newGaussRNG(seed, stream uint64) gaussRNG {
 
 // uint64 returns 64 uniformly random bits.
 func (g *gaussRNG) uint64() uint64 {
-	g.s += 0xa0761d6478bd642f
-	hi, lo := bits.Mul64(g.s, g.s^0xe7037ed1a0b428db)
+	g.s += gaussInc
+	hi, lo := bits.Mul64(g.s, g.s^gaussMix)
 	return hi ^ lo
 }
 
@@ -70,6 +70,15 @@ func zigTables() (w [256]float32, k [256]uint32, fe [257]float64) {
 	fe[256] = 1
 	return w, k, fe
 }
+
+// zigKW packs zigK[i] (low 32 bits) and the bits of zigW[i] (high 32) for
+// the AVX-512 fill, which fetches both with one 64-bit gather.
+var zigKW = func() (t [256]uint64) {
+	for i := range t {
+		t[i] = uint64(zigK[i]) | uint64(math.Float32bits(zigW[i]))<<32
+	}
+	return t
+}()
 
 // zigExp2Tab holds 2^(j/32), j = 0…31.
 var zigExp2Tab = func() (t [32]float64) {
@@ -140,14 +149,42 @@ func (g *gaussRNG) zigSlow(b uint32) float32 {
 	}
 }
 
-// fill writes standard normal draws to every element of dst. The generator
-// state lives in a register through the fast path and is written back only
-// around the rare slow path.
+// fill writes standard normal draws to every element of dst: the numbers of
+// fillGeneric on every kernel path (the AVX-512 and AVX2 paths draw blocks of
+// 16 or 8 in vector registers and hand a block with a slow-path draw to
+// fillGeneric, so the stream is consumed in the same order).
 func (g *gaussRNG) fill(dst []float32) {
+	if kernelPath == pathGeneric {
+		g.fillGeneric(dst)
+		return
+	}
+	gaussFillArch(g, dst)
+}
+
+// gaussInc and gaussMix are the wyrand constants of uint64: the state
+// advances by gaussInc and is multiplied by itself xor gaussMix.
+const (
+	gaussInc = 0xa0761d6478bd642f
+	gaussMix = 0xe7037ed1a0b428db
+)
+
+// gaussSteps holds k·gaussInc for k = 1…8 (mod 2⁶⁴): the vector kernels
+// compute the states of eight consecutive outputs at once.
+var gaussSteps = func() (s [8]uint64) {
+	for k := range s {
+		s[k] = uint64(k+1) * gaussInc
+	}
+	return s
+}()
+
+// fillGeneric writes standard normal draws to every element of dst, two per
+// 64-bit output (low half first). The generator state lives in a register
+// through the fast path and is written back only around the rare slow path.
+func (g *gaussRNG) fillGeneric(dst []float32) {
 	st := g.s
 	for len(dst) >= 2 {
-		st += 0xa0761d6478bd642f
-		h, l := bits.Mul64(st, st^0xe7037ed1a0b428db)
+		st += gaussInc
+		h, l := bits.Mul64(st, st^gaussMix)
 		b := h ^ l
 		lo, hi := uint32(b), uint32(b>>32)
 		d := dst[:2:2]

@@ -135,3 +135,27 @@ func TestZigExpNeg(t *testing.T) {
 		t.Fatalf("worst relative error %.3g", worst)
 	}
 }
+
+// TestGaussFillPaths checks that fill gives the numbers of fillGeneric, and
+// leaves the generator in the same state, on every kernel path: lengths
+// around the vector widths, long fills that meet many slow-path blocks, and
+// fills split at odd offsets.
+func TestGaussFillPaths(t *testing.T) {
+	forEachKernelPath(t, func(t *testing.T) {
+		for seed := range uint64(20) {
+			for _, n := range []int{0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 100, 4353, 20000} {
+				g, ref := newGaussRNG(seed, 3), newGaussRNG(seed, 3)
+				got, want := make([]float32, n+3), make([]float32, n+3)
+				g.fill(got[:n])
+				ref.fillGeneric(want[:n])
+				g.fill(got[n:]) // the states must agree too
+				ref.fillGeneric(want[n:])
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("seed %d n=%d: [%d] = %g, generic %g", seed, n, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}

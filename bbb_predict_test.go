@@ -1,0 +1,81 @@
+package bnn
+
+import (
+	"math"
+	"runtime"
+	"testing"
+)
+
+// TestBBBPredictParallelDeterministic checks that a prediction large enough
+// to be spread over the CPUs gives the same bits at any GOMAXPROCS, that it
+// is the serial result, and that a row's draws do not depend on the other
+// rows (the row blocking of bbbPredictor.draw).
+func TestBBBPredictParallelDeterministic(t *testing.T) {
+	m, err := NewBayesianMLP(SeedBNNConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, samples = 157, 24 // 157 rows: three full row blocks and a partial one
+	if n*samples*m.nw < bbbPredictParallelMin {
+		t.Fatalf("%d×%d×%d is below the parallel threshold", n, samples, m.nw)
+	}
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = -2 + 4*float64(i)/(n-1)
+	}
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		dst := make([]float64, samples*n)
+		if err := m.SampleFunctionsTo(dst, x, samples, 9); err != nil {
+			t.Fatal(err)
+		}
+		return dst
+	}
+	want := run(1)
+	for _, procs := range []int{2, 3, 8} {
+		for i, v := range run(procs) {
+			if math.Float64bits(v) != math.Float64bits(want[i]) {
+				t.Fatalf("GOMAXPROCS %d: draw %d row %d = %v, want %v", procs, i/n, i%n, v, want[i])
+			}
+		}
+	}
+	// The same draws row by row, serially (below the threshold).
+	one := make([]float64, samples)
+	for r := range n {
+		if err := m.SampleFunctionsTo(one, x[r:r+1], samples, 9); err != nil {
+			t.Fatal(err)
+		}
+		for s, v := range one {
+			if math.Float64bits(v) != math.Float64bits(want[s*n+r]) {
+				t.Fatalf("row %d alone: draw %d = %v, in the batch %v", r, s, v, want[s*n+r])
+			}
+		}
+	}
+	// A draw reproduces, and different draws differ.
+	var same int
+	for r := range n {
+		if want[r] == want[n+r] {
+			same++
+		}
+	}
+	if same > n/10 {
+		t.Fatalf("draws 0 and 1 agree at %d of %d rows", same, n)
+	}
+}
+
+// TestBBBPredictZeroAllocsPerDraw checks that a predictive draw over several
+// row blocks allocates nothing.
+func TestBBBPredictZeroAllocsPerDraw(t *testing.T) {
+	m, _ := NewBayesianMLP(SeedBNNConfig())
+	const n = 3*bbbPredictRows + 5
+	p := m.newBBBPredictor(n)
+	sigma, dsig := make([]float32, m.nw), make([]float32, m.nw)
+	bbbSoftplusSlice(sigma, dsig, m.params[m.nw:2*m.nw])
+	x32, dst := make([]float32, n), make([]float32, n)
+	for i := range x32 {
+		x32[i] = float32(i) / n
+	}
+	if a := testing.AllocsPerRun(20, func() { p.draw(m, sigma, x32, dst, 1, 2) }); a != 0 {
+		t.Errorf("%v allocations per predictive draw", a)
+	}
+}
