@@ -1,10 +1,10 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 )
 
 // bbbPredictSalt separates the predictive draws' streams from training's.
@@ -151,11 +151,10 @@ func bbbPredictParallel(samples int, parallel bool, work func(first, stride int)
 		work(0, 1)
 		return
 	}
-	var wg sync.WaitGroup
-	for first := range w {
-		wg.Go(func() { work(first, w) })
-	}
-	wg.Wait()
+	_ = parallelFor(context.Background(), w, w, func(_, first int) error {
+		work(first, w)
+		return nil
+	})
 }
 
 // bbbPredictor is one goroutine's scratch for predictive draws.

@@ -11,7 +11,7 @@ import (
 // is the serial result, and that a row's draws do not depend on the other
 // rows (the row blocking of bbbPredictor.draw).
 func TestBBBPredictParallelDeterministic(t *testing.T) {
-	m, err := NewBayesianMLP(SeedBNNConfig())
+	m, err := NewBayesianMLP(NotebookBNNConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestBBBPredictParallelDeterministic(t *testing.T) {
 // TestBBBPredictZeroAllocsPerDraw checks that a predictive draw over several
 // row blocks allocates nothing.
 func TestBBBPredictZeroAllocsPerDraw(t *testing.T) {
-	m, _ := NewBayesianMLP(SeedBNNConfig())
+	m, _ := NewBayesianMLP(NotebookBNNConfig())
 	const n = 3*bbbPredictRows + 5
 	p := m.newBBBPredictor(n)
 	sigma, dsig := make([]float32, m.nw), make([]float32, m.nw)
