@@ -27,9 +27,9 @@ func TestTrainConfigZeroMeansDefault(t *testing.T) {
 	ctx := context.Background()
 	// The whole zero value (a linear model, 1000 full-batch epochs) against the defaults written out.
 	for name, pair := range map[string][2]TrainConfig{
-		"zero":          {{}, DefaultTrainConfig()},
-		"zero lr":       {{Hidden: []int{4}, Epochs: 7, Seed: 3}, {Hidden: []int{4}, Epochs: 7, Seed: 3, LearningRate: DefaultLearningRate}},
-		"zero epochs":   {{Hidden: []int{3}, LearningRate: 1e-2, Seed: 4}, {Hidden: []int{3}, LearningRate: 1e-2, Seed: 4, Epochs: DefaultEpochs}},
+		"zero":                {{}, DefaultTrainConfig()},
+		"zero lr":             {{Hidden: []int{4}, Epochs: 7, Seed: 3}, {Hidden: []int{4}, Epochs: 7, Seed: 3, LearningRate: DefaultLearningRate}},
+		"zero epochs":         {{Hidden: []int{3}, LearningRate: 1e-2, Seed: 4}, {Hidden: []int{3}, LearningRate: 1e-2, Seed: 4, Epochs: DefaultEpochs}},
 		"zero lr, activation": {{Hidden: []int{2}, Epochs: 5}, {Hidden: []int{2}, Epochs: 5, LearningRate: 1e-3, Activation: Tanh}},
 	} {
 		a, err := Train(ctx, x, 1, y, pair[0])
