@@ -41,10 +41,10 @@
 //   - Settings: every settings struct is named XxxConfig. DefaultXxxConfig
 //     returns the package's recommended settings, NotebookXxxConfig the seed
 //     notebook's. A zero field means its documented default, as in
-//     log/slog, so a zero XxxConfig equals DefaultXxxConfig(); negative or
-//     NaN values are errors naming the field. The only required fields are
-//     data shapes (MLPConfig.Inputs, BNNConfig.Inputs), and a field whose
-//     zero is itself a meaningful value says how to ask for it.
+//     log/slog (DefaultXxxConfig writes those defaults out); negative or
+//     NaN values are errors naming the field. The only fields without a
+//     default are data shapes (MLPConfig.Inputs, BNNConfig.Inputs), and a
+//     field whose zero would be a meaningful value says how to ask for it.
 //   - Ownership: methods that return slices return new ones the caller
 //     owns (BayesLinear.Mean, EigenSym.Values, Ensemble.Members); the
 //     XxxTo forms write into the caller's buffers instead. Objects reached
