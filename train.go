@@ -56,9 +56,10 @@ type TrainConfig struct {
 	Hidden []int
 	// Activation follows every hidden layer (zero value: Tanh, the seed's).
 	Activation Activation
-	// Dropout is the inverted-dropout probability after each hidden layer, in [0, 1).
+	// Dropout is the inverted-dropout probability after each hidden layer,
+	// in [0, 1) (default 0: none).
 	Dropout float64
-	// Loss is the objective; Heteroscedastic (LossGaussian only) adds a
+	// Loss is the objective (zero value: LossMSE); Heteroscedastic (LossGaussian only) adds a
 	// log-variance output head so that the noise depends on the input.
 	Loss            Loss
 	Heteroscedastic bool
@@ -71,8 +72,8 @@ type TrainConfig struct {
 	Momentum     float64
 	WeightDecay  float64
 	// Epochs (≥ 1; 0 means DefaultEpochs, 1000) is the number of passes
-	// over the data; BatchSize is the
-	// mini-batch size (0, or ≥ the number of rows, means full batch).
+	// over the data; BatchSize is the mini-batch size (0, or ≥ the number
+	// of rows, means full batch).
 	// Mini-batches follow a fresh permutation each epoch drawn from Seed.
 	Epochs    int
 	BatchSize int
