@@ -5,24 +5,60 @@ import (
 	"math"
 )
 
-// BayesianRidgeConfig configures FitBayesianRidge. Start from
-// DefaultBayesianRidgeConfig; the zero value fits no intercept and uses no
-// hyperpriors.
+// BayesianRidgeConfig configures FitBayesianRidge. A zero field means its
+// documented default, as in log/slog, so the zero value equals
+// DefaultBayesianRidgeConfig(): scikit-learn's BayesianRidge defaults — an
+// intercept, Gamma hyperpriors with shape and rate 1e-6 on both precisions,
+// initial α = 1 and β = 1/Var(y), tolerance 1e-3 and at most 300 steps.
+// Negative or NaN values are errors naming the field.
 type BayesianRidgeConfig struct {
+	// EvidenceConfig holds the initial precisions, tolerance and step cap,
+	// whose zero values mean the defaults above, and the hyperpriors: here a
+	// zero AlphaShape, AlphaRate, BetaShape or BetaRate means
+	// DefaultRidgeHyperprior (1e-6, scikit-learn's lambda_1, lambda_2,
+	// alpha_1 and alpha_2), unless NoHyperpriors is set.
 	EvidenceConfig
-	// FitIntercept centres the features and targets before fitting and
-	// recovers the intercept as mean(y) − mean(x)·coef, as scikit-learn does.
-	FitIntercept bool
+	// NoIntercept fits y ≈ x·coef through the origin. By default the
+	// features and targets are centred before fitting and the intercept is
+	// recovered as mean(y) − mean(x)·coef, as scikit-learn does.
+	NoIntercept bool
+	// NoHyperpriors takes the four hyperprior fields literally, so that
+	// zeros mean no hyperprior term (plain PRML §3.5.2 evidence
+	// maximisation) instead of DefaultRidgeHyperprior.
+	NoHyperpriors bool
 }
 
-// DefaultBayesianRidgeConfig returns scikit-learn's BayesianRidge defaults:
-// Gamma hyperpriors with shape and rate 1e-6 on both precisions, initial
-// α = 1 and β = 1/Var(y), tolerance 1e-3, at most 300 steps, with intercept.
+// DefaultRidgeHyperprior is the shape and rate of the Gamma hyperpriors that
+// a zero hyperprior field of BayesianRidgeConfig stands for: scikit-learn's
+// 1e-6, a nearly flat prior on each precision that keeps the re-estimates
+// finite for a perfect fit.
+const DefaultRidgeHyperprior = 1e-6
+
+// DefaultBayesianRidgeConfig returns the defaults a zero BayesianRidgeConfig
+// stands for, written out: scikit-learn's BayesianRidge defaults, Gamma
+// hyperpriors with shape and rate 1e-6 on both precisions, initial α = 1 and
+// β = 1/Var(y), tolerance 1e-3, at most 300 steps, with intercept.
 func DefaultBayesianRidgeConfig() BayesianRidgeConfig {
+	h := DefaultRidgeHyperprior
 	return BayesianRidgeConfig{
-		EvidenceConfig: EvidenceConfig{AlphaShape: 1e-6, AlphaRate: 1e-6, BetaShape: 1e-6, BetaRate: 1e-6},
-		FitIntercept:   true,
+		EvidenceConfig: EvidenceConfig{Alpha: 1, AlphaShape: h, AlphaRate: h, BetaShape: h, BetaRate: h, Tol: 1e-3, MaxIter: 300},
 	}
+}
+
+// withDefaults returns o with each zero hyperprior field replaced by
+// DefaultRidgeHyperprior (unless NoHyperpriors); the remaining zero fields
+// are EvidenceConfig's, whose withDefaults MaximizeEvidence applies and
+// validates.
+func (o BayesianRidgeConfig) withDefaults() BayesianRidgeConfig {
+	if o.NoHyperpriors {
+		return o
+	}
+	for _, f := range []*float64{&o.AlphaShape, &o.AlphaRate, &o.BetaShape, &o.BetaRate} {
+		if *f == 0 {
+			*f = DefaultRidgeHyperprior
+		}
+	}
+	return o
 }
 
 // BayesianRidge is Bayesian linear regression on raw features with an
@@ -46,6 +82,7 @@ type BayesianRidge struct {
 // scikit-learn does), or, with Strict, together with an error wrapping
 // ErrNotConverged.
 func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeConfig) (*BayesianRidge, error) {
+	opt = opt.withDefaults()
 	if err := checkDesignData(x, y); err != nil {
 		return nil, err
 	}
@@ -54,7 +91,7 @@ func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeConfig) (*Bayesian
 	phi := x
 	t := y
 	yOffset := 0.0
-	if opt.FitIntercept {
+	if !opt.NoIntercept {
 		for i := 0; i < n; i++ {
 			axpyF64(1, x.data[i*d:(i+1)*d], m.xOffset)
 			yOffset += y[i]
@@ -89,7 +126,7 @@ func FitBayesianRidge(x *Dense, y []float64, opt BayesianRidgeConfig) (*Bayesian
 // Coef returns a copy of the posterior-mean coefficients (one per feature).
 func (m *BayesianRidge) Coef() []float64 { return append([]float64(nil), m.coef...) }
 
-// Intercept returns the fitted intercept (0 without FitIntercept).
+// Intercept returns the fitted intercept (0 with NoIntercept).
 func (m *BayesianRidge) Intercept() float64 { return m.intercept }
 
 // WeightPrecision returns the fitted weight precision α (scikit-learn's lambda_).

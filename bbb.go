@@ -41,16 +41,56 @@ type BayesianMLP struct {
 	scale  *nnScaler // standardisation of inputs and targets, or nil for none
 }
 
-// BNNConfig describes a Bayesian MLP before training. NotebookBNNConfig returns the seed notebook's.
+// BNNConfig describes a Bayesian MLP before training. A zero field means its
+// documented default, as in log/slog (DefaultBNNConfig writes them out):
+// no hidden layers, Tanh, the prior N(0, 1), ρ₀ = −3, weight means
+// 0.1·N(0, 1) and noise std 0.5. Inputs is the one exception: it is the
+// data's width, so NewBayesianMLP requires it (TrainBayesianMLP sets it).
+// Rho0 and InitScale are float32 in the network, so to ask for exactly 0
+// pass a value that rounds to 0 in float32, such as 1e-300. NaN, ±Inf and
+// other invalid values are errors naming the field. NotebookBNNConfig
+// returns the seed notebook's network.
 type BNNConfig struct {
-	Inputs     int        // features per input row
-	Hidden     []int      // widths of the hidden layers
-	Activation Activation // nonlinearity after each hidden layer
-	Prior      Prior      // prior over every weight and bias
-	Rho0       float64    // initial ρ of every σ = softplus(ρ) (seed: −3, σ ≈ 0.0486)
-	InitScale  float64    // weight means start as InitScale·N(0, 1) (seed: 0.1); bias means start at 0
-	NoiseStd   float64    // observation noise std in target units (seed: 0.05)
+	Inputs     int        // features per input row (≥ 1; required)
+	Hidden     []int      // widths of the hidden layers (nil: none)
+	Activation Activation // nonlinearity after each hidden layer (zero value: Tanh)
+	Prior      Prior      // prior over every weight and bias (zero value: N(0, 1))
+	Rho0       float64    // initial ρ of every σ = softplus(ρ) (0: −3, σ ≈ 0.0486)
+	InitScale  float64    // weight means start as InitScale·N(0, 1) (≥ 0; 0: 0.1); bias means start at 0
+	NoiseStd   float64    // observation noise std in target units (> 0; 0: 0.5)
 	Seed       uint64     // seed of the initialisation and of PredictTo's draws
+}
+
+// DefaultBNNConfig returns the defaults a zero BNNConfig stands for, written
+// out, with Inputs still to set: no hidden layers and Tanh (their zero
+// values); the prior N(0, 1), a unit-scale prior for standardised data and
+// the seed's; ρ₀ = −3 (σ ≈ 0.049) and weight means 0.1·N(0, 1), the seed's
+// initialisation, which starts q close to a point estimate so that early
+// steps fit the data before the KL term widens it (Blundell et al. 2015 also
+// start σ small); and noise std 0.5 — half the standard deviation of
+// standardised targets, the rule TrainBayesianMLP applies in target units.
+func DefaultBNNConfig() BNNConfig {
+	prior, _ := GaussianPrior(1)
+	return BNNConfig{Activation: Tanh, Prior: prior, Rho0: -3, InitScale: 0.1, NoiseStd: 0.5}
+}
+
+// withDefaults returns c with every zero field that has a non-zero default
+// replaced by it; NewBayesianMLP checks the result.
+func (c BNNConfig) withDefaults() BNNConfig {
+	d := DefaultBNNConfig()
+	if c.Prior == (Prior{}) {
+		c.Prior = d.Prior
+	}
+	if c.Rho0 == 0 {
+		c.Rho0 = d.Rho0
+	}
+	if c.InitScale == 0 {
+		c.InitScale = d.InitScale
+	}
+	if c.NoiseStd == 0 {
+		c.NoiseStd = d.NoiseStd
+	}
+	return c
 }
 
 // NotebookBNNConfig returns the seed notebook's network: one input, two hidden
@@ -63,14 +103,16 @@ func NotebookBNNConfig() BNNConfig {
 // bbbSoftplus64 returns log(1 + eˣ) without overflow or cancellation.
 func bbbSoftplus64(x float64) float64 { return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
 
-// NewBayesianMLP builds a Bayesian MLP from cfg. It returns ErrInvalidParameter
-// for a non-positive input count or hidden width, an invalid activation or
-// prior (scale ≤ 0), a non-finite ρ₀ or one so low that σ = softplus(ρ₀)
-// underflows float32, a negative or non-finite InitScale, or a noise std that
-// is not positive and finite.
+// NewBayesianMLP builds a Bayesian MLP from cfg; zero fields mean their
+// defaults (see BNNConfig). It returns ErrInvalidParameter for a
+// non-positive input count or hidden width, an invalid activation, a
+// non-finite ρ₀ or one so low that σ = softplus(ρ₀) underflows float32, a
+// negative or non-finite InitScale, or a noise std that is not positive and
+// finite.
 func NewBayesianMLP(cfg BNNConfig) (*BayesianMLP, error) {
+	cfg = cfg.withDefaults()
 	if cfg.Inputs <= 0 {
-		return nil, fmt.Errorf("bnn: bayesian mlp: %d inputs: %w", cfg.Inputs, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayesian mlp: Inputs = %d: %w", cfg.Inputs, ErrInvalidParameter)
 	}
 	for i, h := range cfg.Hidden {
 		if h <= 0 {
@@ -84,16 +126,16 @@ func NewBayesianMLP(cfg BNNConfig) (*BayesianMLP, error) {
 		return nil, err
 	}
 	if math.IsNaN(cfg.Rho0) || math.IsInf(cfg.Rho0, 0) {
-		return nil, fmt.Errorf("bnn: bayesian mlp: ρ₀ = %g: %w", cfg.Rho0, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayesian mlp: Rho0 = %g: %w", cfg.Rho0, ErrInvalidParameter)
 	}
 	if s := float32(bbbSoftplus64(cfg.Rho0)); s < math.SmallestNonzeroFloat32*(1<<23) {
-		return nil, fmt.Errorf("bnn: bayesian mlp: ρ₀ = %g gives σ = %g, which underflows float32: %w", cfg.Rho0, s, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayesian mlp: Rho0 = %g gives σ = %g, which underflows float32: %w", cfg.Rho0, s, ErrInvalidParameter)
 	}
 	if !(cfg.InitScale >= 0) || math.IsInf(cfg.InitScale, 1) {
-		return nil, fmt.Errorf("bnn: bayesian mlp: init scale %g: %w", cfg.InitScale, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayesian mlp: InitScale = %g: %w", cfg.InitScale, ErrInvalidParameter)
 	}
 	if !(cfg.NoiseStd > 0) || math.IsInf(cfg.NoiseStd, 1) {
-		return nil, fmt.Errorf("bnn: bayesian mlp: noise std %g must be positive and finite: %w", cfg.NoiseStd, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayesian mlp: NoiseStd = %g must be positive and finite: %w", cfg.NoiseStd, ErrInvalidParameter)
 	}
 	widths := append(append([]int{cfg.Inputs}, cfg.Hidden...), 1)
 	if _, ok := denseParamCount(widths, mlpMaxParams/2); !ok { // a mean and a ρ per parameter

@@ -154,11 +154,10 @@ func TestBBBErrors(t *testing.T) {
 		"zero inputs":   mod(func(c *BNNConfig) { c.Inputs = 0 }),
 		"zero width":    mod(func(c *BNNConfig) { c.Hidden[1] = 0 }),
 		"activation":    mod(func(c *BNNConfig) { c.Activation = 9 }),
-		"zero prior":    mod(func(c *BNNConfig) { c.Prior = Prior{} }),
 		"rho underflow": mod(func(c *BNNConfig) { c.Rho0 = -100 }),
 		"rho nan":       mod(func(c *BNNConfig) { c.Rho0 = math.NaN() }),
 		"init scale":    mod(func(c *BNNConfig) { c.InitScale = -1 }),
-		"noise":         mod(func(c *BNNConfig) { c.NoiseStd = 0 }),
+		"noise":         mod(func(c *BNNConfig) { c.NoiseStd = -1 }),
 		"too wide":      mod(func(c *BNNConfig) { c.Hidden[0], c.Hidden[1] = 1<<20, 1<<20 }),
 	} {
 		if _, err := NewBayesianMLP(c); !errors.Is(err, ErrInvalidParameter) {
@@ -198,10 +197,10 @@ func TestBBBErrors(t *testing.T) {
 	check("nan feature", train(m, []float64{0, 1, math.NaN(), 3, 4}, y, nop), ErrNonFinite)
 	check("inf target", train(m, x, []float64{0, 1, 2, math.Inf(-1), 4}, nop), ErrNonFinite)
 	check("float32 overflow", train(m, []float64{0, 1, 1e39, 3, 4}, y, nop), ErrNonFinite)
-	check("lr", train(m, x, y, func(c *BBBConfig) { c.LearningRate = 0 }), ErrInvalidParameter)
+	check("lr", train(m, x, y, func(c *BBBConfig) { c.LearningRate = -1 }), ErrInvalidParameter)
 	check("lr nan", train(m, x, y, func(c *BBBConfig) { c.LearningRate = math.NaN() }), ErrInvalidParameter)
-	check("samples", train(m, x, y, func(c *BBBConfig) { c.Samples = 0 }), ErrInvalidParameter)
-	check("epochs", train(m, x, y, func(c *BBBConfig) { c.Epochs = 0 }), ErrInvalidParameter)
+	check("samples", train(m, x, y, func(c *BBBConfig) { c.Samples = -1 }), ErrInvalidParameter)
+	check("epochs", train(m, x, y, func(c *BBBConfig) { c.Epochs = -1 }), ErrInvalidParameter)
 	check("batch", train(m, x, y, func(c *BBBConfig) { c.BatchSize = -1 }), ErrInvalidParameter)
 	check("lrt mc", train(m, x, y, func(c *BBBConfig) { c.LocalReparam = true }), ErrInvalidParameter)
 	check("closed mixture", train(mm, x, y, func(c *BBBConfig) { c.KL = KLClosedForm }), ErrInvalidParameter)

@@ -29,15 +29,20 @@ const (
 	KLBlundell
 )
 
-// BBBConfig sets how Train fits a BayesianMLP by Bayes by Backprop.
-// NotebookBBBConfig returns the seed notebook's settings.
+// BBBConfig sets how Train fits a BayesianMLP by Bayes by Backprop. A zero
+// field means its documented default, as in log/slog, so the zero value
+// equals DefaultBBBConfig(): full-batch Adam at DefaultLearningRate for
+// DefaultEpochs epochs with one Monte-Carlo weight sample per step, the
+// Monte-Carlo KL charged uniformly, known noise, GOMAXPROCS workers and
+// standardised inputs and targets. Negative or NaN values are errors naming
+// the field. NotebookBBBConfig returns the seed notebook's settings.
 type BBBConfig struct {
-	Epochs       int         // passes over the data
-	LearningRate float64     // Adam learning rate (> 0)
-	Samples      int         // K Monte-Carlo weight samples per step
+	Epochs       int         // passes over the data (0: DefaultEpochs, 1000)
+	LearningRate float64     // Adam learning rate (> 0; 0: DefaultLearningRate, 1e-3)
+	Samples      int         // K Monte-Carlo weight samples per step (0: 1, see DefaultBBBConfig)
 	BatchSize    int         // rows per minibatch; 0 (or ≥ n) for full batch
-	KL           KLEstimator // Monte-Carlo (seed) or closed form
-	KLWeighting  KLWeighting // share of the KL per minibatch
+	KL           KLEstimator // Monte-Carlo (zero value, the seed's) or closed form
+	KLWeighting  KLWeighting // share of the KL per minibatch (zero value: KLUniform)
 	LocalReparam bool        // sample pre-activations instead of weights (needs KLClosedForm)
 	LearnNoise   bool        // also fit log NoiseStd by maximum likelihood
 	Seed         uint64      // seed of the Monte-Carlo draws, the minibatch order and the held-out rows
@@ -55,6 +60,32 @@ type BBBConfig struct {
 	Progress func(epoch int, loss float64)
 }
 
+// DefaultBBBConfig returns the defaults a zero BBBConfig stands for, written
+// out: Epochs DefaultEpochs and LearningRate DefaultLearningRate (Adam's
+// recommended step, as for Train), Samples 1 — one reparameterised draw per
+// step, as Blundell et al. (2015) and Kingma & Welling (2014) use: the
+// gradient stays unbiased and more steps beat more draws per step — and every
+// other field zero (full batch, KLMonteCarlo, KLUniform, known noise,
+// GOMAXPROCS workers, nothing held out, ScaleInputsAndTargets, seed 0).
+func DefaultBBBConfig() BBBConfig {
+	return BBBConfig{Epochs: DefaultEpochs, LearningRate: DefaultLearningRate, Samples: 1}
+}
+
+// withDefaults returns c with every zero field that has a non-zero default
+// replaced by it; newBBBTrainer checks the result.
+func (c BBBConfig) withDefaults() BBBConfig {
+	if c.Epochs == 0 {
+		c.Epochs = DefaultEpochs
+	}
+	if c.LearningRate == 0 {
+		c.LearningRate = DefaultLearningRate
+	}
+	if c.Samples == 0 {
+		c.Samples = 1
+	}
+	return c
+}
+
 // NotebookBBBConfig returns the seed's training: full batch, 6 samples per step,
 // Adam at 5e-3 for 3,500 epochs, Monte-Carlo KL over sampled weights (the
 // seed's estimator), known noise. Setting KL to KLClosedForm and
@@ -70,7 +101,7 @@ func NotebookBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate
 // seed's loss (lq − lp − ll)/K. It returns the loss summed over each epoch's
 // minibatches. Errors: ErrEmpty for no rows, ErrShape for inconsistent
 // lengths, ErrNonFinite naming the row for NaN/±Inf data, ErrInvalidParameter
-// for bad settings (epochs < 1, lr ≤ 0, zero samples, negative batch size,
+// for bad settings (negative or NaN fields, negative batch size,
 // local reparameterisation or closed-form KL with an unsuitable prior),
 // ErrDiverged naming the epoch if the loss becomes NaN or ±Inf, and the
 // context's error (checked between epochs) if ctx is cancelled; after an
@@ -80,6 +111,7 @@ func NotebookBBBConfig() BBBConfig { return BBBConfig{Epochs: 3500, LearningRate
 // at the early-stopping epoch, the model holds the best epoch's parameters,
 // and a learned noise is re-fitted on the held-out rows (see Validation).
 func (m *BayesianMLP) Train(ctx context.Context, x, y []float64, cfg BBBConfig) ([]float64, error) {
+	cfg = cfg.withDefaults()
 	if m.scale != nil || cfg.Validation.active() {
 		return m.trainScaled(ctx, x, y, cfg)
 	}
@@ -173,13 +205,13 @@ func newBBBTrainer(m *BayesianMLP, x, y []float64, cfg BBBConfig) (*bbbTrainer, 
 		return nil, fmt.Errorf("bnn: bayes by backprop: %d feature values for %d rows of %d: %w", len(x), n, in, ErrShape)
 	}
 	if cfg.Epochs < 1 {
-		return nil, fmt.Errorf("bnn: bayes by backprop: %d epochs: %w", cfg.Epochs, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayes by backprop: Epochs = %d: %w", cfg.Epochs, ErrInvalidParameter)
 	}
 	if !(cfg.LearningRate > 0) || float32(cfg.LearningRate) == 0 || math.IsInf(float64(float32(cfg.LearningRate)), 1) {
-		return nil, fmt.Errorf("bnn: bayes by backprop: learning rate %g must be positive and finite: %w", cfg.LearningRate, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayes by backprop: LearningRate = %g must be positive and finite: %w", cfg.LearningRate, ErrInvalidParameter)
 	}
 	if cfg.Samples < 1 {
-		return nil, fmt.Errorf("bnn: bayes by backprop: %d Monte-Carlo samples: %w", cfg.Samples, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: bayes by backprop: Samples = %d: %w", cfg.Samples, ErrInvalidParameter)
 	}
 	if cfg.BatchSize < 0 || cfg.Workers < 0 || cfg.KL > KLClosedForm || cfg.KLWeighting > KLBlundell {
 		return nil, fmt.Errorf("bnn: bayes by backprop: batch size %d, workers %d, KL %d, weighting %d: %w",

@@ -40,11 +40,11 @@
 //     allocate nothing; XxxTo(dst, …) forms write into caller buffers.
 //   - Settings: every settings struct is named XxxConfig. DefaultXxxConfig
 //     returns the package's recommended settings, NotebookXxxConfig the seed
-//     notebook's. (The package is moving to "a zero field means the
-//     documented default", as log/slog does; ODEConfig, GridConfig,
-//     GridRefineConfig, GridPredictiveConfig and EvidenceConfig already
-//     follow it, and each type's documentation says how its zero value
-//     behaves.)
+//     notebook's. A zero field means its documented default, as in
+//     log/slog (DefaultXxxConfig writes those defaults out); negative or
+//     NaN values are errors naming the field. The only fields without a
+//     default are data shapes (MLPConfig.Inputs, BNNConfig.Inputs), and a
+//     field whose zero would be a meaningful value says how to ask for it.
 //   - Ownership: methods that return slices return new ones the caller
 //     owns (BayesLinear.Mean, EigenSym.Values, Ensemble.Members); the
 //     XxxTo forms write into the caller's buffers instead. Objects reached

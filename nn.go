@@ -8,24 +8,35 @@ import (
 
 // MLPConfig describes a multilayer perceptron: Inputs features, dense hidden
 // layers of the given widths each followed by Activation and (when Dropout > 0)
-// inverted dropout, and a linear output layer of Outputs units.
+// inverted dropout, and a linear output layer of Outputs units. A zero field
+// means its documented default, as in log/slog: no hidden layers, one
+// output, Tanh and no dropout. Inputs is the one exception: it is the
+// data's width, not a setting, so it has no default and must be ≥ 1.
 type MLPConfig struct {
-	Inputs     int        // features per input row (≥ 1)
-	Hidden     []int      // hidden-layer widths, input side first (each ≥ 1; none: a linear model)
-	Outputs    int        // output units (≥ 1)
-	Activation Activation // nonlinearity after every hidden layer
+	Inputs     int        // features per input row (≥ 1; required)
+	Hidden     []int      // hidden-layer widths, input side first (each ≥ 1; nil: none, a linear model)
+	Outputs    int        // output units (≥ 1; 0: 1, a scalar regressor)
+	Activation Activation // nonlinearity after every hidden layer (zero value: Tanh)
 	// Dropout is the probability of zeroing each hidden unit's output during
 	// training and Monte-Carlo prediction; kept units are scaled by 1/(1−p)
-	// (PyTorch's nn.Dropout). It must lie in [0, 1).
+	// (PyTorch's nn.Dropout). It must lie in [0, 1); the default 0 is none.
 	Dropout float64
+}
+
+// withDefaults returns c with a zero Outputs replaced by its default, 1.
+func (c MLPConfig) withDefaults() MLPConfig {
+	if c.Outputs == 0 {
+		c.Outputs = 1
+	}
+	return c
 }
 
 func (c MLPConfig) validate() error {
 	if c.Inputs <= 0 {
-		return fmt.Errorf("bnn: mlp: %d inputs: %w", c.Inputs, ErrInvalidParameter)
+		return fmt.Errorf("bnn: mlp: Inputs = %d: %w", c.Inputs, ErrInvalidParameter)
 	}
 	if c.Outputs <= 0 {
-		return fmt.Errorf("bnn: mlp: %d outputs: %w", c.Outputs, ErrInvalidParameter)
+		return fmt.Errorf("bnn: mlp: Outputs = %d: %w", c.Outputs, ErrInvalidParameter)
 	}
 	for i, h := range c.Hidden {
 		if h <= 0 {
@@ -81,9 +92,12 @@ type MLP struct {
 
 // NewMLP returns a network with PyTorch's default nn.Linear initialisation:
 // every weight and bias of a layer with fan-in k drawn from U(−1/√k, 1/√k)
-// using rng. It returns ErrInvalidParameter for non-positive widths, an
-// unknown activation or a dropout probability outside [0, 1).
+// using rng. Zero fields of cfg mean their defaults (see MLPConfig). It
+// returns ErrInvalidParameter for a non-positive input count or hidden width,
+// a negative output count, an unknown activation or a dropout probability
+// outside [0, 1).
 func NewMLP(cfg MLPConfig, rng *rand.Rand) (*MLP, error) {
+	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

@@ -32,31 +32,53 @@ const (
 	OptimSGD
 )
 
+// Defaults of TrainConfig and BBBConfig (see DefaultTrainConfig).
+const (
+	// DefaultLearningRate is Adam's step size α = 1e-3, the value Kingma &
+	// Ba (2015) recommend and PyTorch's torch.optim.Adam (and SGD) default.
+	DefaultLearningRate = 1e-3
+	// DefaultEpochs is 1/DefaultLearningRate: Adam moves each parameter by
+	// at most about the learning rate per step, so 1000 full-batch steps
+	// let a weight travel about one unit — the scale of weights on
+	// standardised data.
+	DefaultEpochs = 1000
+)
+
 // TrainConfig holds the settings of Train, TrainEnsemble and TrainMCDropout.
-// The zero value is not usable: LearningRate and Epochs must be set.
+// A zero field means its documented default, as in log/slog, so the zero
+// value equals DefaultTrainConfig(): a linear model (no hidden layers)
+// trained on standardised data by full-batch Adam at DefaultLearningRate for
+// DefaultEpochs epochs with the mean-squared-error loss and no dropout,
+// weight decay or held-out rows. Negative or NaN values are errors naming
+// the field.
 type TrainConfig struct {
 	// Hidden are the hidden-layer widths (nil means none: a linear model).
 	Hidden []int
-	// Activation follows every hidden layer.
+	// Activation follows every hidden layer (zero value: Tanh, the seed's).
 	Activation Activation
-	// Dropout is the inverted-dropout probability after each hidden layer, in [0, 1).
+	// Dropout is the inverted-dropout probability after each hidden layer,
+	// in [0, 1) (default 0: none).
 	Dropout float64
-	// Loss is the objective; Heteroscedastic (LossGaussian only) adds a
+	// Loss is the objective (zero value: LossMSE); Heteroscedastic (LossGaussian only) adds a
 	// log-variance output head so that the noise depends on the input.
 	Loss            Loss
 	Heteroscedastic bool
-	// Optimizer, LearningRate (> 0), Momentum (SGD only, ≥ 0) and
-	// WeightDecay (L2 added to the gradient, ≥ 0) configure the updates.
+	// Optimizer (zero value: OptimAdam), LearningRate (> 0; 0 means
+	// DefaultLearningRate, 1e-3), Momentum (SGD only, ≥ 0; default 0) and
+	// WeightDecay (L2 added to the gradient, ≥ 0; default 0) configure the
+	// updates.
 	Optimizer    OptimizerKind
 	LearningRate float64
 	Momentum     float64
 	WeightDecay  float64
-	// Epochs (≥ 1) is the number of passes over the data; BatchSize is the
-	// mini-batch size (0, or ≥ the number of rows, means full batch).
+	// Epochs (≥ 1; 0 means DefaultEpochs, 1000) is the number of passes
+	// over the data; BatchSize is the mini-batch size (0, or ≥ the number
+	// of rows, means full batch).
 	// Mini-batches follow a fresh permutation each epoch drawn from Seed.
 	Epochs    int
 	BatchSize int
-	// Scaling selects input and target standardisation.
+	// Scaling selects input and target standardisation (zero value:
+	// ScaleInputsAndTargets).
 	Scaling Scaling
 	// NoiseStd (LossMSE only, target units, ≥ 0) is the observation noise
 	// standard deviation added to predictions; 0 means the root mean squared
@@ -78,12 +100,35 @@ type TrainConfig struct {
 	Progress func(epoch int, loss float64)
 }
 
+// DefaultTrainConfig returns the defaults a zero TrainConfig stands for,
+// written out: LearningRate DefaultLearningRate, Epochs DefaultEpochs and
+// every other field zero (a linear model, Tanh, LossMSE, OptimAdam, full
+// batch, ScaleInputsAndTargets, estimated noise, nothing held out, seed 0).
+func DefaultTrainConfig() TrainConfig {
+	return TrainConfig{LearningRate: DefaultLearningRate, Epochs: DefaultEpochs}
+}
+
+// withDefaults returns c with every zero field that has a non-zero default
+// replaced by it; validate checks the result.
+func (c TrainConfig) withDefaults() TrainConfig {
+	if c.LearningRate == 0 {
+		c.LearningRate = DefaultLearningRate
+	}
+	if c.Epochs == 0 {
+		c.Epochs = DefaultEpochs
+	}
+	return c
+}
+
+// validate replaces zero fields by their defaults (in place, so that the
+// caller's copy is the one trained with) and checks the settings.
 func (c *TrainConfig) validate() error {
+	*c = c.withDefaults()
 	if !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0) || float32(c.LearningRate) == 0 {
-		return fmt.Errorf("bnn: train: learning rate %v must be positive and finite: %w", c.LearningRate, ErrInvalidParameter)
+		return fmt.Errorf("bnn: train: LearningRate = %v must be positive and finite: %w", c.LearningRate, ErrInvalidParameter)
 	}
 	if c.Epochs < 1 {
-		return fmt.Errorf("bnn: train: %d epochs: %w", c.Epochs, ErrInvalidParameter)
+		return fmt.Errorf("bnn: train: Epochs = %d: %w", c.Epochs, ErrInvalidParameter)
 	}
 	if c.BatchSize < 0 {
 		return fmt.Errorf("bnn: train: batch size %d: %w", c.BatchSize, ErrInvalidParameter)

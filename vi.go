@@ -11,15 +11,45 @@ import (
 // theta and writes its gradient ∂/∂θ into grad (len(grad) == len(theta)).
 type LogJoint func(theta, grad []float64) float64
 
-// VIConfig sets FitGaussianVI's optimisation. NotebookVIConfig returns the seed's.
+// VIConfig sets FitGaussianVI's optimisation. A zero field means its
+// documented default, as in log/slog, so the zero value equals
+// DefaultVIConfig(): one Monte-Carlo sample per step and 10,000 Adam steps at
+// DefaultLearningRate from q = N(0, I). Negative or NaN values are errors
+// naming the field. NotebookVIConfig returns the seed's settings.
 type VIConfig struct {
-	Samples      int     // Monte-Carlo samples per step
-	Steps        int     // Adam steps
-	LearningRate float64 // Adam learning rate (> 0)
+	Samples      int     // Monte-Carlo samples per step (0: 1)
+	Steps        int     // Adam steps (0: 10,000)
+	LearningRate float64 // Adam learning rate (> 0; 0: DefaultLearningRate, 1e-3)
 	Seed         uint64  // seed of the Monte-Carlo draws
-	// InitMean is the starting mean (nil: zeros); every log σ starts at InitLogStd.
+	// InitMean is the starting mean (nil: zeros); every log σ starts at
+	// InitLogStd (0 is a value, not a default stand-in: σ = 1).
 	InitMean   []float64
 	InitLogStd float64
+}
+
+// DefaultVIConfig returns the defaults a zero VIConfig stands for, written
+// out: Samples 1 and Steps 10,000, the gradient samples and iteration cap of
+// Stan's ADVI (Kucukelbir et al. 2017), which finds one reparameterised draw
+// per step enough; LearningRate DefaultLearningRate, Adam's recommended step
+// (Kingma & Ba 2015), which over 10,000 steps lets each parameter travel
+// about ten units; and a start at μ = 0, log σ = 0, as ADVI starts.
+func DefaultVIConfig() VIConfig {
+	return VIConfig{Samples: 1, Steps: 10000, LearningRate: DefaultLearningRate}
+}
+
+// withDefaults returns c with every zero field that has a non-zero default
+// replaced by it; FitGaussianVI checks the result.
+func (c VIConfig) withDefaults() VIConfig {
+	if c.Samples == 0 {
+		c.Samples = 1
+	}
+	if c.Steps == 0 {
+		c.Steps = 10000
+	}
+	if c.LearningRate == 0 {
+		c.LearningRate = DefaultLearningRate
+	}
+	return c
 }
 
 // NotebookVIConfig returns the seed's settings: 256 samples, 1,500 Adam steps at
@@ -40,8 +70,8 @@ type VIResult struct {
 // the seed does for its scalar example. With the gradient g of the log joint
 // at θₛ the per-sample gradients are g for μ and g⊙σ⊙εₛ + 1 for log σ (log q
 // at θₛ depends on μ and log σ only through −Σ log σ once εₛ is fixed). It
-// returns ErrInvalidParameter for dim < 1, a nil logJoint, samples or steps
-// < 1 or lr not positive and finite, ErrShape for an InitMean of the wrong
+// returns ErrInvalidParameter for dim < 1, a nil logJoint, negative Samples
+// or Steps or a LearningRate that is negative, NaN or infinite, ErrShape for an InitMean of the wrong
 // length, ErrNonFinite for a non-finite initial value, ErrDiverged if the
 // log joint or its gradient becomes NaN or ±Inf, and an error wrapping
 // context.Cause(ctx) when ctx is done (checked before every step).
@@ -49,8 +79,9 @@ func FitGaussianVI(ctx context.Context, dim int, logJoint LogJoint, cfg VIConfig
 	if dim < 1 || logJoint == nil {
 		return nil, fmt.Errorf("bnn: gaussian vi: dimension %d (log joint set: %t): %w", dim, logJoint != nil, ErrInvalidParameter)
 	}
+	cfg = cfg.withDefaults()
 	if cfg.Samples < 1 || cfg.Steps < 1 {
-		return nil, fmt.Errorf("bnn: gaussian vi: %d samples, %d steps: %w", cfg.Samples, cfg.Steps, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: gaussian vi: Samples = %d, Steps = %d: %w", cfg.Samples, cfg.Steps, ErrInvalidParameter)
 	}
 	if cfg.InitMean != nil && len(cfg.InitMean) != dim {
 		return nil, fmt.Errorf("bnn: gaussian vi: initial mean of length %d for dimension %d: %w", len(cfg.InitMean), dim, ErrShape)
@@ -65,7 +96,7 @@ func FitGaussianVI(ctx context.Context, dim int, logJoint LogJoint, cfg VIConfig
 	}
 	opt, err := NewAdam(2*dim, float32(cfg.LearningRate))
 	if err != nil || !(cfg.LearningRate > 0) {
-		return nil, fmt.Errorf("bnn: gaussian vi: learning rate %g must be positive and finite: %w", cfg.LearningRate, ErrInvalidParameter)
+		return nil, fmt.Errorf("bnn: gaussian vi: LearningRate = %g must be positive and finite: %w", cfg.LearningRate, ErrInvalidParameter)
 	}
 	// params = [μ | log σ], in float32 like the seed's PyTorch parameters.
 	params, grads := make([]float32, 2*dim), make([]float32, 2*dim)

@@ -85,8 +85,8 @@ func TestGaussianVIErrors(t *testing.T) {
 	}{
 		{0, viBimodal, ok, ErrInvalidParameter},
 		{1, nil, ok, ErrInvalidParameter},
-		{1, viBimodal, bad(func(c *VIConfig) { c.Samples = 0 }), ErrInvalidParameter},
-		{1, viBimodal, bad(func(c *VIConfig) { c.Steps = 0 }), ErrInvalidParameter},
+		{1, viBimodal, bad(func(c *VIConfig) { c.Samples = -1 }), ErrInvalidParameter},
+		{1, viBimodal, bad(func(c *VIConfig) { c.Steps = -1 }), ErrInvalidParameter},
 		{1, viBimodal, bad(func(c *VIConfig) { c.LearningRate = -1 }), ErrInvalidParameter},
 		{1, viBimodal, bad(func(c *VIConfig) { c.InitMean = []float64{1, 2} }), ErrShape},
 		{1, viBimodal, bad(func(c *VIConfig) { c.InitMean = []float64{math.NaN()} }), ErrNonFinite},
