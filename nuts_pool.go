@@ -73,47 +73,66 @@ func (s *statePool) reset(keep int, refs int32) {
 //	v(bIn)·(rhoA + p(bIn)) > 0 ∧ v(aOut)·(rhoA + p(bIn)) > 0,
 //	v(bOut)·(rhoB + p(aIn)) > 0 ∧ v(aIn)·(rhoB + p(aIn)) > 0,
 //
-// with v = Σp. One pass computes the sum and the six dot products, each in
-// the floating-point order of dotF64.
+// with v = Σp. Three passes (the sum with its two products, and each
+// extension with its two) keep every accumulator in a register; each dot
+// product is summed in the floating-point order of dotF64.
 func (k *hmcKernel) noUTurnJoined(rhoOut, rhoA, rhoB []float64, aOut, bOut, aIn, bIn *phasePoint) bool {
 	n := len(rhoA)
-	out, a, b := rhoOut[:n], rhoA[:n], rhoB[:n]
-	pBIn, pAIn := bIn.p[:n], aIn.p[:n]
-	vAOut, vBOut, vAIn, vBIn := aOut.v[:n], bOut.v[:n], aIn.v[:n], bIn.v[:n]
-	var d [6][4]float64
+	plus, minus := sumDot2(rhoOut[:n], rhoA, rhoB, bOut.v, aOut.v)
+	plusA, minusA := sumDot2(nil, rhoA, bIn.p, bIn.v, aOut.v)
+	plusB, minusB := sumDot2(nil, rhoB, aIn.p, bOut.v, aIn.v)
+	if k.mutation == mutOneSidedUTurn {
+		return plus > 0 && plusA > 0 && plusB > 0
+	}
+	return plus > 0 && minus > 0 && plusA > 0 && minusA > 0 && plusB > 0 && minusB > 0
+}
+
+// sumDot2 returns x·r and y·r for r = a + b, and writes r into out unless
+// out is nil. Each product is
+// summed in dotF64's order (four strided partial sums, then
+// (s0 + s1) + (s2 + s3)).
+func sumDot2(out, a, b, x, y []float64) (xr, yr float64) {
+	n := len(a)
+	b, x, y = b[:n], x[:n], y[:n]
+	var x0, x1, x2, x3, y0, y1, y2, y3 float64
 	i := 0
-	for ; i+4 <= n; i += 4 {
-		for j := range 4 {
-			r := a[i+j] + b[i+j]
-			e1 := a[i+j] + pBIn[i+j]
-			e2 := b[i+j] + pAIn[i+j]
-			out[i+j] = r
-			d[0][j] += vBOut[i+j] * r
-			d[1][j] += vAOut[i+j] * r
-			d[2][j] += vBIn[i+j] * e1
-			d[3][j] += vAOut[i+j] * e1
-			d[4][j] += vBOut[i+j] * e2
-			d[5][j] += vAIn[i+j] * e2
+	if out != nil {
+		out = out[:n]
+		for ; i+4 <= n; i += 4 {
+			r0, r1, r2, r3 := a[i]+b[i], a[i+1]+b[i+1], a[i+2]+b[i+2], a[i+3]+b[i+3]
+			out[i], out[i+1], out[i+2], out[i+3] = r0, r1, r2, r3
+			x0 += x[i] * r0
+			x1 += x[i+1] * r1
+			x2 += x[i+2] * r2
+			x3 += x[i+3] * r3
+			y0 += y[i] * r0
+			y1 += y[i+1] * r1
+			y2 += y[i+2] * r2
+			y3 += y[i+3] * r3
+		}
+		for ; i < n; i++ {
+			r := a[i] + b[i]
+			out[i] = r
+			x0 += x[i] * r
+			y0 += y[i] * r
+		}
+	} else {
+		for ; i+4 <= n; i += 4 {
+			r0, r1, r2, r3 := a[i]+b[i], a[i+1]+b[i+1], a[i+2]+b[i+2], a[i+3]+b[i+3]
+			x0 += x[i] * r0
+			x1 += x[i+1] * r1
+			x2 += x[i+2] * r2
+			x3 += x[i+3] * r3
+			y0 += y[i] * r0
+			y1 += y[i+1] * r1
+			y2 += y[i+2] * r2
+			y3 += y[i+3] * r3
+		}
+		for ; i < n; i++ {
+			r := a[i] + b[i]
+			x0 += x[i] * r
+			y0 += y[i] * r
 		}
 	}
-	for ; i < n; i++ {
-		r := a[i] + b[i]
-		e1 := a[i] + pBIn[i]
-		e2 := b[i] + pAIn[i]
-		out[i] = r
-		d[0][0] += vBOut[i] * r
-		d[1][0] += vAOut[i] * r
-		d[2][0] += vBIn[i] * e1
-		d[3][0] += vAOut[i] * e1
-		d[4][0] += vBOut[i] * e2
-		d[5][0] += vAIn[i] * e2
-	}
-	var s [6]float64
-	for m := range s {
-		s[m] = (d[m][0] + d[m][1]) + (d[m][2] + d[m][3])
-	}
-	if k.mutation == mutOneSidedUTurn {
-		return s[0] > 0 && s[2] > 0 && s[4] > 0
-	}
-	return s[0] > 0 && s[1] > 0 && s[2] > 0 && s[3] > 0 && s[4] > 0 && s[5] > 0
+	return (x0 + x1) + (x2 + x3), (y0 + y1) + (y2 + y3)
 }
