@@ -73,68 +73,30 @@ func (s *statePool) reset(keep int, refs int32) {
 //	v(bIn)·(rhoA + p(bIn)) > 0 ∧ v(aOut)·(rhoA + p(bIn)) > 0,
 //	v(bOut)·(rhoB + p(aIn)) > 0 ∧ v(aIn)·(rhoB + p(aIn)) > 0,
 //
-// with v = Σp. For the diagonal metric the tree's states carry no
-// velocity (see buildTree): v = Σp is formed here, element by element, with
-// the same rounding as hmcMetric.velocity. Three passes (the sum with its two
-// products, and each extension with its two) keep every accumulator in a
-// register; each dot product is summed in the floating-point order of dotF64.
+// with v = Σp. Three passes (the sum with its two products, and each
+// extension with its two) keep every accumulator in a register; each dot
+// product is summed in the floating-point order of dotF64.
 func (k *hmcKernel) noUTurnJoined(rhoOut, rhoA, rhoB []float64, aOut, bOut, aIn, bIn *phasePoint) bool {
 	n := len(rhoA)
-	var inv []float64
-	vAOut, vBOut, vAIn, vBIn := aOut.v, bOut.v, aIn.v, bIn.v
-	if !k.metric.dense {
-		inv = k.metric.invDiag[:n]
-		vAOut, vBOut, vAIn, vBIn = aOut.p, bOut.p, aIn.p, bIn.p
-	}
-	plus, minus := sumDot2(rhoOut[:n], rhoA, rhoB, vBOut, vAOut, inv)
-	plusA, minusA := sumDot2(nil, rhoA, bIn.p, vBIn, vAOut, inv)
-	plusB, minusB := sumDot2(nil, rhoB, aIn.p, vBOut, vAIn, inv)
+	plus, minus := sumDot2(rhoOut[:n], rhoA, rhoB, bOut.v, aOut.v)
+	plusA, minusA := sumDot2(nil, rhoA, bIn.p, bIn.v, aOut.v)
+	plusB, minusB := sumDot2(nil, rhoB, aIn.p, bOut.v, aIn.v)
 	if k.mutation == mutOneSidedUTurn {
 		return plus > 0 && plusA > 0 && plusB > 0
 	}
 	return plus > 0 && minus > 0 && plusA > 0 && minusA > 0 && plusB > 0 && minusB > 0
 }
 
-// sumDot2 returns x·r and y·r for r = a + b (with inv non-nil: (inv∘x)·r
-// and (inv∘y)·r, each product inv[i]·x[i] rounded first), and writes r into
-// out unless out is nil. Each product is summed in dotF64's order (four
-// strided partial sums, then (s0 + s1) + (s2 + s3)).
-func sumDot2(out, a, b, x, y, inv []float64) (xr, yr float64) {
+// sumDot2 returns x·r and y·r for r = a + b, and writes r into out unless
+// out is nil. Each product is
+// summed in dotF64's order (four strided partial sums, then
+// (s0 + s1) + (s2 + s3)).
+func sumDot2(out, a, b, x, y []float64) (xr, yr float64) {
 	n := len(a)
 	b, x, y = b[:n], x[:n], y[:n]
 	var x0, x1, x2, x3, y0, y1, y2, y3 float64
 	i := 0
-	switch {
-	case out != nil && inv != nil:
-		out, inv = out[:n], inv[:n]
-		for ; i+4 <= n; i += 4 {
-			r0, r1, r2, r3 := a[i]+b[i], a[i+1]+b[i+1], a[i+2]+b[i+2], a[i+3]+b[i+3]
-			out[i], out[i+1], out[i+2], out[i+3] = r0, r1, r2, r3
-			w0, w1, w2, w3 := inv[i], inv[i+1], inv[i+2], inv[i+3]
-			x0 += (w0 * x[i]) * r0
-			x1 += (w1 * x[i+1]) * r1
-			x2 += (w2 * x[i+2]) * r2
-			x3 += (w3 * x[i+3]) * r3
-			y0 += (w0 * y[i]) * r0
-			y1 += (w1 * y[i+1]) * r1
-			y2 += (w2 * y[i+2]) * r2
-			y3 += (w3 * y[i+3]) * r3
-		}
-	case inv != nil:
-		inv = inv[:n]
-		for ; i+4 <= n; i += 4 {
-			r0, r1, r2, r3 := a[i]+b[i], a[i+1]+b[i+1], a[i+2]+b[i+2], a[i+3]+b[i+3]
-			w0, w1, w2, w3 := inv[i], inv[i+1], inv[i+2], inv[i+3]
-			x0 += (w0 * x[i]) * r0
-			x1 += (w1 * x[i+1]) * r1
-			x2 += (w2 * x[i+2]) * r2
-			x3 += (w3 * x[i+3]) * r3
-			y0 += (w0 * y[i]) * r0
-			y1 += (w1 * y[i+1]) * r1
-			y2 += (w2 * y[i+2]) * r2
-			y3 += (w3 * y[i+3]) * r3
-		}
-	case out != nil:
+	if out != nil {
 		out = out[:n]
 		for ; i+4 <= n; i += 4 {
 			r0, r1, r2, r3 := a[i]+b[i], a[i+1]+b[i+1], a[i+2]+b[i+2], a[i+3]+b[i+3]
@@ -148,7 +110,13 @@ func sumDot2(out, a, b, x, y, inv []float64) (xr, yr float64) {
 			y2 += y[i+2] * r2
 			y3 += y[i+3] * r3
 		}
-	default:
+		for ; i < n; i++ {
+			r := a[i] + b[i]
+			out[i] = r
+			x0 += x[i] * r
+			y0 += y[i] * r
+		}
+	} else {
 		for ; i+4 <= n; i += 4 {
 			r0, r1, r2, r3 := a[i]+b[i], a[i+1]+b[i+1], a[i+2]+b[i+2], a[i+3]+b[i+3]
 			x0 += x[i] * r0
@@ -160,18 +128,11 @@ func sumDot2(out, a, b, x, y, inv []float64) (xr, yr float64) {
 			y2 += y[i+2] * r2
 			y3 += y[i+3] * r3
 		}
-	}
-	for ; i < n; i++ {
-		r := a[i] + b[i]
-		if out != nil {
-			out[i] = r
+		for ; i < n; i++ {
+			r := a[i] + b[i]
+			x0 += x[i] * r
+			y0 += y[i] * r
 		}
-		xi, yi := x[i], y[i]
-		if inv != nil {
-			xi, yi = inv[i]*xi, inv[i]*yi
-		}
-		x0 += xi * r
-		y0 += yi * r
 	}
 	return (x0 + x1) + (x2 + x3), (y0 + y1) + (y2 + y3)
 }

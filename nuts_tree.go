@@ -210,7 +210,7 @@ func (k *hmcKernel) hamiltonianKinetic(z *phasePoint, kin float64) float64 {
 // leapfrog advances z in place by one step of size eps (negative:
 // backwards in time).
 func (k *hmcKernel) leapfrog(z *phasePoint, eps float64) {
-	k.leapfrogTo(z, z, eps, true)
+	k.leapfrogTo(z, z, eps)
 }
 
 // leapfrogTo writes into dst the state one leapfrog step of size eps from
@@ -218,9 +218,8 @@ func (k *hmcKernel) leapfrog(z *phasePoint, eps float64) {
 // gradient at the new position, and the second half momentum step. It
 // returns pᵀΣp at dst. For the diagonal metric each half is one pass over
 // the vectors, with the velocity Σp and the kinetic energy fused in, in the
-// same floating-point order as the separate loops and dotF64, and dst.v is
-// written only if withV (the dense metric always writes it).
-func (k *hmcKernel) leapfrogTo(dst, src *phasePoint, eps float64, withV bool) float64 {
+// same floating-point order as the separate loops and dotF64.
+func (k *hmcKernel) leapfrogTo(dst, src *phasePoint, eps float64) float64 {
 	half := 0.5 * eps
 	n := len(src.p)
 	sp, sg, sq := src.p[:n], src.g[:n], src.q[:n]
@@ -241,30 +240,6 @@ func (k *hmcKernel) leapfrogTo(dst, src *phasePoint, eps float64, withV bool) fl
 		return dotF64(p, v)
 	}
 	inv := k.metric.invDiag[:n]
-	if !withV {
-		for i := range p {
-			pi := sp[i] + half*sg[i]
-			p[i] = pi
-			q[i] = sq[i] + eps*(inv[i]*pi)
-		}
-		k.evaluate(dst)
-		var s0, s1, s2, s3 float64
-		i := 0
-		for ; i+4 <= n; i += 4 {
-			p0, p1, p2, p3 := p[i]+half*g[i], p[i+1]+half*g[i+1], p[i+2]+half*g[i+2], p[i+3]+half*g[i+3]
-			p[i], p[i+1], p[i+2], p[i+3] = p0, p1, p2, p3
-			s0 += p0 * (inv[i] * p0)
-			s1 += p1 * (inv[i+1] * p1)
-			s2 += p2 * (inv[i+2] * p2)
-			s3 += p3 * (inv[i+3] * p3)
-		}
-		for ; i < n; i++ {
-			pi := p[i] + half*g[i]
-			p[i] = pi
-			s0 += pi * (inv[i] * pi)
-		}
-		return (s0 + s1) + (s2 + s3)
-	}
 	for i := range p {
 		pi := sp[i] + half*sg[i]
 		vi := inv[i] * pi
@@ -372,10 +347,6 @@ func (k *hmcKernel) transition() float64 {
 	}
 	k.curIdx = sample
 	k.cur = pool.pts[sample]
-	if !k.metric.dense {
-		// The sample's velocity, for its energy (one pass per transition).
-		k.metric.velocity(k.cur.v, k.cur.p)
-	}
 	return k.sumMetro / float64(k.nLeapfrog)
 }
 
@@ -394,10 +365,7 @@ func (k *hmcKernel) buildTree(depth, start int, sign float64, rhoOut []float64, 
 	if depth == 0 {
 		i := pool.acquire()
 		z := pool.pts[i]
-		// The diagonal metric's states carry no velocity: the U-turn
-		// criterion forms Σp where it needs it, and transition sets the
-		// sample's at the end.
-		kin := k.leapfrogTo(z, pool.pts[start], sign*k.epsNow, k.metric.dense)
+		kin := k.leapfrogTo(z, pool.pts[start], sign*k.epsNow)
 		k.nLeapfrog++
 		h := k.hamiltonianKinetic(z, kin)
 		if h-k.h0 > k.maxDeltaH {
