@@ -1,16 +1,20 @@
+//go:build amd64 && !amd64.v3
+
+// The pinned hashes hold for amd64 without FMA contraction (GOAMD64 < v3):
+// elsewhere the compiler may fuse a·b + c and round differently.
+
 package bnn
 
 import (
 	"context"
 	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"testing"
 )
 
 // TestNUTSGoldenDraws pins the sampler's output for fixed seeds: a hash of
-// every draw and per-draw statistic (timings excluded) over several models
-// and settings. A change to the tree builder that keeps Stan's algorithm,
+// every draw and per-draw statistic (timings excluded) over several float64
+// models and settings (no float32 network: its kernels differ by CPU). A change to the tree builder that keeps Stan's algorithm,
 // its random-number consumption and its floating-point order leaves these
 // hashes unchanged; an intended change of the draws must update them (and
 // pass the SBC and exactness tests).
@@ -25,7 +29,16 @@ func TestNUTSGoldenDraws(t *testing.T) {
 		return lp
 	}
 	m, tr, _ := seedOscExact(t)
-	p, _, _ := seedBNNForTest(t, []int{4, 4})
+	// 37 dimensions (not a multiple of the 4-wide loops), scales 0.1 to 3.7.
+	gauss37 := func(th, g []float64) float64 {
+		lp := 0.0
+		for i, v := range th {
+			s := 0.1 * float64(i+1)
+			g[i] = -v / (s * s)
+			lp -= 0.5 * v * v / (s * s)
+		}
+		return lp
+	}
 	cases := []struct {
 		name string
 		dim  int
@@ -38,8 +51,9 @@ func TestNUTSGoldenDraws(t *testing.T) {
 		{"jitter-depth4", 4, gaussLogJoint(mean, prec), NUTSConfig{Seed: 5, Draws: 200, Warmup: 200, StepJitter: 0.3, MaxTreeDepth: 4}, 0xd4ad424cbf86d6d},
 		{"static", 4, gaussLogJoint(mean, prec), NUTSConfig{Seed: 6, Draws: 200, Warmup: 200, StaticSteps: 7}, 0xfcfa23ca28bdca3b},
 		{"funnel", 2, funnel, NUTSConfig{Seed: 7, Draws: 300, Warmup: 300}, 0x4c83f1261b8b0cc7},
+		{"gauss37", 37, gauss37, NUTSConfig{Seed: 9, Draws: 200, Warmup: 300}, 0x21c7b3f74336f3ba},
+		{"gauss37-dense", 37, gauss37, NUTSConfig{Seed: 10, Draws: 100, Warmup: 300, Metric: MetricDense}, 0x88598de761589e38},
 		{"oscillator", 2, m.logJoint, NUTSConfig{Seed: 8, Draws: 200, Warmup: 200, Transforms: tr}, 0xd6373b7a07d07a11},
-		{"bnn4", p.Dim(), nil, NUTSConfig{Seed: 9, Draws: 50, Warmup: 100, Chains: 2, NewLogJoint: p.NewLogJoint}, 0xc383b2dfff7fe90c},
 	}
 	for _, c := range cases {
 		res, err := SampleNUTS(context.Background(), c.dim, c.lj, c.cfg)
@@ -86,34 +100,6 @@ func TestNUTSGoldenDraws(t *testing.T) {
 		t.Logf("%s: %#x", c.name, got)
 		if c.want != 0 && got != c.want {
 			t.Errorf("%s: draws hash %#x, want %#x (the draws changed)", c.name, got, c.want)
-		}
-	}
-}
-
-// TestNUTSStatePoolBound runs full-depth trees (a tiny step size never
-// U-turns) and checks that the tree builder's state pool never grows past
-// its preallocated bound, so transitions stay allocation-free at any depth.
-func TestNUTSStatePoolBound(t *testing.T) {
-	mean, _, prec := corrGauss()
-	for _, depth := range []int{1, 3, 10} {
-		k := newHMCKernel(4, gaussLogJoint(mean, prec), newHMCMetric(4, false), rand.New(&rngSource{newGaussRNG(2, 0)}), depth, 0)
-		s := nutsSettings{NUTSConfig: NUTSConfig{InitRadius: 2}}
-		if err := k.initialise(&s, 0); err != nil {
-			t.Fatal(err)
-		}
-		n := len(k.pool.pts)
-		k.eps = 1e-5
-		for range 5 {
-			k.transition()
-			if k.depth != depth {
-				t.Fatalf("max depth %d: tree depth %d, want the maximum", depth, k.depth)
-			}
-		}
-		if len(k.pool.pts) != n {
-			t.Errorf("max depth %d: state pool grew from %d to %d", depth, n, len(k.pool.pts))
-		}
-		if a := testing.AllocsPerRun(3, func() { k.transition() }); a != 0 {
-			t.Errorf("max depth %d: %v allocations per transition", depth, a)
 		}
 	}
 }

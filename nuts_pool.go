@@ -94,8 +94,8 @@ func (k *hmcKernel) noUTurnJoined(rhoOut, rhoA, rhoB []float64, aOut, bOut, aIn,
 func sumDot2(out, a, b, x, y []float64) (xr, yr float64) {
 	n := len(a)
 	b, x, y = b[:n], x[:n], y[:n]
-	var x0, x1, x2, x3, y0, y1, y2, y3 float64
-	i := 0
+	i, acc := sumDot2Blocks(out, a, b, x, y)
+	x0, x1, x2, x3, y0, y1, y2, y3 := acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]
 	if out != nil {
 		out = out[:n]
 		for ; i+4 <= n; i += 4 {
