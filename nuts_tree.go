@@ -240,15 +240,15 @@ func (k *hmcKernel) leapfrogTo(dst, src *phasePoint, eps float64) float64 {
 		return dotF64(p, v)
 	}
 	inv := k.metric.invDiag[:n]
-	for i := range p {
+	for i := leapfrogFirstBlocks(p, v, q, sp, sg, sq, inv, half, eps); i < n; i++ {
 		pi := sp[i] + half*sg[i]
 		vi := inv[i] * pi
 		p[i], v[i] = pi, vi
 		q[i] = sq[i] + eps*vi
 	}
 	k.evaluate(dst)
-	var s0, s1, s2, s3 float64
-	i := 0
+	i, kin := leapfrogSecondBlocks(p, v, g, inv, half)
+	s0, s1, s2, s3 := kin[0], kin[1], kin[2], kin[3]
 	for ; i+4 <= n; i += 4 {
 		p0, p1, p2, p3 := p[i]+half*g[i], p[i+1]+half*g[i+1], p[i+2]+half*g[i+2], p[i+3]+half*g[i+3]
 		v0, v1, v2, v3 := inv[i]*p0, inv[i+1]*p1, inv[i+2]*p2, inv[i+3]*p3
