@@ -358,7 +358,7 @@ const maxInitTries = 100
 // the unconstrained scale) or a random point in (−r, r)^dim, retried until
 // the log density and its gradient are finite.
 func (k *hmcKernel) initialise(s *nutsSettings, c int) error {
-	z := &k.cur
+	z := k.cur
 	tries := maxInitTries
 	if s.Init != nil {
 		tries = 1
@@ -409,7 +409,7 @@ func (k *hmcKernel) initialise(s *nutsSettings, c int) error {
 func (k *hmcKernel) findStepSize(c int) error {
 	z := &k.z
 	delta := func() float64 {
-		z.copyFrom(&k.cur)
+		z.copyFrom(k.cur)
 		k.metric.sampleMomentum(z.p, k.rng)
 		k.metric.velocity(z.v, z.p)
 		h0 := k.hamiltonian(z)

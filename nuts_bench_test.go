@@ -2,6 +2,7 @@ package bnn
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -65,11 +66,12 @@ func BenchmarkNUTSOscillatorExact(b *testing.B) {
 	b.ReportMetric(cpu/float64(leap)*1e6, "us/leapfrog-cpu")
 }
 
-// BenchmarkNUTSTransition times one NUTS transition on a 100-dimensional
-// Gaussian with unit metric (the sampler's own overhead plus 2^depth
-// gradients); it allocates nothing.
+// BenchmarkNUTSTransition times one NUTS transition on a Gaussian with unit
+// metric and a trivial gradient, so it measures the tree builder's own
+// overhead: 100 dimensions (diagonal and dense metric) and 4,353 (the
+// 1-64-64-1 BNN's weight count, diagonal). It reports the time per leapfrog
+// step and allocates nothing.
 func BenchmarkNUTSTransition(b *testing.B) {
-	const d = 100
 	lj := func(th, g []float64) float64 {
 		s := 0.0
 		for i, v := range th {
@@ -78,26 +80,32 @@ func BenchmarkNUTSTransition(b *testing.B) {
 		}
 		return s
 	}
-	for _, dense := range []bool{false, true} {
-		name := "diag"
-		if dense {
-			name = "dense"
+	for _, c := range []struct {
+		d     int
+		dense bool
+		eps   float64
+	}{{100, false, 0.5}, {100, true, 0.5}, {4353, false, 0.1}} {
+		name := fmt.Sprintf("diag-%d", c.d)
+		if c.dense {
+			name = fmt.Sprintf("dense-%d", c.d)
 		}
 		b.Run(name, func(b *testing.B) {
-			k := newHMCKernel(d, lj, newHMCMetric(d, dense), rand.New(&rngSource{newGaussRNG(1, 0)}), 10, 0)
+			k := newHMCKernel(c.d, lj, newHMCMetric(c.d, c.dense), rand.New(&rngSource{newGaussRNG(1, 0)}), 10, 0)
 			s := nutsSettings{NUTSConfig: NUTSConfig{InitRadius: 2}}
 			if err := k.initialise(&s, 0); err != nil {
 				b.Fatal(err)
 			}
-			k.eps = 0.5
+			k.eps = c.eps
 			b.ReportAllocs()
 			b.ResetTimer()
 			leap := 0
+			c0 := processCPUSeconds()
 			for range b.N {
 				k.transition()
 				leap += k.nLeapfrog
 			}
 			b.ReportMetric(float64(leap)/float64(b.N), "leapfrog/op")
+			b.ReportMetric((processCPUSeconds()-c0)/float64(leap)*1e6, "us/leapfrog-cpu")
 		})
 	}
 }

@@ -104,17 +104,20 @@ func (z *phasePoint) copyFrom(o *phasePoint) {
 	z.lp = o.lp
 }
 
-// treeLevel holds the vectors one level of the NUTS recursion needs, so a
-// transition allocates nothing.
+// treeLevel holds the summed momenta of the two halves of a subtree at one
+// depth of the NUTS recursion, so a transition allocates nothing.
 type treeLevel struct {
-	pInitEnd, pSharpInitEnd, rhoInit []float64
-	pFinalBeg, pSharpFinalBeg        []float64
-	rhoFinal, rhoSub                 []float64
-	proposeFinal                     phasePoint
+	rhoInit, rhoFinal []float64
 }
 
 // hmcKernel is one chain's transition kernel: the integrator state, the
 // metric, the step size and every work vector of the tree.
+//
+// The tree builder never copies a phase point: every state the trajectory
+// visits is written once, by an out-of-place leapfrog step, into a buffer of
+// the reference-counted pool, and the subtrees' end points, their proposals
+// and the chain's current state are indices into it. Selecting a proposal,
+// moving an end of the trajectory or accepting the sample swaps indices.
 type hmcKernel struct {
 	dim       int
 	logJoint  LogJoint
@@ -127,23 +130,21 @@ type hmcKernel struct {
 	maxDeltaH float64
 	static    int // > 0: static HMC with this many leapfrog steps
 
-	cur phasePoint // the chain's current state (p unused between transitions)
-	z   phasePoint // the moving integrator state
+	pool   statePool
+	curIdx int         // the pool index of the chain's current state
+	cur    *phasePoint // pool.pts[curIdx] (p unused between transitions)
+	z      phasePoint  // in-place integrator state of static HMC and the step-size search
 
-	// Top-level trajectory state (Stan's base_nuts::transition).
-	zFwd, zBck, zSample, zPropose phasePoint
-	pFwdFwd, pSharpFwdFwd         []float64
-	pFwdBck, pSharpFwdBck         []float64
-	pBckFwd, pSharpBckFwd         []float64
-	pBckBck, pSharpBckBck         []float64
-	rho, rhoFwd, rhoBck, rhoExt   []float64
-	levels                        []treeLevel
-	divQ                          []float64 // where the last divergence happened
-	nLeapfrog                     int
-	sumMetro, h0                  float64
-	divergent                     bool
-	depth                         int
-	mutation                      nutsMutation // test hook: break the sampler on purpose
+	// Summed momenta of the trajectory (rho, rhoNext: double buffer) and of
+	// the newest top-level subtree (rhoTree).
+	rho, rhoNext, rhoTree []float64
+	levels                []treeLevel
+	divQ                  []float64 // where the last divergence happened
+	nLeapfrog             int
+	sumMetro, h0          float64
+	divergent             bool
+	depth                 int
+	mutation              nutsMutation // test hook: break the sampler on purpose
 }
 
 // nutsMutation names a deliberate bug that the statistical tests must catch.
@@ -159,18 +160,25 @@ const (
 
 func newHMCKernel(dim int, lj LogJoint, metric *hmcMetric, r *rand.Rand, maxDepth, static int) *hmcKernel {
 	k := &hmcKernel{dim: dim, logJoint: lj, metric: metric, rng: r, maxDepth: maxDepth, maxDeltaH: 1000, static: static}
-	k.cur, k.z = newPhasePoint(dim), newPhasePoint(dim)
-	k.zFwd, k.zBck, k.zSample, k.zPropose = newPhasePoint(dim), newPhasePoint(dim), newPhasePoint(dim), newPhasePoint(dim)
+	// At most 3 states live per level of the recursion (a subtree's first
+	// state, the inner end of its first half, that half's proposal), plus
+	// the trajectory's two ends, its sample, a new subtree's three and the
+	// state being written.
+	n := 1
+	if static == 0 {
+		n = 3*maxDepth + 8
+	}
+	k.pool = newStatePool(dim, n)
+	k.curIdx = k.pool.acquire()
+	k.cur = k.pool.pts[k.curIdx]
+	k.z = newPhasePoint(dim)
 	vec := func() []float64 { return make([]float64, dim) }
-	k.pFwdFwd, k.pSharpFwdFwd, k.pFwdBck, k.pSharpFwdBck = vec(), vec(), vec(), vec()
-	k.pBckFwd, k.pSharpBckFwd, k.pBckBck, k.pSharpBckBck = vec(), vec(), vec(), vec()
-	k.rho, k.rhoFwd, k.rhoBck, k.rhoExt = vec(), vec(), vec(), vec()
+	k.rho, k.rhoNext, k.rhoTree = vec(), vec(), vec()
 	k.divQ = vec()
 	if static == 0 {
 		k.levels = make([]treeLevel, maxDepth+1)
 		for i := 1; i <= maxDepth; i++ {
-			k.levels[i] = treeLevel{pInitEnd: vec(), pSharpInitEnd: vec(), rhoInit: vec(), pFinalBeg: vec(),
-				pSharpFinalBeg: vec(), rhoFinal: vec(), rhoSub: vec(), proposeFinal: newPhasePoint(dim)}
+			k.levels[i] = treeLevel{rhoInit: vec(), rhoFinal: vec()}
 		}
 	}
 	return k
@@ -184,7 +192,11 @@ func (k *hmcKernel) evaluate(z *phasePoint) {
 // hamiltonian returns H = −log p(q) + ½·pᵀΣp with z.v = Σp current; NaN
 // becomes +Inf (Stan's rule: such a point has zero weight and diverges).
 func (k *hmcKernel) hamiltonian(z *phasePoint) float64 {
-	kin := dotF64(z.p, z.v)
+	return k.hamiltonianKinetic(z, dotF64(z.p, z.v))
+}
+
+// hamiltonianKinetic is hamiltonian with pᵀΣp = kin already computed.
+func (k *hmcKernel) hamiltonianKinetic(z *phasePoint, kin float64) float64 {
 	if k.mutation == mutUnitKinetic {
 		kin = dotF64(z.p, z.p)
 	}
@@ -195,24 +207,65 @@ func (k *hmcKernel) hamiltonian(z *phasePoint) float64 {
 	return h
 }
 
-// leapfrog advances z by one step of size eps (negative: backwards in time):
-// half a momentum step, a full position step, the gradient at the new
-// position, and the second half momentum step.
+// leapfrog advances z in place by one step of size eps (negative:
+// backwards in time).
 func (k *hmcKernel) leapfrog(z *phasePoint, eps float64) {
+	k.leapfrogTo(z, z, eps)
+}
+
+// leapfrogTo writes into dst the state one leapfrog step of size eps from
+// src (dst may be src): half a momentum step, a full position step, the
+// gradient at the new position, and the second half momentum step. It
+// returns pᵀΣp at dst. For the diagonal metric each half is one pass over
+// the vectors, with the velocity Σp and the kinetic energy fused in, in the
+// same floating-point order as the separate loops and dotF64.
+func (k *hmcKernel) leapfrogTo(dst, src *phasePoint, eps float64) float64 {
 	half := 0.5 * eps
-	p, g, q, v := z.p, z.g[:len(z.p)], z.q[:len(z.p)], z.v[:len(z.p)]
-	for i := range p {
-		p[i] += half * g[i]
+	n := len(src.p)
+	sp, sg, sq := src.p[:n], src.g[:n], src.q[:n]
+	p, g, q, v := dst.p[:n], dst.g[:n], dst.q[:n], dst.v[:n]
+	if k.metric.dense {
+		for i := range p {
+			p[i] = sp[i] + half*sg[i]
+		}
+		k.metric.velocity(v, p)
+		for i := range q {
+			q[i] = sq[i] + eps*v[i]
+		}
+		k.evaluate(dst)
+		for i := range p {
+			p[i] += half * g[i]
+		}
+		k.metric.velocity(v, p)
+		return dotF64(p, v)
 	}
-	k.metric.velocity(v, p)
-	for i := range q {
-		q[i] += eps * v[i]
+	inv := k.metric.invDiag[:n]
+	for i := leapfrogFirstBlocks(p, v, q, sp, sg, sq, inv, half, eps); i < n; i++ {
+		pi := sp[i] + half*sg[i]
+		vi := inv[i] * pi
+		p[i], v[i] = pi, vi
+		q[i] = sq[i] + eps*vi
 	}
-	k.evaluate(z)
-	for i := range p {
-		p[i] += half * g[i]
+	k.evaluate(dst)
+	i, kin := leapfrogSecondBlocks(p, v, g, inv, half)
+	s0, s1, s2, s3 := kin[0], kin[1], kin[2], kin[3]
+	for ; i+4 <= n; i += 4 {
+		p0, p1, p2, p3 := p[i]+half*g[i], p[i+1]+half*g[i+1], p[i+2]+half*g[i+2], p[i+3]+half*g[i+3]
+		v0, v1, v2, v3 := inv[i]*p0, inv[i+1]*p1, inv[i+2]*p2, inv[i+3]*p3
+		p[i], p[i+1], p[i+2], p[i+3] = p0, p1, p2, p3
+		v[i], v[i+1], v[i+2], v[i+3] = v0, v1, v2, v3
+		s0 += p0 * v0
+		s1 += p1 * v1
+		s2 += p2 * v2
+		s3 += p3 * v3
 	}
-	k.metric.velocity(v, p)
+	for ; i < n; i++ {
+		pi := p[i] + half*g[i]
+		vi := inv[i] * pi
+		p[i], v[i] = pi, vi
+		s0 += pi * vi
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // logAddExp returns log(eᵃ + eᵇ) without overflow; −Inf is its identity.
@@ -226,17 +279,6 @@ func logAddExp(a, b float64) float64 {
 	return a + math.Log1p(math.Exp(b-a))
 }
 
-// noUTurn is the generalised no-U-turn criterion of Betancourt (2017,
-// "A Conceptual Introduction to Hamiltonian Monte Carlo", §A.4.2): the
-// trajectory with summed momentum rho and end velocities vMinus, vPlus keeps
-// expanding while both ends still move along rho.
-func (k *hmcKernel) noUTurn(vMinus, vPlus, rho []float64) bool {
-	if k.mutation == mutOneSidedUTurn {
-		return dotF64(vPlus, rho) > 0
-	}
-	return dotF64(vPlus, rho) > 0 && dotF64(vMinus, rho) > 0
-}
-
 // transition performs one NUTS (or static HMC) transition from k.cur and
 // leaves the new state in k.cur. It returns the acceptance statistic.
 func (k *hmcKernel) transition() float64 {
@@ -247,89 +289,85 @@ func (k *hmcKernel) transition() float64 {
 	if k.static > 0 {
 		return k.staticTransition()
 	}
-	z := &k.z
-	z.copyFrom(&k.cur)
-	k.metric.sampleMomentum(z.p, k.rng)
-	k.metric.velocity(z.v, z.p)
-	k.zFwd.copyFrom(z)
-	k.zBck.copyFrom(z)
-	k.zSample.copyFrom(z)
-	k.zPropose.copyFrom(z)
-	for _, s := range [][]float64{k.pFwdFwd, k.pFwdBck, k.pBckFwd, k.pBckBck, k.rho} {
-		copy(s, z.p)
-	}
-	for _, s := range [][]float64{k.pSharpFwdFwd, k.pSharpFwdBck, k.pSharpBckFwd, k.pSharpBckBck} {
-		copy(s, z.v)
-	}
+	pool := &k.pool
+	// The current state is the trajectory's both ends and its sample.
+	pool.reset(k.curIdx, 3)
+	fwd, bck, sample := k.curIdx, k.curIdx, k.curIdx
+	z0 := k.cur
+	k.metric.sampleMomentum(z0.p, k.rng)
+	k.metric.velocity(z0.v, z0.p)
+	copy(k.rho, z0.p)
 	logSumWeight := 0.0
-	k.h0 = k.hamiltonian(z)
+	k.h0 = k.hamiltonian(z0)
 	k.nLeapfrog, k.sumMetro, k.divergent, k.depth = 0, 0, false, 0
 	for k.depth < k.maxDepth {
-		clear(k.rhoFwd)
-		clear(k.rhoBck)
 		logSumWeightSub := math.Inf(-1)
-		var valid bool
-		if k.rng.Float64() > 0.5 {
-			z.copyFrom(&k.zFwd)
-			copy(k.rhoBck, k.rho)
-			copy(k.pBckFwd, k.pFwdFwd)
-			copy(k.pSharpBckFwd, k.pSharpFwdFwd)
-			valid = k.buildTree(k.depth, &k.zPropose, k.pSharpFwdBck, k.pSharpFwdFwd, k.rhoFwd,
-				k.pFwdBck, k.pFwdFwd, 1, &logSumWeightSub)
-			k.zFwd.copyFrom(z)
-		} else {
-			z.copyFrom(&k.zBck)
-			copy(k.rhoFwd, k.rho)
-			copy(k.pFwdBck, k.pBckBck)
-			copy(k.pSharpFwdBck, k.pSharpBckBck)
-			valid = k.buildTree(k.depth, &k.zPropose, k.pSharpBckFwd, k.pSharpBckBck, k.rhoBck,
-				k.pBckFwd, k.pBckBck, -1, &logSumWeightSub)
-			k.zBck.copyFrom(z)
+		forward := k.rng.Float64() > 0.5
+		start, sign := bck, -1.0
+		if forward {
+			start, sign = fwd, 1
 		}
+		beg, end, propose, rhoNew, valid := k.buildTree(k.depth, start, sign, k.rhoTree, &logSumWeightSub)
 		if !valid {
 			break
 		}
 		k.depth++
 		// Biased progressive sampling: prefer the new subtree.
 		if logSumWeightSub > logSumWeight || k.mutation == mutAlwaysNewSubtree {
-			k.zSample.copyFrom(&k.zPropose)
+			pool.release(sample)
+			sample = propose
 		} else if k.rng.Float64() < math.Exp(logSumWeightSub-logSumWeight) {
-			k.zSample.copyFrom(&k.zPropose)
+			pool.release(sample)
+			sample = propose
+		} else {
+			pool.release(propose)
 		}
 		logSumWeight = logAddExp(logSumWeight, logSumWeightSub)
-		for i := range k.rho {
-			k.rho[i] = k.rhoBck[i] + k.rhoFwd[i]
+		// The criterion across the joined trajectory: the backward part
+		// (summed momentum rhoBck, inner end bckIn) and the forward part
+		// (rhoFwd, inner end fwdIn).
+		old := start
+		var rhoBck, rhoFwd []float64
+		var bckIn, fwdIn int
+		if forward {
+			fwd = end
+			rhoBck, rhoFwd, bckIn, fwdIn = k.rho, rhoNew, old, beg
+		} else {
+			bck = end
+			rhoBck, rhoFwd, bckIn, fwdIn = rhoNew, k.rho, beg, old
 		}
-		persist := k.noUTurn(k.pSharpBckBck, k.pSharpFwdFwd, k.rho)
-		for i := range k.rhoExt {
-			k.rhoExt[i] = k.rhoBck[i] + k.pFwdBck[i]
-		}
-		persist = persist && k.noUTurn(k.pSharpBckBck, k.pSharpFwdBck, k.rhoExt)
-		for i := range k.rhoExt {
-			k.rhoExt[i] = k.rhoFwd[i] + k.pBckFwd[i]
-		}
-		persist = persist && k.noUTurn(k.pSharpBckFwd, k.pSharpFwdFwd, k.rhoExt)
+		pts := pool.pts
+		persist := k.noUTurnJoined(k.rhoNext, rhoBck, rhoFwd, pts[bck], pts[fwd], pts[bckIn], pts[fwdIn])
+		k.rho, k.rhoNext = k.rhoNext, k.rho
+		pool.release(old)
+		pool.release(beg)
 		if !persist {
 			break
 		}
 	}
-	k.cur.copyFrom(&k.zSample)
+	k.curIdx = sample
+	k.cur = pool.pts[sample]
 	return k.sumMetro / float64(k.nLeapfrog)
 }
 
-// buildTree extends the trajectory from k.z by 2^depth leapfrog steps in
-// direction sign, as Stan's base_nuts::build_tree: it samples a proposal
-// uniformly by weight (multinomial) within the new subtree, accumulates its
-// summed momentum into rho, writes the momenta and velocities at its two
-// ends, and returns false when the subtree diverged or turned back on itself
-// (the criterion is also checked across its two halves, Stan ≥ 2.26).
-func (k *hmcKernel) buildTree(depth int, propose *phasePoint, pSharpBeg, pSharpEnd, rho, pBeg, pEnd []float64,
-	sign float64, logSumWeight *float64) bool {
-	z := &k.z
+// buildTree extends the trajectory from pool state start by 2^depth
+// leapfrog steps in direction sign, as Stan's base_nuts::build_tree: it
+// samples a proposal uniformly by weight (multinomial) within the new
+// subtree and checks the no-U-turn criterion over it and, as Stan ≥ 2.26,
+// across its two halves. It returns the pool indices of the subtree's first
+// and last states and of its proposal (one reference each, owned by the
+// caller), its summed momentum (rhoOut, or the state's own momentum for a
+// single step), and false when the subtree diverged or turned back on
+// itself. On false the returned indices are meaningless and the pool is
+// left for the next transition's reset.
+func (k *hmcKernel) buildTree(depth, start int, sign float64, rhoOut []float64, logSumWeight *float64) (beg, end, propose int, rho []float64, ok bool) {
+	pool := &k.pool
 	if depth == 0 {
-		k.leapfrog(z, sign*k.epsNow)
+		i := pool.acquire()
+		z := pool.pts[i]
+		kin := k.leapfrogTo(z, pool.pts[start], sign*k.epsNow)
 		k.nLeapfrog++
-		h := k.hamiltonian(z)
+		h := k.hamiltonianKinetic(z, kin)
 		if h-k.h0 > k.maxDeltaH {
 			k.divergent = true
 			copy(k.divQ, z.q)
@@ -344,56 +382,46 @@ func (k *hmcKernel) buildTree(depth int, propose *phasePoint, pSharpBeg, pSharpE
 		} else {
 			k.sumMetro += math.Exp(k.h0 - h)
 		}
-		propose.copyFrom(z)
-		copy(pSharpBeg, z.v)
-		copy(pSharpEnd, z.v)
-		for i, v := range z.p {
-			rho[i] += v
-		}
-		copy(pBeg, z.p)
-		copy(pEnd, z.p)
-		return !k.divergent
+		pool.refs[i] = 3 // first state, last state and proposal
+		return i, i, i, z.p, !k.divergent
 	}
 	l := &k.levels[depth]
 	logSumWeightInit := math.Inf(-1)
-	clear(l.rhoInit)
-	if !k.buildTree(depth-1, propose, pSharpBeg, l.pSharpInitEnd, l.rhoInit, pBeg, l.pInitEnd, sign, &logSumWeightInit) {
-		return false
+	beg, initEnd, proposeInit, rhoInit, ok := k.buildTree(depth-1, start, sign, l.rhoInit, &logSumWeightInit)
+	if !ok {
+		return
 	}
-	l.proposeFinal.copyFrom(z)
 	logSumWeightFinal := math.Inf(-1)
-	clear(l.rhoFinal)
-	if !k.buildTree(depth-1, &l.proposeFinal, l.pSharpFinalBeg, pSharpEnd, l.rhoFinal, l.pFinalBeg, pEnd, sign, &logSumWeightFinal) {
-		return false
+	finalBeg, end, proposeFinal, rhoFinal, ok := k.buildTree(depth-1, initEnd, sign, l.rhoFinal, &logSumWeightFinal)
+	if !ok {
+		return
 	}
 	logSumWeightSub := logAddExp(logSumWeightInit, logSumWeightFinal)
 	*logSumWeight = logAddExp(*logSumWeight, logSumWeightSub)
 	// Uniform multinomial sampling between the two halves.
+	propose = proposeInit
 	if logSumWeightFinal > logSumWeightSub || k.mutation == mutAlwaysNewSubtree {
-		propose.copyFrom(&l.proposeFinal)
+		propose = proposeFinal
 	} else if k.rng.Float64() < math.Exp(logSumWeightFinal-logSumWeightSub) {
-		propose.copyFrom(&l.proposeFinal)
+		propose = proposeFinal
 	}
-	for i := range l.rhoSub {
-		l.rhoSub[i] = l.rhoInit[i] + l.rhoFinal[i]
-		rho[i] += l.rhoSub[i]
+	if propose == proposeInit {
+		pool.release(proposeFinal)
+	} else {
+		pool.release(proposeInit)
 	}
-	persist := k.noUTurn(pSharpBeg, pSharpEnd, l.rhoSub)
-	for i := range l.rhoSub {
-		l.rhoSub[i] = l.rhoInit[i] + l.pFinalBeg[i]
-	}
-	persist = persist && k.noUTurn(pSharpBeg, l.pSharpFinalBeg, l.rhoSub)
-	for i := range l.rhoSub {
-		l.rhoSub[i] = l.rhoFinal[i] + l.pInitEnd[i]
-	}
-	return persist && k.noUTurn(l.pSharpInitEnd, pSharpEnd, l.rhoSub)
+	pts := pool.pts
+	ok = k.noUTurnJoined(rhoOut, rhoInit, rhoFinal, pts[beg], pts[end], pts[initEnd], pts[finalBeg])
+	pool.release(initEnd)
+	pool.release(finalBeg)
+	return beg, end, propose, rhoOut, ok
 }
 
 // staticTransition is static HMC (Neal 2011): k.static leapfrog steps and a
 // Metropolis accept/reject of the end point.
 func (k *hmcKernel) staticTransition() float64 {
 	z := &k.z
-	z.copyFrom(&k.cur)
+	z.copyFrom(k.cur)
 	k.metric.sampleMomentum(z.p, k.rng)
 	k.metric.velocity(z.v, z.p)
 	k.h0 = k.hamiltonian(z)
@@ -418,5 +446,5 @@ func (k *hmcKernel) staticTransition() float64 {
 
 // energy returns the Hamiltonian of the current state (Stan's energy__).
 func (k *hmcKernel) energy() float64 {
-	return k.hamiltonian(&k.cur)
+	return k.hamiltonian(k.cur)
 }
