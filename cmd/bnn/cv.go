@@ -114,10 +114,10 @@ func runCV(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.splits, "splits", 20, "number of random train/test splits")
 	fs.Float64Var(&c.test, "test", 0.1, "fraction of the rows each random split tests on")
 	fs.IntVar(&c.folds, "folds", 0, "k-fold cross-validation with k folds instead of random splits (0: random splits)")
-	fs.StringVar(&c.out, "out", ".", "directory for cv.json and calibration.svg")
+	fs.StringVar(&c.out, "out", ".", "directory for cv.json, calibration.svg and cv.html")
 	c.train.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: bnn cv -data d.csv -target y [-methods blr,ensemble,dropout,bbb] [-splits 20] [-test 0.1] [-folds k] [-seed 0] [-out dir]\n\nCross-validates the methods with the same defaults as bnn fit and prints, per\nmethod, RMSE, test log-likelihood and CRPS (± standard error over the splits),\ncoverage of the central 50/80/90/95 % intervals, the 95 % width and the\ntimes; writes cv.json and calibration.svg.\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: bnn cv -data d.csv -target y [-methods blr,ensemble,dropout,bbb] [-splits 20] [-test 0.1] [-folds k] [-seed 0] [-out dir]\n\nCross-validates the methods with the same defaults as bnn fit and prints, per\nmethod, RMSE, test log-likelihood and CRPS (± standard error over the splits),\ncoverage of the central 50/80/90/95 % intervals, the 95 % width and the\ntimes; writes cv.json, calibration.svg and cv.html (the table and the figure\nas one page).\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
