@@ -1,3 +1,0 @@
-module svgplotmv
-
-go 1.26
