@@ -13,7 +13,7 @@
 // Throughout the documentation, "the seed" is the notebook this package
 // ports: a PyTorch/torchdiffeq/SciPy notebook that fits a damped oscillator
 // (ζ = 0.08, ωₙ = 1.1) from 60 noisy position measurements on 0–6 s and
-// extrapolates to 8 s. Functions named NotebookXxx (NotebookBNNConfig,
+// extrapolates to 8 s. Functions named Notebook… (NotebookBNNConfig,
 // NotebookBBBConfig, NotebookVIConfig, NotebookOscillatorData,
 // NotebookOscillatorGrid) return the notebook's settings, so that its
 // numbers can be reproduced. A field named Seed (TrainConfig.Seed,
@@ -37,17 +37,17 @@
 //     (parallel.go). Results never depend on GOMAXPROCS or the Workers
 //     setting.
 //   - Allocation: hot loops (ODE steps, training steps, predictive draws)
-//     allocate nothing; XxxTo(dst, …) forms write into caller buffers.
-//   - Settings: every settings struct is named XxxConfig. DefaultXxxConfig
-//     returns the package's recommended settings, NotebookXxxConfig the seed
+//     allocate nothing; …To(dst, …) forms write into caller buffers.
+//   - Settings: every settings struct is named …Config. Default…Config
+//     returns the package's recommended settings, Notebook…Config the seed
 //     notebook's. A zero field means its documented default, as in
-//     log/slog (DefaultXxxConfig writes those defaults out); negative or
+//     log/slog (Default…Config writes those defaults out); negative or
 //     NaN values are errors naming the field. The only fields without a
 //     default are data shapes (MLPConfig.Inputs, BNNConfig.Inputs), and a
 //     field whose zero would be a meaningful value says how to ask for it.
 //   - Ownership: methods that return slices return new ones the caller
 //     owns (BayesLinear.Mean, EigenSym.Values, Ensemble.Members); the
-//     XxxTo forms write into the caller's buffers instead. Objects reached
+//     …To forms write into the caller's buffers instead. Objects reached
 //     through a returned slice (an ensemble's networks) are shared and must
 //     not be modified. Result structs with exported fields (GridPosterior,
 //     GridPredictive, VIResult) belong to the caller; see GridPosterior for
