@@ -47,7 +47,6 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 			vr[i] += d * d
 		}
 	}
-	noise2 := m.NoiseStd * m.NoiseStd
 	ym, ys := m.targetScale()
 	for i, v := range vr {
 		if samples > 1 {
@@ -59,7 +58,9 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 			epiStd[i] = math.Sqrt(v)
 		}
 		if totStd != nil {
-			totStd[i] = math.Sqrt(v + noise2)
+			// hypot, not √(v + σ²): a noise std below 1e-154 would
+			// underflow when squared and give a zero predictive std.
+			totStd[i] = math.Hypot(math.Sqrt(v), m.NoiseStd)
 		}
 	}
 	return finiteOutputs(nil, mean, epiStd, totStd)
