@@ -47,6 +47,24 @@ func checkResaveIdentical(t *testing.T, m Regressor, file []byte) {
 	}
 }
 
+// loadFuzzedModel loads a fuzzed model file: it returns false for a file
+// LoadModel rejects with a documented error, fails on any other error, and
+// checks that the bytes LoadModel consumed (it reads one model from a stream
+// and leaves what follows) are what saving the loaded model writes.
+func loadFuzzedModel(t *testing.T, b []byte) (Regressor, bool) {
+	t.Helper()
+	rd := bytes.NewReader(b)
+	m, err := LoadModel(rd)
+	if err != nil {
+		if !errors.Is(err, ErrCorruptModel) && !errors.Is(err, ErrModelVersion) {
+			t.Fatalf("unexpected error %v", err)
+		}
+		return nil, false
+	}
+	checkResaveIdentical(t, m, b[:len(b)-rd.Len()])
+	return m, true
+}
+
 // TestPredictReportsOverflow gives every model kind parameters that are
 // finite but overflow float32 on an ordinary input: PredictTo must return
 // ErrNonFinite, not NaN or ±Inf.
