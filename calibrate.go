@@ -253,6 +253,31 @@ func CalibrateScale(m Regressor, x, y []float64) (*ScaledRegressor, error) {
 // Inner returns the wrapped model.
 func (m *ScaledRegressor) Inner() Regressor { return m.inner }
 
+// WithInner returns the same factor around another model with the same
+// input width: for a model refitted on every row (Validation.Refit) after
+// the factor was fitted, on held-out rows, to the held-out run's model. It
+// returns ErrShape if inner's InputDim differs.
+func (m *ScaledRegressor) WithInner(inner Regressor) (*ScaledRegressor, error) {
+	if err := sameInputDim("calibrate scale", m.inner, inner); err != nil {
+		return nil, err
+	}
+	w := *m
+	w.inner = inner
+	return &w, nil
+}
+
+// sameInputDim checks that a replacement inner model takes old's features.
+func sameInputDim(area string, old, inner Regressor) error {
+	if inner == nil || inner.InputDim() != old.InputDim() {
+		d := -1
+		if inner != nil {
+			d = inner.InputDim()
+		}
+		return fmt.Errorf("bnn: %s: inner model takes %d features, the calibrated one %d: %w", area, d, old.InputDim(), ErrShape)
+	}
+	return nil
+}
+
 // Scale returns the fitted factor s (the calibrated std is s·σ).
 func (m *ScaledRegressor) Scale() float64 { return m.scale }
 

@@ -177,6 +177,19 @@ func (m *IsotonicRegressor) cdfZ(z float64) float64 {
 // Inner returns the wrapped model.
 func (m *IsotonicRegressor) Inner() Regressor { return m.inner }
 
+// WithInner returns the same recalibration map around another model with
+// the same input width: for a model refitted on every row
+// (Validation.Refit) after the map was fitted, on held-out rows, to the
+// held-out run's model. It returns ErrShape if inner's InputDim differs.
+func (m *IsotonicRegressor) WithInner(inner Regressor) (*IsotonicRegressor, error) {
+	if err := sameInputDim("calibrate isotonic", m.inner, inner); err != nil {
+		return nil, err
+	}
+	w := *m
+	w.inner = inner
+	return &w, nil
+}
+
 // CalibrationRows returns the number of rows the recalibration was fitted on.
 func (m *IsotonicRegressor) CalibrationRows() int { return m.rows }
 

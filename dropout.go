@@ -57,6 +57,7 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 		d.fitHeldOutNoise(held)
 	}
 	if cfg.Validation.refit() {
+		xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
 		if d.net, err = refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress); err != nil {
 			return nil, err
 		}

@@ -99,7 +99,8 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 		e.fitHeldOutNoise(helds[0])
 	}
 	if cfg.Validation.refit() {
-		return e.refit(ctx, &cfg, sc, xs, ys, n, dim, progress)
+		xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
+		return e.refit(ctx, &cfg, sc, xs, ys, len(ys), dim, progress)
 	}
 	return e, nil
 }

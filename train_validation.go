@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // nnHeldOut is a set of standardised held-out rows.
@@ -190,7 +191,20 @@ func (net *Network) scaleNoise(c float64) {
 }
 
 // refit reports whether the settings ask for a refit on every row.
-func (v *Validation) refit() bool { return v.Refit && v.Fraction > 0 && len(v.Y) == 0 }
+func (v *Validation) refit() bool { return v.Refit && (v.Fraction > 0 || len(v.Y) > 0) }
+
+// refitRows returns the standardised rows a refit trains on: xs and ys
+// (every training row) and, when the validation rows are explicit, those
+// rows too, standardised with sc (fitted on the training rows).
+func refitRows(v *Validation, sc *nnScaler, xs, ys []float32) ([]float32, []float32) {
+	if len(v.Y) == 0 {
+		return xs, ys
+	}
+	hx, hy := make([]float32, len(v.X)), make([]float32, len(v.Y))
+	sc.inputs(hx, v.X)
+	sc.targets(hy, v.Y)
+	return append(slices.Clip(xs), hx...), append(slices.Clip(ys), hy...)
+}
 
 // refitNetwork retrains on all n standardised rows for held's best epoch
 // count, with the same seed, and gives the result held's noise level: the

@@ -41,12 +41,17 @@ type Validation struct {
 	// noise, which plain patience can mistake for convergence). The warm-up's
 	// epochs are still scored and can be the best. 0 means none.
 	MinEpochs int
-	// Refit, with Fraction, retrains on every row, for the number of
-	// epochs the held-out run found best, once the noise level has been
-	// set on the held-out rows; the refitted model keeps that noise level
-	// (for a learned noise, the same correction factor). So no row is lost
-	// to the early stopping, at the cost of a second, shorter training run
-	// (the protocol of Goodfellow, Bengio & Courville 2016, §7.8, alg. 7.2).
+	// Refit retrains on every row — the training rows and, when X and Y
+	// are explicit, those rows too — for the number of epochs the
+	// held-out run found best, once the noise level has been set on the
+	// held-out rows; the refitted model keeps that noise level (for a
+	// learned noise, the same correction factor). So no row is lost to the
+	// early stopping, at the cost of a second, shorter training run (the
+	// protocol of Goodfellow, Bengio & Courville 2016, §7.8, alg. 7.2).
+	// A calibration fitted on the held-out rows belongs to the held-out
+	// run's model; carry it to the refitted one with the wrappers' WithInner
+	// (the refitted model has seen those rows, so they cannot calibrate it).
+	// Bayes by Backprop ignores Refit.
 	Refit bool
 }
 

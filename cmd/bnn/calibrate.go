@@ -85,21 +85,53 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 	perm := rand.New(rand.NewPCG(c.seed, 0x63616c6962)).Perm(n)
 	xc, yc := gather(x, y, dim, perm[:nc])
 	xt, yt := gather(x, y, dim, perm[nc:])
-	if reuse {
-		cv := *c
-		cv.valX, cv.valY = xc, yc
-		c = &cv
+	if !reuse {
+		m, err := fit(ctx, xt, dim, yt)
+		if err != nil {
+			return nil, err
+		}
+		switch cal.method {
+		case "scale":
+			return bnn.CalibrateScale(m, xc, yc)
+		case "isotonic":
+			return bnn.CalibrateIsotonic(m, xc, yc)
+		default:
+			return bnn.CalibrateConformal(m, xc, yc)
+		}
 	}
-	m, err := fit(ctx, xt, dim, yt)
+	// The networks stop early and set their noise on xc, and the wrapper is
+	// fitted on xc to that model. With -refit the model is then retrained
+	// on every row (xt and xc, bnn.Validation.Refit) and wears the same
+	// wrapper: the refitted model has seen xc, so xc cannot calibrate it.
+	held := *c
+	held.valX, held.valY, held.refit = xc, yc, false
+	m, err := trainMethod(ctx, method, &held, xt, dim, yt)
 	if err != nil {
 		return nil, err
 	}
-	switch cal.method {
-	case "scale":
-		return bnn.CalibrateScale(m, xc, yc)
-	case "isotonic":
-		return bnn.CalibrateIsotonic(m, xc, yc)
-	default:
-		return bnn.CalibrateConformal(m, xc, yc)
+	var w bnn.Regressor
+	var rewrap func(bnn.Regressor) (bnn.Regressor, error)
+	if cal.method == "scale" {
+		s, err := bnn.CalibrateScale(m, xc, yc)
+		if err != nil {
+			return nil, err
+		}
+		w, rewrap = s, func(r bnn.Regressor) (bnn.Regressor, error) { return s.WithInner(r) }
+	} else {
+		iso, err := bnn.CalibrateIsotonic(m, xc, yc)
+		if err != nil {
+			return nil, err
+		}
+		w, rewrap = iso, func(r bnn.Regressor) (bnn.Regressor, error) { return iso.WithInner(r) }
 	}
+	if !c.refit || method == "bbb" { // Bayes by Backprop does not refit
+		return w, nil
+	}
+	all := held
+	all.refit = true
+	m, err = trainMethod(ctx, method, &all, xt, dim, yt)
+	if err != nil {
+		return nil, err
+	}
+	return rewrap(m)
 }

@@ -18,6 +18,13 @@ import (
 // held-out 20 % of the training rows, on which the noise level is also
 // estimated (bnn.Validation). The seed presets of "bnn oscillator" are
 // separate and unchanged.
+//
+// Once the held-out rows have chosen the epoch count, the noise level and
+// the calibration map, the ensemble and MC dropout retrain on every row for
+// that many epochs and keep the noise level and the map (-refit; Goodfellow,
+// Bengio & Courville 2016, §7.8, algorithm 7.2): the published protocols
+// train on every training row, and on a few hundred rows the 20 % held out
+// is worth much of the error (Friedman #1: RMSE 1.44 → 1.38).
 const (
 	defaultHidden   = 50
 	defaultLayers   = 1
@@ -30,9 +37,14 @@ const (
 	defaultMembers  = 5
 	defaultSamples  = 100
 	defaultDropout  = 0.05
-	// defaultBBBWarmup is the epochs Bayes by Backprop trains before early
-	// stopping may end it (bnn.Validation.MinEpochs).
-	defaultBBBWarmup = 200
+	// defaultWarmup is the epochs every network trains before early
+	// stopping may end it (bnn.Validation.MinEpochs). A likelihood-trained
+	// network (the ensemble's variance head, Bayes by Backprop's learned
+	// noise and weight variances) first spends a plateau fitting its
+	// variances, which a patience alone can mistake for convergence; the
+	// warm-up epochs are still scored, so the restored weights are those of
+	// the best held-out NLL, warm-up included.
+	defaultWarmup = 200
 )
 
 // fitMethods are the model kinds "bnn fit" and "bnn cv" train.
@@ -61,7 +73,7 @@ func (c *methodConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.patience, "patience", defaultPatience, "epochs without a better held-out NLL before training stops")
 	fs.Float64Var(&c.lr, "lr", 0, fmt.Sprintf("Adam learning rate; 0 means %g for ensemble and dropout, %g for bbb", defaultLR, defaultLRBBB))
 	fs.Float64Var(&c.valFrac, "holdout", defaultValFrac, "fraction of the training rows held out for early stopping and the noise level; 0 trains every epoch on every row")
-	fs.BoolVar(&c.refit, "refit", false, "after early stopping, retrain on every row for the best epoch count, keeping the held-out noise level")
+	fs.BoolVar(&c.refit, "refit", true, "after early stopping, retrain on every row (held-out ones included) for the best epoch count, keeping the held-out noise level and calibration (ensemble, dropout; -refit=false keeps the held-out run's model)")
 	fs.Float64Var(&c.dropout, "dropout", defaultDropout, "dropout probability (dropout)")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed")
 	fs.StringVar(&c.cal.method, "calibrate", "isotonic", "post-hoc calibration: "+strings.Join(calibrations, "|")+" (isotonic and scale reuse the networks' held-out rows)")
@@ -116,7 +128,7 @@ func (c *methodConfig) hiddenWidths() []int {
 // validation returns the held-out settings.
 func (c *methodConfig) validation() bnn.Validation {
 	if c.valY != nil {
-		return bnn.Validation{X: c.valX, Y: c.valY, Patience: c.patience}
+		return bnn.Validation{X: c.valX, Y: c.valY, Patience: c.patience, Refit: c.refit}
 	}
 	return bnn.Validation{Fraction: c.valFrac, Patience: c.patience, Refit: c.refit}
 }
@@ -136,6 +148,7 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 		Epochs: c.epochs, BatchSize: c.batch, Seed: c.seed, Validation: c.validation(),
 		Progress: c.progress,
 	}
+	nc.Validation.MinEpochs = min(defaultWarmup, c.epochs)
 	switch method {
 	case "ensemble":
 		// Lakshminarayanan et al. (2017): each member a Gaussian NLL with a
@@ -159,7 +172,7 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 			KL: bnn.KLClosedForm, LocalReparam: true, LearnNoise: true, Seed: c.seed, Workers: 1,
 			Validation: c.validation(), Progress: c.progress,
 		}
-		tc.Validation.MinEpochs = min(defaultBBBWarmup, c.epochs)
+		tc.Validation.MinEpochs = min(defaultWarmup, c.epochs)
 		m, err := bnn.TrainBayesianMLP(ctx, x, dim, y, net, tc)
 		if err != nil {
 			return nil, err
