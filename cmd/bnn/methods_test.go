@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gobnn/bnn"
+)
+
+// defaultMethodConfig returns the flags' defaults, as "bnn fit" parses them.
+func defaultMethodConfig(t *testing.T) methodConfig {
+	t.Helper()
+	var c methodConfig
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.register(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// friedmanRows draws n rows of Friedman #1 (10 features, σ = 1).
+func friedmanRows(n int, seed uint64) (x, y []float64) {
+	r := rand.New(rand.NewPCG(seed, 3))
+	for range n {
+		var row [10]float64
+		for j := range row {
+			row[j] = r.Float64()
+		}
+		x = append(x, row[:]...)
+		y = append(y, 10*math.Sin(math.Pi*row[0]*row[1])+20*(row[2]-0.5)*(row[2]-0.5)+10*row[3]+5*row[4]+r.NormFloat64())
+	}
+	return x, y
+}
+
+// TestNetworkWarmUp: with the defaults every network trains at least
+// defaultWarmup epochs before early stopping may end it (the warm-up), and
+// the refit is on by default.
+func TestNetworkWarmUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains networks")
+	}
+	x, y := friedmanRows(60, 1)
+	c := defaultMethodConfig(t)
+	if !c.refit {
+		t.Error("-refit is off by default")
+	}
+	c.refit = false
+	for _, method := range []string{"ensemble", "dropout", "bbb"} {
+		last := 0
+		c.progress = func(epoch int, _ float64) { last = max(last, epoch) }
+		c.samples = 10
+		if _, err := trainMethod(context.Background(), method, &c, x, 10, y); err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		if last < defaultWarmup || last >= c.epochs {
+			t.Errorf("%s: trained %d epochs; want at least the warm-up %d and early stopping before %d", method, last, defaultWarmup, c.epochs)
+		}
+	}
+}
+
+// TestRefitKeepsHeldOutCalibration: "bnn fit" with the defaults refits the
+// ensemble and MC dropout on every row and carries over the isotonic map
+// fitted to the held-out run's model: the refitted wrapper's inner model
+// predicts differently from the held-out run's, yet both wrappers place
+// their interval bounds at the same standardised offsets (y − μ)/σ of their
+// own inner model, and the map counts the held-out rows.
+func TestRefitKeepsHeldOutCalibration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains networks")
+	}
+	x, y := friedmanRows(120, 2)
+	xt, _ := friedmanRows(20, 3)
+	ctx := context.Background()
+	for _, method := range []string{"ensemble", "dropout"} {
+		var z [2][]float64
+		var means [2][]float64
+		for k, refit := range []bool{false, true} {
+			c := defaultMethodConfig(t)
+			c.refit, c.samples = refit, 20
+			m, err := trainCalibrated(ctx, method, &c, &c.cal, x, 10, y)
+			if err != nil {
+				t.Fatalf("%s: %v", method, err)
+			}
+			iso, ok := m.(*bnn.IsotonicRegressor)
+			if !ok {
+				t.Fatalf("%s: model is %T, want the isotonic wrapper", method, m)
+			}
+			if iso.CalibrationRows() != 24 {
+				t.Errorf("%s: map fitted on %d rows, want the 24 held out", method, iso.CalibrationRows())
+			}
+			n := len(xt) / 10
+			mean, std, lo, hi := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			if err := iso.Inner().PredictTo(mean, std, xt); err != nil {
+				t.Fatal(err)
+			}
+			if err := iso.IntervalTo(lo, hi, xt, 0.8); err != nil {
+				t.Fatal(err)
+			}
+			for i := range n {
+				z[k] = append(z[k], (lo[i]-mean[i])/std[i], (hi[i]-mean[i])/std[i])
+			}
+			means[k] = mean
+		}
+		if means[0][0] == means[1][0] {
+			t.Errorf("%s: the refitted model predicts as the held-out run's", method)
+		}
+		for i := range z[0] {
+			if math.Abs(z[0][i]-z[1][i]) > 1e-9 {
+				t.Fatalf("%s: standardised bound %d: %g after the refit, %g before: the map was not carried over", method, i, z[1][i], z[0][i])
+			}
+		}
+	}
+}
