@@ -56,13 +56,18 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 	if held.n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
 		d.fitHeldOutNoise(held)
 	}
-	if cfg.Validation.refit() {
-		xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
-		if d.net, err = refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress); err != nil {
-			return nil, err
-		}
+	if !cfg.Validation.refit() {
+		return d, nil
 	}
-	return d, nil
+	if err := cfg.Validation.beforeRefit("mc dropout", d); err != nil {
+		return nil, err
+	}
+	xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
+	refitted, err := refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress)
+	if err != nil {
+		return nil, err
+	}
+	return &MCDropout{net: refitted, Samples: d.Samples, Seed: d.Seed}, nil
 }
 
 // Network returns the trained network (its own PredictTo has dropout off).

@@ -99,6 +99,9 @@ func TrainEnsemble(ctx context.Context, x []float64, dim int, y []float64, cfg T
 		e.fitHeldOutNoise(helds[0])
 	}
 	if cfg.Validation.refit() {
+		if err := cfg.Validation.beforeRefit("ensemble", e); err != nil {
+			return nil, err
+		}
 		xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
 		return e.refit(ctx, &cfg, sc, xs, ys, len(ys), dim, progress)
 	}

@@ -146,3 +146,60 @@ func TestCalibrationWithInner(t *testing.T) {
 		t.Errorf("scale WithInner(nil): %v, want ErrShape", err)
 	}
 }
+
+// TestBeforeRefit: Validation.BeforeRefit is called once, before the
+// refit, with the held-out run's model — it predicts bit-identically to the
+// model trained without Refit — for Train, TrainEnsemble and TrainMCDropout;
+// its error stops training and is returned wrapped.
+func TestBeforeRefit(t *testing.T) {
+	ctx := context.Background()
+	x, y := vData(40, -1, 1, 1)
+	vx, vy := vData(10, -1, 1, 2)
+	at := []float64{-0.5, 0.25}
+	predict := func(m Regressor) []float64 {
+		mean, std := make([]float64, 2), make([]float64, 2)
+		if err := m.PredictTo(mean, std, at); err != nil {
+			t.Fatal(err)
+		}
+		return append(mean, std...)
+	}
+	trainers := map[string]func(TrainConfig) (Regressor, error){
+		"network":  func(c TrainConfig) (Regressor, error) { return Train(ctx, x, 1, y, c) },
+		"ensemble": func(c TrainConfig) (Regressor, error) { return TrainEnsemble(ctx, x, 1, y, c, 2) },
+		"dropout": func(c TrainConfig) (Regressor, error) {
+			c.Dropout = 0.05
+			return TrainMCDropout(ctx, x, 1, y, c, 20)
+		},
+	}
+	for name, train := range trainers {
+		for _, v := range []Validation{{X: vx, Y: vy, Patience: 10}, {Fraction: 0.25, Patience: 10}} {
+			cfg := TrainConfig{Hidden: []int{8}, Activation: ReLU, LearningRate: 1e-2, Epochs: 60, Seed: 5, Validation: v}
+			m, err := train(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := predict(m)
+			calls := 0
+			cfg.Validation.Refit = true
+			cfg.Validation.BeforeRefit = func(h Regressor) error {
+				calls++
+				got := predict(h)
+				for i := range got {
+					if got[i] != want[i] {
+						t.Errorf("%s: held-out run's model predicts %v, the model without Refit %v", name, got, want)
+						break
+					}
+				}
+				return nil
+			}
+			if _, err := train(cfg); err != nil || calls != 1 {
+				t.Errorf("%s: %d calls, error %v; want 1 call", name, calls, err)
+			}
+			stop := errors.New("stop")
+			cfg.Validation.BeforeRefit = func(Regressor) error { return stop }
+			if _, err := train(cfg); !errors.Is(err, stop) {
+				t.Errorf("%s: error %v, want the hook's", name, err)
+			}
+		}
+	}
+}

@@ -336,6 +336,9 @@ func Train(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConf
 	if err != nil || !cfg.Validation.refit() {
 		return net, err
 	}
+	if err := cfg.Validation.beforeRefit("train", net); err != nil {
+		return nil, err
+	}
 	xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
 	return refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress)
 }

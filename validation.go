@@ -53,6 +53,25 @@ type Validation struct {
 	// (the refitted model has seen those rows, so they cannot calibrate it).
 	// Bayes by Backprop ignores Refit.
 	Refit bool
+	// BeforeRefit, if set, is called with Refit once the held-out run's
+	// model is trained and its noise level set, before the refit replaces
+	// it (an *Ensemble, *MCDropout or *Network): the place to fit a
+	// calibration on the held-out rows, to be carried to the refitted
+	// model with WithInner, without training the held-out run twice. The
+	// refit leaves that model as it is. An error stops training and is
+	// returned.
+	BeforeRefit func(heldOutRun Regressor) error
+}
+
+// beforeRefit calls BeforeRefit, if set, with the held-out run's model m.
+func (v *Validation) beforeRefit(area string, m Regressor) error {
+	if v.BeforeRefit == nil {
+		return nil
+	}
+	if err := v.BeforeRefit(m); err != nil {
+		return fmt.Errorf("bnn: %s: before the refit: %w", area, err)
+	}
+	return nil
 }
 
 // DefaultPatience is the early-stopping patience a zero Validation.Patience means.

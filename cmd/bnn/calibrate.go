@@ -102,36 +102,36 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 	// The networks stop early and set their noise on xc, and the wrapper is
 	// fitted on xc to that model. With -refit the model is then retrained
 	// on every row (xt and xc, bnn.Validation.Refit) and wears the same
-	// wrapper: the refitted model has seen xc, so xc cannot calibrate it.
+	// wrapper, fitted before the refit (BeforeRefit): the refitted model
+	// has seen xc, so xc cannot calibrate it. Bayes by Backprop does not
+	// refit.
 	held := *c
-	held.valX, held.valY, held.refit = xc, yc, false
+	held.valX, held.valY = xc, yc
+	held.refit = c.refit && method != "bbb"
+	var w bnn.Regressor
+	var rewrap func(bnn.Regressor) (bnn.Regressor, error)
+	calibrate := func(m bnn.Regressor) error {
+		if cal.method == "scale" {
+			s, err := bnn.CalibrateScale(m, xc, yc)
+			w, rewrap = s, func(r bnn.Regressor) (bnn.Regressor, error) { return s.WithInner(r) }
+			return err
+		}
+		iso, err := bnn.CalibrateIsotonic(m, xc, yc)
+		w, rewrap = iso, func(r bnn.Regressor) (bnn.Regressor, error) { return iso.WithInner(r) }
+		return err
+	}
+	if held.refit {
+		held.beforeRefit = calibrate
+	}
 	m, err := trainMethod(ctx, method, &held, xt, dim, yt)
 	if err != nil {
 		return nil, err
 	}
-	var w bnn.Regressor
-	var rewrap func(bnn.Regressor) (bnn.Regressor, error)
-	if cal.method == "scale" {
-		s, err := bnn.CalibrateScale(m, xc, yc)
-		if err != nil {
+	if !held.refit {
+		if err := calibrate(m); err != nil {
 			return nil, err
 		}
-		w, rewrap = s, func(r bnn.Regressor) (bnn.Regressor, error) { return s.WithInner(r) }
-	} else {
-		iso, err := bnn.CalibrateIsotonic(m, xc, yc)
-		if err != nil {
-			return nil, err
-		}
-		w, rewrap = iso, func(r bnn.Regressor) (bnn.Regressor, error) { return iso.WithInner(r) }
-	}
-	if !c.refit || method == "bbb" { // Bayes by Backprop does not refit
 		return w, nil
-	}
-	all := held
-	all.refit = true
-	m, err = trainMethod(ctx, method, &all, xt, dim, yt)
-	if err != nil {
-		return nil, err
 	}
 	return rewrap(m)
 }

@@ -59,7 +59,8 @@ type methodConfig struct {
 	seed                            uint64
 	progress                        func(epoch int, loss float64) // may be nil
 	cal                             calibConfig
-	valX, valY                      []float64 // explicit held-out rows (set by trainCalibrated), else valFrac
+	valX, valY                      []float64                 // explicit held-out rows (set by trainCalibrated), else valFrac
+	beforeRefit                     func(bnn.Regressor) error // bnn.Validation.BeforeRefit (set by trainCalibrated)
 }
 
 // register adds the training flags to fs.
@@ -128,7 +129,7 @@ func (c *methodConfig) hiddenWidths() []int {
 // validation returns the held-out settings.
 func (c *methodConfig) validation() bnn.Validation {
 	if c.valY != nil {
-		return bnn.Validation{X: c.valX, Y: c.valY, Patience: c.patience, Refit: c.refit}
+		return bnn.Validation{X: c.valX, Y: c.valY, Patience: c.patience, Refit: c.refit, BeforeRefit: c.beforeRefit}
 	}
 	return bnn.Validation{Fraction: c.valFrac, Patience: c.patience, Refit: c.refit}
 }
