@@ -137,6 +137,7 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 		}
 		rejected := false
 		var h, tNew, hNext, h2, h3, h4, h5, h6, h7 float64
+		var b2, b3, b4, b5, b6 float64
 		var nx, nv float64
 		for {
 			if st.Accepted+st.Rejected >= s.maxSteps {
@@ -158,7 +159,7 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 			// The 5th-order solution of (x, v), the smallest terms first, and
 			// the error estimate.
 			// (Pairwise sums: the step's latency is the processor's limit.)
-			b2, b3, b4, b5, b6 := h2/2, h3/6, h4/24, h5/120, h6/600
+			b2, b3, b4, b5, b6 = h2*0.5, h3*(1.0/6), h4*(1.0/24), h5*(1.0/120), h6*(1.0/600) // no divider on the critical path
 			nx = x + ((h*v + b2*v1) + ((b3*v2 + b4*v3) + (b5*v4 + b6*v5)))
 			nv = v + ((h*v1 + b2*v2) + ((b3*v3 + b4*v4) + (b5*v5 + b6*v6)))
 			e5, e6, e7 := dpLinE5*h5, dpLinE6*h6, dpLinE7*h7
@@ -189,7 +190,7 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 			rejected = true
 			minStep = math.Max(s.minStep, 10*(math.Nextafter(t, math.Inf(1))-t))
 		}
-		b1, b2, b3, b4, b5, b6 := h, h2/2, h3/6, h4/24, h5/120, h6/600
+		b1 := h
 		nxz := xz + (b1*vz + (b2*z1 + (b3*z2 + (b4*z3 + (b5*z4 + b6*z5)))))
 		nxw := xw + (b1*vw + (b2*w1 + (b3*w2 + (b4*w3 + (b5*w4 + b6*w5)))))
 		nvz := vz + (b1*z1 + (b2*z2 + (b3*z3 + (b4*z4 + (b5*z5 + b6*z6)))))
@@ -244,7 +245,7 @@ func invTenthRoot(s float64) float64 {
 	p := (1 + itrC1*u + u2*(itrC2+itrC3*u)) + (u2*u2)*((itrC4+itrC5*u)+u2*(itrC6+itrC7*u))
 	q := k / 10
 	r := k - 10*q
-	return p * bin.root * invTenthRootPow2[r] * math.Float64frombits(uint64(1023+100-q)<<52)
+	return p * (bin.root * (invTenthRootPow2[r] * math.Float64frombits(uint64(1023+100-q)<<52)))
 }
 
 // The binomial coefficients of (1 + u)^(−1/10).
