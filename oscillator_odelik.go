@@ -36,6 +36,9 @@ func (d OscillatorData) NewODELogLik() (*OscillatorODELik, error) {
 		return nil, err
 	}
 	opts := d.odeOptions()
+	if opts.ATol == 0 { // ODEConfig's zero value means the default, also here
+		opts.ATol = DefaultODEATol
+	}
 	aug := opts
 	aug.ATol = 0
 	aug.ATolVec = make([]float64, 6)
