@@ -113,18 +113,6 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 		v5 := -(c1*v4 + c2*v3)
 		v6 := -(c1*v5 + c2*v4)
 		v7 := -(c1*v6 + c2*v5)
-		z1 := -(c1*vz + c2*xz + ww*v)
-		z2 := -(c1*z1 + c2*vz + ww*v1)
-		z3 := -(c1*z2 + c2*z1 + ww*v2)
-		z4 := -(c1*z3 + c2*z2 + ww*v3)
-		z5 := -(c1*z4 + c2*z3 + ww*v4)
-		z6 := -(c1*z5 + c2*z4 + ww*v5)
-		w1 := -(c1*vw + c2*xw + zz*v + ww*x)
-		w2 := -(c1*w1 + c2*vw + zz*v1 + ww*v)
-		w3 := -(c1*w2 + c2*w1 + zz*v2 + ww*v1)
-		w4 := -(c1*w3 + c2*w2 + zz*v3 + ww*v2)
-		w5 := -(c1*w4 + c2*w3 + zz*v4 + ww*v3)
-		w6 := -(c1*w5 + c2*w4 + zz*v5 + ww*v4)
 
 		// The floor of 10 ulps of t matters only for steps near it.
 		minStep := s.minStep
@@ -190,6 +178,19 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 			rejected = true
 			minStep = math.Max(s.minStep, 10*(math.Nextafter(t, math.Inf(1))-t))
 		}
+		// The sensitivities' powers, off the step-size controller's path.
+		z1 := -(c1*vz + c2*xz + ww*v)
+		z2 := -(c1*z1 + c2*vz + ww*v1)
+		z3 := -(c1*z2 + c2*z1 + ww*v2)
+		z4 := -(c1*z3 + c2*z2 + ww*v3)
+		z5 := -(c1*z4 + c2*z3 + ww*v4)
+		z6 := -(c1*z5 + c2*z4 + ww*v5)
+		w1 := -(c1*vw + c2*xw + zz*v + ww*x)
+		w2 := -(c1*w1 + c2*vw + zz*v1 + ww*v)
+		w3 := -(c1*w2 + c2*w1 + zz*v2 + ww*v1)
+		w4 := -(c1*w3 + c2*w2 + zz*v3 + ww*v2)
+		w5 := -(c1*w4 + c2*w3 + zz*v4 + ww*v3)
+		w6 := -(c1*w5 + c2*w4 + zz*v5 + ww*v4)
 		b1 := h
 		nxz := xz + (b1*vz + (b2*z1 + (b3*z2 + (b4*z3 + (b5*z4 + b6*z5)))))
 		nxw := xw + (b1*vw + (b2*w1 + (b3*w2 + (b4*w3 + (b5*w4 + b6*w5)))))
