@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -81,6 +82,35 @@ func TestNUTSOscillatorODEMatchesGrid(t *testing.T) {
 		if dv := res.Divergences(); dv != 0 {
 			t.Errorf("seed %d: %d divergences", seed, dv)
 		}
+	}
+}
+
+// SampleODENUTS gives the same bits at GOMAXPROCS 1 and 2 (every chain owns
+// its likelihood and solver, and each gradient restarts the solver).
+func TestSampleODENUTSDeterministicAcrossGOMAXPROCS(t *testing.T) {
+	x, _ := loadSeedGrid(t)
+	d := NotebookOscillatorData(x)
+	var want [][]float64
+	for _, procs := range []int{1, 2} {
+		func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			res, err := d.SampleODENUTS(context.Background(), NUTSConfig{Seed: 7, Warmup: 150, Draws: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.Param(1)
+			if want == nil {
+				want = got
+				return
+			}
+			for c := range want {
+				for i := range want[c] {
+					if got[c][i] != want[c][i] {
+						t.Fatalf("GOMAXPROCS %d: chain %d draw %d = %v, want %v", procs, c, i, got[c][i], want[c][i])
+					}
+				}
+			}
+		}()
 	}
 }
 
