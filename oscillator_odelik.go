@@ -16,11 +16,13 @@ import (
 // continuous extension (so the measurement times do not shorten the steps).
 // The augmented system is linear with constant coefficients, so each step,
 // its error estimate and the continuous extension are evaluated in the
-// pair's polynomial form (seven products with the system matrix instead of
-// the stages; the same numbers up to rounding, see oscSensResiduals).
+// pair's polynomial form (powers of the system matrix instead of the
+// stages: the same steps and numbers up to rounding, at half the cost).
+// Every Eval starts afresh, first step included, so the log likelihood is a
+// function of θ alone, as samplers need.
 //
-// It owns a solver and buffers, so evaluations allocate nothing; it is not
-// safe for concurrent use (make one per goroutine).
+// It owns its solver, so evaluations allocate nothing; it is not safe for
+// concurrent use (make one per goroutine).
 type OscillatorODELik struct {
 	d      OscillatorData
 	ode    *ODESolver
@@ -84,7 +86,9 @@ func (l *OscillatorODELik) Eval(theta, grad []float64) (float64, error) {
 	return l.c - 0.5*ss*inv2, nil
 }
 
-// Stats returns the solver's work in the last Eval.
+// Stats returns the solver's work in the last Eval: steps accepted and
+// rejected, and right-hand-side evaluations as the stage form counts them
+// (2 to start, 6 per attempt).
 func (l *OscillatorODELik) Stats() ODEStats { return l.stats }
 
 // LogJoint returns log prior + log likelihood with the data's Uniform
