@@ -119,7 +119,9 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 		if hAbs <= s.minStep+1e-14*math.Abs(t)+1e-300 {
 			minStep = math.Max(s.minStep, 10*(math.Nextafter(t, math.Inf(1))-t))
 		}
-		hAbs = min(hAbs, s.maxStep)
+		if hAbs > s.maxStep {
+			hAbs = s.maxStep
+		}
 		if hAbs < minStep {
 			hAbs = minStep
 		}
@@ -147,10 +149,11 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 			// The 5th-order solution of (x, v), the smallest terms first, and
 			// the error estimate.
 			// (Pairwise sums: the step's latency is the processor's limit.)
-			b2, b3, b4, b5, b6 = h2*0.5, h3*(1.0/6), h4*(1.0/24), h5*(1.0/120), h6*(1.0/600) // no divider on the critical path
+			// (No divider, and products of depth ≤ 3 from h.)
+			b2, b3, b4, b5, b6 = h2*0.5, h2*(h*(1.0/6)), h2*(h2*(1.0/24)), h4*(h*(1.0/120)), h4*(h2*(1.0/600))
 			nx = x + ((h*v + b2*v1) + ((b3*v2 + b4*v3) + (b5*v4 + b6*v5)))
 			nv = v + ((h*v1 + b2*v2) + ((b3*v3 + b4*v4) + (b5*v5 + b6*v6)))
-			e5, e6, e7 := dpLinE5*h5, dpLinE6*h6, dpLinE7*h7
+			e5, e6, e7 := h4*(h*dpLinE5), h4*(h2*dpLinE6), h4*(h3*dpLinE7)
 			r0 := (e5*v4 + (e6*v5 + e7*v6)) / (atol0 + rtol*max(math.Abs(x), math.Abs(nx)))
 			r1 := (e5*v5 + (e6*v6 + e7*v7)) / (atol1 + rtol*max(math.Abs(v), math.Abs(nv)))
 			// The squared RMS norm: err < 1 ⇔ err² < 1, and the controller's
@@ -158,12 +161,15 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 			err2 := (r0*r0 + r1*r1) / 2
 			if err2 < 1 {
 				st.Accepted++
+				// (Clamps as predictable branches, off the latency path.)
 				factor := dpMaxFactor
 				if err2 > 1e-12 { // err > 1e-6, as step
-					factor = min(dpMaxFactor, dpSafety*invTenthRoot(err2))
+					if f := dpSafety * invTenthRoot(err2); f < dpMaxFactor {
+						factor = f
+					}
 				}
-				if rejected {
-					factor = min(1, factor)
+				if rejected && factor > 1 {
+					factor = 1
 				}
 				hNext = hAbs * factor
 				break
