@@ -154,8 +154,15 @@ func (s *ODESolver) oscSensResiduals(zeta, omega, t0, x0, v0 float64, ts, xs []f
 			nx = x + ((h*v + b2*v1) + ((b3*v2 + b4*v3) + (b5*v4 + b6*v5)))
 			nv = v + ((h*v1 + b2*v2) + ((b3*v3 + b4*v4) + (b5*v5 + b6*v6)))
 			e5, e6, e7 := h4*(h*dpLinE5), h4*(h2*dpLinE6), h4*(h3*dpLinE7)
-			r0 := (e5*v4 + (e6*v5 + e7*v6)) / (atol0 + rtol*max(math.Abs(x), math.Abs(nx)))
-			r1 := (e5*v5 + (e6*v6 + e7*v7)) / (atol1 + rtol*max(math.Abs(v), math.Abs(nv)))
+			sx, sv := math.Abs(x), math.Abs(v)
+			if a := math.Abs(nx); a > sx {
+				sx = a
+			}
+			if a := math.Abs(nv); a > sv {
+				sv = a
+			}
+			r0 := (e5*v4 + (e6*v5 + e7*v6)) / (atol0 + rtol*sx)
+			r1 := (e5*v5 + (e6*v6 + e7*v7)) / (atol1 + rtol*sv)
 			// The squared RMS norm: err < 1 ⇔ err² < 1, and the controller's
 			// err^(−1/5) is (err²)^(−1/10), which spares the square root.
 			err2 := (r0*r0 + r1*r1) / 2
