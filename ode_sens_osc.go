@@ -25,10 +25,17 @@ import (
 //     quartics γₘ of dpLinG.
 //
 // (The coefficients are bᵀAᵐ⁻¹𝟙, EᵀAᵐ⁻¹𝟙 and bⱼ(s)ᵀAᵐ⁻¹𝟙 of the tableau in
-// ode_dopri.go, in exact rational arithmetic.) So the same step, error
-// estimate and dense output cost seven products with B (about 110 flops)
-// instead of six right-hand sides and the stage sums (about 400 flops).
-// The results equal the stage form's up to rounding.
+// ode_dopri.go, in exact rational arithmetic.) With uₘ = hᵐ·Bᵐz, the
+// powers Bᵐz do not depend on h: they are computed once per step (a retry
+// after a rejection only re-weights them), and the processor overlaps them
+// with the previous step's controller. So the same step, error estimate and
+// dense output cost seven products with B (about 100 flops) instead of six
+// right-hand sides and the stage sums (about 400 flops), and the results
+// equal the stage form's up to rounding. What remains is the controller's
+// chain from h to the error norm to the next h, which the code keeps short:
+// products of depth ≤ 3 from h, pairwise sums, no divider but the norm's, no
+// square root, branches instead of Go's NaN-aware min/max, and a table-based
+// root (invTenthRoot).
 const dpLinE5, dpLinE6, dpLinE7 = 97.0 / 120000, -13.0 / 40000, 1.0 / 24000
 
 // dpLinG[m−5] holds γₘ(s)/s² = g₀ + g₁s + g₂s² of the continuous extension,
