@@ -14,7 +14,7 @@
 #   bnn:  the Go benchmarks NUTSOscillatorExact, NUTSOscillatorODE (NUTSBNN with --with-bnn),
 #         which report the custom metrics "ess_bulk/s" (wall clock; bnn runs its chains in
 #         parallel), "ess_bulk/chain-s" (each chain's seconds summed, as Stan's times are),
-#         "ess_bulk/cpu-s" (CPU seconds) and "us/grad".
+#         "ess_bulk/cpu-s" (CPU seconds) and "us/grad-cpu" (CPU time per gradient; "us/grad" if absent).
 # Environment: STAN_RESULTS=dir reuses stan_<model>.json files of an earlier run (then the two
 # sides are not measured in one run); BENCHTIME (default 1x) is go test's -benchtime; OUT=dir
 # keeps the raw results.
