@@ -43,10 +43,6 @@ var dpP = [7][4]float64{
 type odeLinear2 struct {
 	on     bool
 	c1, c2 float64
-	// sens selects the 6-D system of the oscillator with its sensitivities
-	// in (ζ, ωₙ) = (zeta, omega) instead (attemptOscSens).
-	sens        bool
-	zeta, omega float64
 }
 
 // step advances from (t, s.y) towards tf with SciPy RK45's controller and
@@ -76,8 +72,6 @@ func (s *ODESolver) step(f ODEFunc, lin odeLinear2, t, tf, dir, hAbs float64, st
 		var errNorm float64
 		if lin.on {
 			errNorm = s.attemptLinear2(lin.c1, lin.c2, h)
-		} else if lin.sens {
-			errNorm = s.attemptOscSens(lin.zeta, lin.omega, h)
 		} else {
 			errNorm = s.attempt(f, t, tNew, h)
 		}

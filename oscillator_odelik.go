@@ -9,20 +9,23 @@ import (
 // OscillatorODELik evaluates the Gaussian log likelihood of θ = (ζ, ωₙ) for
 // OscillatorData through the ODE itself (not its closed form), with the
 // gradient from forward sensitivities: the solver integrates
-// (x, v, ∂(x, v)/∂ζ, ∂(x, v)/∂ωₙ) with the error control on (x, v), as
+// (x, v, ∂(x, v)/∂ζ, ∂(x, v)/∂ωₙ) by ODESolver's Dormand–Prince 5(4) pair
+// and step-size controller, with the error control on (x, v) as
 // ODESensSolver does by default, and
-// ∂ log L/∂θⱼ = Σᵢ (Xᵢ − xᵢ)/σ² · ∂xᵢ/∂θⱼ.
+// ∂ log L/∂θⱼ = Σᵢ (Xᵢ − xᵢ)/σ² · ∂xᵢ/∂θⱼ, the xᵢ and ∂xᵢ/∂θⱼ from the
+// continuous extension (so the measurement times do not shorten the steps).
+// The augmented system is linear with constant coefficients, so each step,
+// its error estimate and the continuous extension are evaluated in the
+// pair's polynomial form (powers of the system matrix instead of the
+// stages: the same steps and numbers up to rounding, at half the cost).
+// Every Eval starts afresh, first step included, so the log likelihood is a
+// function of θ alone, as samplers need.
 //
-// It owns a solver and buffers, so evaluations allocate nothing; it is not
-// safe for concurrent use (make one per goroutine).
+// It owns its solver, so evaluations allocate nothing; it is not safe for
+// concurrent use (make one per goroutine).
 type OscillatorODELik struct {
 	d      OscillatorData
 	ode    *ODESolver
-	rhs    ODEFunc
-	c1, c2 float64 // 2ζω, ω²
-	z, w   float64
-	z0     [6]float64
-	out    []float64
 	c      float64 // −N(log σ + ½ log 2π)
 	logPri float64 // the uniform prior's log density inside its box
 	stats  ODEStats
@@ -35,6 +38,9 @@ func (d OscillatorData) NewODELogLik() (*OscillatorODELik, error) {
 		return nil, err
 	}
 	opts := d.odeOptions()
+	if opts.ATol == 0 { // ODEConfig's zero value means the default, also here
+		opts.ATol = DefaultODEATol
+	}
 	aug := opts
 	aug.ATol = 0
 	aug.ATolVec = make([]float64, 6)
@@ -51,21 +57,9 @@ func (d OscillatorData) NewODELogLik() (*OscillatorODELik, error) {
 	ode.errN = 2
 	d.T = append([]float64(nil), d.T...)
 	d.X = append([]float64(nil), d.X...)
-	l := &OscillatorODELik{d: d, ode: ode, out: make([]float64, 6*len(d.T))}
+	l := &OscillatorODELik{d: d, ode: ode}
 	l.c = -float64(len(d.T)) * (math.Log(d.NoiseStd) + 0.5*math.Log(2*math.Pi))
 	l.logPri = d.LogPrior([]float64{d.ZetaPrior[0], d.OmegaPrior[0]})
-	// z = (x, v, x_ζ, x_ω, v_ζ, v_ω): S' = J_y·S + J_θ with
-	// J_y = [[0, 1], [−ω², −2ζω]] and J_θ = [[0, 0], [−2ωv, −2ζv − 2ωx]].
-	l.rhs = func(_ float64, y, dy []float64) {
-		x, v, xz, xw, vz, vw := y[0], y[1], y[2], y[3], y[4], y[5]
-		c1, c2 := l.c1, l.c2
-		dy[0] = v
-		dy[1] = -c1*v - c2*x
-		dy[2] = vz
-		dy[3] = vw
-		dy[4] = -c1*vz - c2*xz - 2*l.w*v
-		dy[5] = -c1*vw - c2*xw - 2*l.z*v - 2*l.w*x
-	}
 	return l, nil
 }
 
@@ -81,29 +75,20 @@ func (l *OscillatorODELik) Eval(theta, grad []float64) (float64, error) {
 	if !(z >= 0) || math.IsInf(z, 0) || !(w > 0) || math.IsInf(w, 0) {
 		return 0, fmt.Errorf("bnn: oscillator ode likelihood: ζ = %g, ωₙ = %g: %w", z, w, ErrInvalidParameter)
 	}
-	l.z, l.w, l.c1, l.c2 = z, w, 2*z*w, w*w
 	d := &l.d
-	l.z0 = [6]float64{d.X0, d.V0}
-	st, err := l.ode.solve(l.rhs, odeLinear2{sens: true, zeta: z, omega: w}, d.T0, l.z0[:], d.T, l.out)
+	ss, gz, gw, st, err := l.ode.oscSensResiduals(z, w, d.T0, d.X0, d.V0, d.T, d.X)
 	l.stats = st
 	if err != nil {
 		return 0, fmt.Errorf("bnn: oscillator ode likelihood ζ=%g ωₙ=%g: %w", z, w, err)
 	}
 	inv2 := 1 / (d.NoiseStd * d.NoiseStd)
-	ss, gz, gw := 0.0, 0.0, 0.0
-	out := l.out
-	for i, xi := range d.X {
-		row := out[6*i : 6*i+4 : 6*i+4]
-		r := xi - row[0]
-		ss += r * r
-		gz += r * row[2]
-		gw += r * row[3]
-	}
 	grad[0], grad[1] = gz*inv2, gw*inv2
 	return l.c - 0.5*ss*inv2, nil
 }
 
-// Stats returns the solver's work in the last Eval.
+// Stats returns the solver's work in the last Eval: steps accepted and
+// rejected, and right-hand-side evaluations as the stage form counts them
+// (2 to start, 6 per attempt).
 func (l *OscillatorODELik) Stats() ODEStats { return l.stats }
 
 // LogJoint returns log prior + log likelihood with the data's Uniform
