@@ -19,3 +19,5 @@ func cvtParamsArch(dst []float32, src []float64) float64  { return cvtParamsGene
 func gradOutArch(grad []float64, g []float32, theta []float64, c float64) {
 	gradOutGeneric(grad, g, theta, c)
 }
+
+func mlp2AsmAvailable() bool { return false }

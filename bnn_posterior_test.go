@@ -69,12 +69,23 @@ func randomTheta(dim int, scale float64, seed uint64) []float64 {
 }
 
 // The float32 log density and gradient agree with an independent float64
-// implementation and its central differences.
+// implementation and its central differences, on every kernel path (on
+// amd64: the fused gradient's generic twins, the MLP's AVX2 path, the fused
+// AVX-512 kernels) and at a width without AVX-512 kernels.
 func TestBNNPosteriorGradient(t *testing.T) {
-	widths := []int{16, 64}
+	widths := []int{16, 64, 5}
 	if testing.Short() {
 		widths = widths[:1]
 	}
+	for _, path := range availableKernelPaths() {
+		t.Run(kernelPathNames[path], func(t *testing.T) {
+			defer setKernelPath(path)()
+			testBNNPosteriorGradient(t, widths)
+		})
+	}
+}
+
+func testBNNPosteriorGradient(t *testing.T, widths []int) {
 	for _, h := range widths {
 		p, ts, ys := seedBNNForTest(t, []int{h, h})
 		if want := 3*h + h*h + h + 1; p.Dim() != want {
