@@ -82,12 +82,7 @@ func (w *mlp2Work) backward(params, grad []float32) {
 	g1, gb1, g2, gb2, g3, _ := w.views(grad)
 	tanhOutBack(w.dz2, g3, gb2, w.a2, w.d, w3, n, h2)
 	gemmTN(g2, w.a1, w.dz2, n, h1, h2)
-	for k := range h2 {
-		col := w.w2t[k*h1 : k*h1+h1]
-		for j := range col {
-			col[j] = w2[j*h2+k]
-		}
-	}
+	transpose(w.w2t, w2, h1, h2)
 	rowsGemm(w.dz1, w.dz2, w.w2t, w.zeros[:h1], n, h2, h1)
 	tanhInBack(w.dz1, g1, gb1, w.a1, w.x, n, h1)
 }
@@ -264,5 +259,24 @@ func cvtParamsGeneric(dst []float32, src []float64) float64 {
 func gradOutGeneric(grad []float64, g []float32, theta []float64, c float64) {
 	for i := range grad {
 		grad[i] = -float64(g[i]) - theta[i]*c
+	}
+}
+
+// transpose writes the cols×rows transpose of the row-major rows×cols
+// matrix src into dst.
+func transpose(dst, src []float32, rows, cols int) {
+	dst, src = dst[:rows*cols], src[:rows*cols]
+	if rows%8 == 0 && cols%8 == 0 && transposeArch(dst, src, rows, cols) {
+		return
+	}
+	transposeGeneric(dst, src, rows, cols)
+}
+
+func transposeGeneric(dst, src []float32, rows, cols int) {
+	for k := range cols {
+		col := dst[k*rows : k*rows+rows]
+		for j := range col {
+			col[j] = src[j*cols+k]
+		}
 	}
 }

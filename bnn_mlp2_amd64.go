@@ -24,7 +24,19 @@ func rowDotsAVX512(f, a, w []float32, n, h int)
 // on the current kernel path for width h.
 func mlp2Asm(h int) bool { return kernelPath == pathAVX512 && h%16 == 0 }
 
-func rowsGemmArch(c, a, b, bias []float32, n, k, h int) { rowsGemmAVX512(c, a, b, bias, n, k, h) }
+// rowsGemm32AVX512 is rowsGemmAVX512 for h a positive multiple of 32, in
+// blocks of 32 columns (the same operations).
+//
+//go:noescape
+func rowsGemm32AVX512(c, a, b, bias []float32, n, k, h int)
+
+func rowsGemmArch(c, a, b, bias []float32, n, k, h int) {
+	if h%32 == 0 {
+		rowsGemm32AVX512(c, a, b, bias, n, k, h)
+		return
+	}
+	rowsGemmAVX512(c, a, b, bias, n, k, h)
+}
 func gemmTNArch(c, a, d []float32, n, k, h int)         { gemmTNAVX512(c, a, d, n, k, h) }
 func rowDotsArch(f, a, w []float32, n, h int)           { rowDotsAVX512(f, a, w, n, h) }
 
@@ -74,3 +86,16 @@ func gradOutArch(grad []float64, g []float32, theta []float64, c float64) {
 
 // mlp2AsmAvailable reports whether this CPU can run the AVX-512 kernels (for the tests).
 func mlp2AsmAvailable() bool { return x86.avx512F }
+
+// transposeArch transposes src (rows×cols, both multiples of 8) into dst
+// in 8×8 blocks with packT8AVX2 and reports true, or reports false on the
+// generic path.
+func transposeArch(dst, src []float32, rows, cols int) bool {
+	if kernelPath == pathGeneric {
+		return false
+	}
+	for j := 0; j < rows; j += 8 {
+		packT8AVX2(&dst[j], rows, &src[j*cols], cols, cols/8)
+	}
+	return true
+}

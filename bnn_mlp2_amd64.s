@@ -115,6 +115,147 @@ rgdone:
 	VZEROUPPER
 	RET
 
+// func rowsGemm32AVX512(c, a, b, bias []float32, n, k, h int)
+//
+// rowsGemmAVX512 for h a multiple of 32: blocks of eight rows × 32 columns
+// (sixteen accumulators, Z0–Z7 for the left 16 columns and Z8–Z15 for the
+// right ones), each a element broadcast once into Z18 for two fused
+// multiply-adds, then single rows × 32 columns. Registers as in
+// rowsGemmAVX512.
+TEXT ·rowsGemm32AVX512(SB), NOSPLIT, $0-120
+	MOVQ c_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ n+96(FP), R10
+	MOVQ k+104(FP), R13
+	MOVQ h+112(FP), R14
+	SHLQ $2, R13
+	LEAQ (R13)(R13*2), R8
+	SHLQ $2, R14
+	LEAQ (R14)(R14*2), R12
+
+r32block:
+	CMPQ R10, $8
+	JLT  r32tail
+	XORQ CX, CX
+
+r32col:
+	MOVQ    bias_base+72(FP), R9
+	VMOVUPS (R9)(CX*1), Z0
+	VMOVUPS 64(R9)(CX*1), Z8
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z0, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z0, Z7
+	VMOVAPS Z8, Z9
+	VMOVAPS Z8, Z10
+	VMOVAPS Z8, Z11
+	VMOVAPS Z8, Z12
+	VMOVAPS Z8, Z13
+	VMOVAPS Z8, Z14
+	VMOVAPS Z8, Z15
+	MOVQ    b_base+48(FP), BX
+	ADDQ    CX, BX
+	MOVQ    SI, AX
+	LEAQ    (SI)(R13*4), R11
+	MOVQ    k+104(FP), DX
+
+r32step:
+	VMOVUPS      (BX), Z16
+	VMOVUPS      64(BX), Z17
+	VBROADCASTSS (AX), Z18
+	VFMADD231PS  Z18, Z16, Z0
+	VFMADD231PS  Z18, Z17, Z8
+	VBROADCASTSS (AX)(R13*1), Z19
+	VFMADD231PS  Z19, Z16, Z1
+	VFMADD231PS  Z19, Z17, Z9
+	VBROADCASTSS (AX)(R13*2), Z20
+	VFMADD231PS  Z20, Z16, Z2
+	VFMADD231PS  Z20, Z17, Z10
+	VBROADCASTSS (AX)(R8*1), Z21
+	VFMADD231PS  Z21, Z16, Z3
+	VFMADD231PS  Z21, Z17, Z11
+	VBROADCASTSS (R11), Z22
+	VFMADD231PS  Z22, Z16, Z4
+	VFMADD231PS  Z22, Z17, Z12
+	VBROADCASTSS (R11)(R13*1), Z23
+	VFMADD231PS  Z23, Z16, Z5
+	VFMADD231PS  Z23, Z17, Z13
+	VBROADCASTSS (R11)(R13*2), Z24
+	VFMADD231PS  Z24, Z16, Z6
+	VFMADD231PS  Z24, Z17, Z14
+	VBROADCASTSS (R11)(R8*1), Z25
+	VFMADD231PS  Z25, Z16, Z7
+	VFMADD231PS  Z25, Z17, Z15
+	ADDQ         $4, AX
+	ADDQ         $4, R11
+	ADDQ         R14, BX
+	DECQ         DX
+	JNZ          r32step
+	LEAQ         (DI)(CX*1), BX
+	VMOVUPS      Z0, (BX)
+	VMOVUPS      Z8, 64(BX)
+	VMOVUPS      Z1, (BX)(R14*1)
+	VMOVUPS      Z9, 64(BX)(R14*1)
+	VMOVUPS      Z2, (BX)(R14*2)
+	VMOVUPS      Z10, 64(BX)(R14*2)
+	VMOVUPS      Z3, (BX)(R12*1)
+	VMOVUPS      Z11, 64(BX)(R12*1)
+	LEAQ         (BX)(R14*4), BX
+	VMOVUPS      Z4, (BX)
+	VMOVUPS      Z12, 64(BX)
+	VMOVUPS      Z5, (BX)(R14*1)
+	VMOVUPS      Z13, 64(BX)(R14*1)
+	VMOVUPS      Z6, (BX)(R14*2)
+	VMOVUPS      Z14, 64(BX)(R14*2)
+	VMOVUPS      Z7, (BX)(R12*1)
+	VMOVUPS      Z15, 64(BX)(R12*1)
+	ADDQ         $128, CX
+	CMPQ         CX, R14
+	JLT          r32col
+	LEAQ         (SI)(R13*8), SI
+	LEAQ         (DI)(R14*8), DI
+	SUBQ         $8, R10
+	JMP          r32block
+
+r32tail:
+	TESTQ R10, R10
+	JZ    r32done
+	XORQ  CX, CX
+
+r32tcol:
+	MOVQ    bias_base+72(FP), R9
+	VMOVUPS (R9)(CX*1), Z0
+	VMOVUPS 64(R9)(CX*1), Z8
+	MOVQ    b_base+48(FP), BX
+	ADDQ    CX, BX
+	MOVQ    SI, AX
+	MOVQ    k+104(FP), DX
+
+r32tstep:
+	VBROADCASTSS (AX), Z18
+	VFMADD231PS  (BX), Z18, Z0
+	VFMADD231PS  64(BX), Z18, Z8
+	ADDQ         $4, AX
+	ADDQ         R14, BX
+	DECQ         DX
+	JNZ          r32tstep
+	VMOVUPS      Z0, (DI)(CX*1)
+	VMOVUPS      Z8, 64(DI)(CX*1)
+	ADDQ         $128, CX
+	CMPQ         CX, R14
+	JLT          r32tcol
+	ADDQ         R13, SI
+	ADDQ         R14, DI
+	DECQ         R10
+	JMP          r32tail
+
+r32done:
+	VZEROUPPER
+	RET
+
 // func gemmTNAVX512(c, a, d []float32, n, k, h int)
 //
 // Row j of c (k×h, k a multiple of 16) is Σ_{p<n} a[p·k+j]·d[p·h : p·h+h],

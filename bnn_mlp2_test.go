@@ -97,6 +97,27 @@ func TestMLP2KernelsMatchGeneric(t *testing.T) {
 	}
 }
 
+// transpose is exact on every kernel path, with and without 8×8 blocks.
+func TestMLP2Transpose(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, path := range availableKernelPaths() {
+		restore := setKernelPath(path)
+		for _, sh := range [][2]int{{8, 8}, {16, 16}, {16, 64}, {64, 32}, {5, 7}, {8, 12}} {
+			rows, cols := sh[0], sh[1]
+			src, dst := randF32(r, rows*cols, 1), randF32(r, rows*cols, 1)
+			transpose(dst, src, rows, cols)
+			for j := range rows {
+				for k := range cols {
+					if dst[k*rows+j] != src[j*cols+k] {
+						t.Fatalf("%s %d×%d: dst[%d][%d] = %v, src[%d][%d] = %v", kernelPathNames[path], rows, cols, k, j, dst[k*rows+j], j, k, src[j*cols+k])
+					}
+				}
+			}
+		}
+		restore()
+	}
+}
+
 // The θ conversion and the gradient output are bit for bit the generic
 // loops on every path, at every length (the AVX-512 kernels take the
 // multiples of 8).
