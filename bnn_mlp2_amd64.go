@@ -37,8 +37,8 @@ func rowsGemmArch(c, a, b, bias []float32, n, k, h int) {
 	}
 	rowsGemmAVX512(c, a, b, bias, n, k, h)
 }
-func gemmTNArch(c, a, d []float32, n, k, h int)         { gemmTNAVX512(c, a, d, n, k, h) }
-func rowDotsArch(f, a, w []float32, n, h int)           { rowDotsAVX512(f, a, w, n, h) }
+func gemmTNArch(c, a, d []float32, n, k, h int) { gemmTNAVX512(c, a, d, n, k, h) }
+func rowDotsArch(f, a, w []float32, n, h int)   { rowDotsAVX512(f, a, w, n, h) }
 
 // tanhOutBackAVX512 is tanhOutBackGeneric with AVX-512F for h a positive
 // multiple of 16 (1 − a² and the gw sums fused multiply-adds).

@@ -121,6 +121,9 @@ if os.path.exists(path):
 def cell(v, width, prec, suffix=""):
     text = "—" if v is None else f"{v:.{prec}f}{suffix}"
     return text.rjust(width)
+def ess(v, width):
+    # Three significant digits at least: Stan's bnn run is 2.6 ESS/s.
+    return cell(v, width, 0 if v is None or v >= 100 else 1 if v >= 10 else 2)
 def ratio(a, b):
     return a / b if a and b else None
 cols = [("model", 17), ("Stan ESS/s", 10), ("bnn ESS/s", 10), ("ESS/chain-s", 11), ("ESS/CPU-s", 10),
@@ -139,7 +142,7 @@ for model in models:
             recorded.append(f"{model} (Stan {s.get('stan', '?')}, {secs:.0f} s, recorded in {s['recorded']})")
     g = go.get(bench_of[model], {})
     go_ess, go_chain, go_cpu, go_us = (g.get(k) for k in ("ess_bulk/s", "ess_bulk/chain-s", "ess_bulk/cpu-s", "us/grad"))
-    print(f"{model:17s} {cell(stan_ess, 10, 0)} {cell(go_ess, 10, 0)} {cell(go_chain, 11, 0)} {cell(go_cpu, 10, 0)}"
+    print(f"{model:17s} {ess(stan_ess, 10)} {ess(go_ess, 10)} {ess(go_chain, 11)} {ess(go_cpu, 10)}"
           f" {cell(ratio(go_chain, stan_ess), 7, 1, '×')} {cell(ratio(go_cpu, stan_ess), 9, 1, '×')}"
           f" {cell(stan_us, 12, 2)} {cell(go_us, 11, 2)} {cell(ratio(stan_us, go_us), 7, 1, '×')}")
 print("ESS/s: minimum bulk ESS over the parameters per second of sampler time. Stan: warm-up + sampling")
