@@ -1,9 +1,11 @@
 package bnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -197,6 +199,36 @@ func TestBNNFusedMatchesMLP(t *testing.T) {
 				}
 			}
 			restore()
+		}
+	}
+}
+
+// A short NUTS run over the 1-16-16-1 network's weights on the fused
+// gradient gives the same draws, bit for bit, at GOMAXPROCS 1 and 2 and
+// when repeated.
+func TestSampleBNNDeterministic(t *testing.T) {
+	p, _, _ := seedBNNForTest(t, []int{16, 16})
+	u := SeedBNNEvalInputs()
+	var first [][][]float64
+	for _, procs := range []int{1, 2, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		res, err := SampleBNN(context.Background(), p, u, NUTSConfig{Chains: 2, Warmup: 40, Draws: 20, MaxTreeDepth: 5, Seed: 3})
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = res.Predictions
+			continue
+		}
+		for c := range first {
+			for i := range first[c] {
+				for k, v := range first[c][i] {
+					if res.Predictions[c][i][k] != v {
+						t.Fatalf("GOMAXPROCS %d: chain %d draw %d input %d: %v, first run %v", procs, c, i, k, res.Predictions[c][i][k], v)
+					}
+				}
+			}
 		}
 	}
 }
