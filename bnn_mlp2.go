@@ -2,17 +2,20 @@ package bnn
 
 // The fused gradient of the BNN posterior's network when it is a one-input,
 // one-output tanh MLP with two hidden layers (1-h₁-h₂-1, the seed's shape):
-// the forward and backward passes over the full batch as eight small
-// row-major matrix products read in place (no packing, no scratch, one
-// kernel call per product), the tanh passes flat over the whole n×h
-// activation matrices. At the seed's sizes (60 rows, h ≤ 64) the general
-// path's per-layer blocking, packing and per-row calls cost more than the
-// arithmetic. The layout of the parameters and the gradient is MLP.Params'.
+// the forward and backward passes over the full batch in nine kernel calls.
+// The three matrix products (n×h₁·h₁×h₂ forward, its transposes backward)
+// read their operands in place (no packing, no scratch); the tanh passes run
+// flat over the whole n×h activation matrices; the backward tanh layers are
+// fused with the bias and weight sums of their layers. At the seed's sizes
+// (60 rows, h ≤ 64) the general path's per-layer blocking, packing and
+// per-row calls cost more than the arithmetic. The layout of the parameters
+// and the gradient is MLP.Params'. Per gradient at h₁ = h₂ = 16 and n = 60
+// the products are 46,080 multiply-adds, the tanh 1,920 elements.
 
 // mlp2Work is the workspace of the fused gradient for n rows.
 type mlp2Work struct {
 	n, h1, h2 int
-	x, ones   []float32 // n: the inputs, and n ones (the bias gradients' row weights)
+	x         []float32 // n: the inputs
 	w2t       []float32 // h₂×h₁: the second layer's weights transposed
 	a1, a2    []float32 // n×h₁, n×h₂: the hidden layers' tanh outputs
 	dz1, dz2  []float32 // n×h₁, n×h₂: gradients with respect to the pre-activations
@@ -28,10 +31,6 @@ func newMLP2Work(cfg MLPConfig, x []float32) *mlp2Work {
 	}
 	n, h1, h2 := len(x), cfg.Hidden[0], cfg.Hidden[1]
 	w := &mlp2Work{n: n, h1: h1, h2: h2, x: x}
-	w.ones = make([]float32, n)
-	for i := range w.ones {
-		w.ones[i] = 1
-	}
 	w.w2t = make([]float32, h1*h2)
 	w.a1, w.dz1 = make([]float32, n*h1), make([]float32, n*h1)
 	w.a2, w.dz2 = make([]float32, n*h2), make([]float32, n*h2)
@@ -48,7 +47,7 @@ func (w *mlp2Work) active() bool {
 	return kernelPath == pathGeneric || mlp2Asm(w.h1) && mlp2Asm(w.h2)
 }
 
-// mlp2Views cuts params (MLP.Params layout) into the layers' weights and biases.
+// views cuts params (MLP.Params layout) into the layers' weights and biases.
 func (w *mlp2Work) views(params []float32) (w1, b1, w2, b2, w3 []float32, b3 *float32) {
 	h1, h2 := w.h1, w.h2
 	o := 0
