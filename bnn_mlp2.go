@@ -2,7 +2,7 @@ package bnn
 
 // The fused gradient of the BNN posterior's network when it is a one-input,
 // one-output tanh MLP with two hidden layers (1-h₁-h₂-1, the seed's shape):
-// the forward and backward passes over the full batch in nine kernel calls.
+// the forward and backward passes over the full batch in a dozen kernel calls.
 // The three matrix products (n×h₁·h₁×h₂ forward, its transposes backward)
 // read their operands in place (no packing, no scratch); the tanh passes run
 // flat over the whole n×h activation matrices; the backward tanh layers are
