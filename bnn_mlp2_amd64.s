@@ -13,7 +13,8 @@
 // Row p of c (n×h) is bias + Σ_{j<k} a[p·k+j]·b[j·h : j·h+h], accumulated
 // from j = 0 up with one fused multiply-add per step. Rows go in blocks of
 // eight (eight independent accumulators per 16 columns, enough to cover
-// the fused multiply-add's latency), then one at a time. SI: a block, DI:
+// the fused multiply-add's latency), then at most one block of four, then
+// one at a time. SI: a block, DI:
 // c block, R13: 4k (a row stride, bytes), R8: 12k, R14: 4h (c and b row
 // stride, bytes), R12: 12h, CX: column offset (bytes), BX: b column, AX and
 // R11: a column in rows 0–3 and 4–7, DX: steps left, R10: rows left.
@@ -30,7 +31,7 @@ TEXT ·rowsGemmAVX512(SB), NOSPLIT, $0-120
 
 rgblock:
 	CMPQ R10, $8
-	JLT  rgtail
+	JLT  rgquad
 	XORQ CX, CX
 
 rgcol:
@@ -81,6 +82,44 @@ rgstep:
 	LEAQ             (DI)(R14*8), DI
 	SUBQ             $8, R10
 	JMP              rgblock
+
+rgquad:
+	CMPQ R10, $4
+	JLT  rgtail
+	XORQ CX, CX
+
+rgqcol:
+	MOVQ    bias_base+72(FP), R9
+	VMOVUPS (R9)(CX*1), Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	MOVQ    b_base+48(FP), BX
+	ADDQ    CX, BX
+	MOVQ    SI, AX
+	MOVQ    k+104(FP), DX
+
+rgqstep:
+	VMOVUPS          (BX), Z4
+	VFMADD231PS.BCST (AX), Z4, Z0
+	VFMADD231PS.BCST (AX)(R13*1), Z4, Z1
+	VFMADD231PS.BCST (AX)(R13*2), Z4, Z2
+	VFMADD231PS.BCST (AX)(R8*1), Z4, Z3
+	ADDQ             $4, AX
+	ADDQ             R14, BX
+	DECQ             DX
+	JNZ              rgqstep
+	LEAQ             (DI)(CX*1), BX
+	VMOVUPS          Z0, (BX)
+	VMOVUPS          Z1, (BX)(R14*1)
+	VMOVUPS          Z2, (BX)(R14*2)
+	VMOVUPS          Z3, (BX)(R12*1)
+	ADDQ             $64, CX
+	CMPQ             CX, R14
+	JLT              rgqcol
+	LEAQ             (SI)(R13*4), SI
+	LEAQ             (DI)(R14*4), DI
+	SUBQ             $4, R10
 
 rgtail:
 	TESTQ R10, R10
