@@ -245,7 +245,7 @@ func cvtParamsGeneric(dst []float32, src []float64) float64 {
 	var s [8]float64
 	for i, v := range src {
 		dst[i] = float32(v)
-		s[i%8] += v * v
+		s[i%8] += float64(v * v) // the conversion keeps the product unfused, as the assembly
 	}
 	for width := 4; width > 0; width /= 2 {
 		for i := range width {
@@ -257,7 +257,7 @@ func cvtParamsGeneric(dst []float32, src []float64) float64 {
 
 func gradOutGeneric(grad []float64, g []float32, theta []float64, c float64) {
 	for i := range grad {
-		grad[i] = -float64(g[i]) - theta[i]*c
+		grad[i] = -float64(g[i]) - float64(theta[i]*c) // unfused, as the assembly
 	}
 }
 
