@@ -128,9 +128,10 @@ func (p *BNNPosterior) Inputs() int { return p.cfg.Inputs }
 // bnnEval is one goroutine's workspace: a network whose float32 parameters
 // receive θ, and the forward/backward buffers.
 type bnnEval struct {
-	p   *BNNPosterior
-	mlp *MLP
-	wk  *mlpWork
+	p     *BNNPosterior
+	mlp   *MLP
+	wk    *mlpWork
+	fused *mlp2Work // the 1-h₁-h₂-1 tanh network's fused gradient (bnn_mlp2.go), or nil
 }
 
 func (p *BNNPosterior) newEval(rows int) *bnnEval {
@@ -148,6 +149,7 @@ func (p *BNNPosterior) newEval(rows int) *bnnEval {
 // gradient (a sampler rejects it).
 func (p *BNNPosterior) NewLogJoint() LogJoint {
 	e := p.newEval(p.n)
+	e.fused = newMLP2Work(p.cfg, p.x)
 	return e.logJoint
 }
 
@@ -157,31 +159,42 @@ func (e *bnnEval) logJoint(theta, grad []float64) float64 {
 		clear(grad)
 		return math.NaN()
 	}
-	params := e.mlp.params
-	prior := 0.0
-	for i, v := range theta {
-		params[i] = float32(v)
-		prior += v * v
-	}
+	params := e.mlp.params[:len(theta)]
+	prior := paramsFromTheta(params, theta)
 	if prior-prior != 0 {
 		clear(grad)
 		return math.NaN()
 	}
 	n := p.n
-	out := e.mlp.forward(e.wk, p.x, n, false)
 	inv2 := 1 / (p.sigma * p.sigma)
-	ss := 0.0
-	dout := e.wk.dout[:n]
-	for i, f := range out[:n] {
-		r := p.y[i] - float64(f)
-		ss += r * r
-		dout[i] = float32(-r * inv2) // ∂(−log L)/∂f
-	}
-	e.mlp.backward(e.wk, n)
 	itau2 := 1 / (p.tau * p.tau)
-	for i, g := range e.wk.grad {
-		grad[i] = -float64(g) - theta[i]*itau2
+	var ss, gBias float64
+	if w := e.fused; w != nil && w.active() {
+		f := w.forward(params)
+		b3 := params[len(params)-1]
+		d := w.d[:n]
+		y := p.y[:n]
+		for i, fi := range f[:n] {
+			r := y[i] - float64(fi+b3)
+			ss += r * r
+			gBias += r
+			d[i] = float32(-r * inv2) // ∂(−log L)/∂f
+		}
+		w.backward(params, e.wk.grad)
+		e.wk.grad[len(params)-1] = 0
+		gBias *= inv2
+	} else {
+		out := e.mlp.forward(e.wk, p.x, n, false)
+		dout := e.wk.dout[:n]
+		for i, f := range out[:n] {
+			r := p.y[i] - float64(f)
+			ss += r * r
+			dout[i] = float32(-r * inv2) // ∂(−log L)/∂f
+		}
+		e.mlp.backward(e.wk, n)
 	}
+	gradFromLoss(grad, e.wk.grad, theta, itau2)
+	grad[len(grad)-1] += gBias
 	return p.logConst - 0.5*ss*inv2 - 0.5*prior*itau2
 }
 

@@ -69,12 +69,23 @@ func randomTheta(dim int, scale float64, seed uint64) []float64 {
 }
 
 // The float32 log density and gradient agree with an independent float64
-// implementation and its central differences.
+// implementation and its central differences, on every kernel path (on
+// amd64: the fused gradient's generic twins, the MLP's AVX2 path, the fused
+// AVX-512 kernels) and at a width without AVX-512 kernels.
 func TestBNNPosteriorGradient(t *testing.T) {
-	widths := []int{16, 64}
+	widths := []int{16, 64, 5}
 	if testing.Short() {
 		widths = widths[:1]
 	}
+	for _, path := range availableKernelPaths() {
+		t.Run(kernelPathNames[path], func(t *testing.T) {
+			defer setKernelPath(path)()
+			testBNNPosteriorGradient(t, widths)
+		})
+	}
+}
+
+func testBNNPosteriorGradient(t *testing.T, widths []int) {
 	for _, h := range widths {
 		p, ts, ys := seedBNNForTest(t, []int{h, h})
 		if want := 3*h + h*h + h + 1; p.Dim() != want {
@@ -251,14 +262,61 @@ func TestBNNPosteriorErrors(t *testing.T) {
 	}
 }
 
+// checkFusedAgainstMLP evaluates the network at a θ of entries 0.7·sin(i +
+// phase) on the fused path (bnn_mlp2.go) and on the MLP's general path:
+// the outputs agree to float32 rounding, and so do the back-propagated
+// gradients for the same output gradients (the rows' targets, so that the
+// comparison does not hinge on residuals that cancel).
+func checkFusedAgainstMLP(t *testing.T, p *BNNPosterior, phase float64) {
+	t.Helper()
+	e := p.newEval(p.n)
+	w := newMLP2Work(p.cfg, p.x)
+	if w == nil {
+		t.Fatal("no fused workspace for a 1-h-h-1 tanh network")
+	}
+	params := e.mlp.params
+	wsum := 0.0
+	for i := range params {
+		params[i] = float32(0.7 * math.Sin(float64(i)+phase))
+		wsum += math.Abs(float64(params[i]))
+	}
+	out := e.mlp.forward(e.wk, p.x, p.n, false)
+	f := w.forward(params)
+	b3 := params[len(params)-1]
+	for i := range p.n {
+		if got := f[i] + b3; !(math.Abs(float64(got-out[i])) <= 1e-5*(1+wsum)) {
+			t.Fatalf("row %d: output %v fused, %v general", i, got, out[i])
+		}
+		d := float32(math.Max(-1e3, math.Min(1e3, p.y[i])))
+		w.d[i], e.wk.dout[i] = d, d
+	}
+	e.mlp.backward(e.wk, p.n)
+	want := append([]float32(nil), e.wk.grad...)
+	w.backward(params, e.wk.grad)
+	gmax := 0.0
+	for _, v := range want {
+		gmax = max(gmax, math.Abs(float64(v)))
+	}
+	for i, v := range e.wk.grad[:len(want)-1] {
+		if !(math.Abs(float64(v-want[i])) <= 1e-4*gmax) {
+			t.Fatalf("gradient %d: %v fused, %v general (largest %v)", i, v, want[i], gmax)
+		}
+	}
+}
+
 // FuzzBNNPosterior: at θ = 0 every hidden unit outputs tanh(0) = 0, so the
 // network is 0, the log density is the constant minus Σy²/(2σ²), and the
-// only non-zero gradient entry is the output bias's Σy/σ².
+// only non-zero gradient entry is the output bias's Σy/σ². At a θ away
+// from 0 the fused gradient (bnn_mlp2.go; widths 16 and 32 have AVX-512
+// kernels) and the MLP's general path agree.
 func FuzzBNNPosterior(f *testing.F) {
 	f.Add(0.5, -0.2, 1.0, 0.3, 3, 0.05)
 	f.Add(1e10, -1e10, 2.0, 0.0, 1, 1.0)
+	f.Add(0.1, 0.7, -0.4, 0.9, 5, 0.1)  // width 16
+	f.Add(-0.3, 0.2, 0.4, -2.0, 6, 0.2) // width 32
 	f.Fuzz(func(t *testing.T, x0, x1, y0, y1 float64, h int, sigma float64) {
-		h = 1 + (h%8+8)%8
+		widths := [...]int{1, 2, 3, 5, 8, 16, 32}
+		h = widths[(h%len(widths)+len(widths))%len(widths)]
 		p, err := NewBNNPosterior([]float64{x0, x1}, []float64{y0, y1}, BNNPosteriorConfig{Hidden: []int{h, h}, NoiseStd: sigma})
 		if err != nil {
 			if errors.Is(err, ErrNonFinite) || errors.Is(err, ErrInvalidParameter) {
@@ -285,6 +343,7 @@ func FuzzBNNPosterior(f *testing.F) {
 		if gb := g[len(g)-1]; !(math.Abs(gb-wantG) <= 1e-6*(math.Abs(y0)+math.Abs(y1))/(sigma*sigma)) && !math.IsInf(wantG, 0) && !math.IsNaN(wantG) {
 			t.Fatalf("output-bias gradient %v, want %v", gb, wantG)
 		}
+		checkFusedAgainstMLP(t, p, y0)
 	})
 }
 

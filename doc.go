@@ -91,6 +91,9 @@
 //   - bbb.go, bbb_train.go, bbb_predict.go: BayesianMLP trained by Bayes by
 //     Backprop, and its predictive; bbb_gemm.go, bbb_softplus.go: its
 //     kernels; bbb_codec.go: its model-file payload.
+//   - bnn_posterior.go, bnn_hmc.go: the BNN weight posterior and SampleBNN
+//     (NUTS with function-space diagnostics); bnn_mlp2*: the fused gradient
+//     of its 1-h-h-1 tanh networks.
 //
 // Point-estimate networks and their uncertainty:
 //

@@ -208,14 +208,3 @@ func BenchmarkNUTSOscillatorODE(b *testing.B) {
 	b.ReportMetric(ess/cpu/stanODEESSPerSecond, "x_stan_ess/cpu-s")
 	b.ReportMetric(stanODESecondsPerGrad*float64(leap)/cpu, "x_stan_leapfrog-cpu")
 }
-
-func reportSamplerMetrics(b *testing.B, ess, cpu, wall float64, leap int, stanESS, stanGrad float64) {
-	if cpu <= 0 {
-		cpu = wall
-	}
-	b.ReportMetric(ess/cpu, "ess_bulk/s")
-	b.ReportMetric(ess/wall, "ess_bulk/s_wall")
-	b.ReportMetric(cpu/float64(leap)*1e6, "us/grad")
-	b.ReportMetric(ess/cpu/stanESS, "x_stan_ess/s")
-	b.ReportMetric(stanGrad*float64(leap)/cpu, "x_stan_grad")
-}
