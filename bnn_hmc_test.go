@@ -85,7 +85,7 @@ func TestSampleBNNErrors(t *testing.T) {
 // chains in parallel), of the chains' own times summed ("ess_bulk/chain-s",
 // as Stan's) and of this process's CPU time ("ess_bulk/cpu-s", the fair one
 // on a shared machine); the CPU time per leapfrog step, sampler included
-// ("us/grad", as Stan's time per leapfrog step); the ratios of the CPU
+// ("us/leapfrog-cpu", as Stan's time per leapfrog step); the ratios of the CPU
 // figures to Stan's recorded ones; the largest R̂ over the predictions (all
 // 33 and the 25 in the training window), divergences and leapfrog steps.
 // The metric names are those bench/stan_compare.sh --with-bnn reads. It
