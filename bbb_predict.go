@@ -162,6 +162,9 @@ func bbbPredictParallel(samples int, parallel bool, work func(first, stride int)
 type bbbPredictor struct {
 	eps, w []float32
 	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
+	fused  bool      // m has the fused pass's shape (bbb_fused.go)
+	s      [bbbFusedRows * bbbFusedWidth]float32
+	tail   [2 * bbbFusedRows]float32
 }
 
 // bbbPredictRows is the row block of a predictive draw: the activations of
@@ -172,7 +175,7 @@ const bbbPredictRows = 48
 
 func (m *BayesianMLP) newBBBPredictor(n int) *bbbPredictor {
 	mw := m.maxWidth() * min(n, bbbPredictRows)
-	return &bbbPredictor{eps: make([]float32, m.nw), w: make([]float32, m.nw), a: make([]float32, mw), b: make([]float32, mw)}
+	return &bbbPredictor{eps: make([]float32, m.nw), w: make([]float32, m.nw), a: make([]float32, mw), b: make([]float32, mw), fused: m.fusedShape()}
 }
 
 // draw samples weights from stream s of seed and writes the network output at
@@ -182,6 +185,9 @@ func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
 	g.fill(p.eps)
 	reparam(p.w, m.params[:m.nw], sigma, p.eps)
+	if p.fused && forwardFused(kernelPath, p.w, x, dst, p.s[:], &p.tail) {
+		return
+	}
 	in := m.InputDim()
 	for r0 := 0; r0 < len(dst); r0 += bbbPredictRows {
 		r1 := min(len(dst), r0+bbbPredictRows)
