@@ -26,29 +26,35 @@ DATA fusedk<>+40(SB)/4, $0x3ab60b61 // 1/720
 DATA fusedk<>+44(SB)/4, $0x39500d01 // 1/5040
 DATA fusedk<>+48(SB)/4, $0x3f800000 // 1
 DATA fusedk<>+52(SB)/4, $0x40000000 // 2
-DATA fusedk<>+56(SB)/4, $0x0000007f // exponent bias
-GLOBL fusedk<>(SB), RODATA|NOPTR, $60
+DATA fusedk<>+56(SB)/4, $0x0000007f // exponent bias (unused)
+DATA fusedk<>+60(SB)/4, $0xbf317200 // −ln2 hi
+DATA fusedk<>+64(SB)/4, $0xb5bfbe8e // −ln2 lo
+GLOBL fusedk<>(SB), RODATA|NOPTR, $68
 
 // FUSEDCONSTS loads the tanh32 constants that FUSEDTANH4 keeps in registers.
 #define FUSEDCONSTS \
 	VBROADCASTSS fusedk<>+0(SB), Z24 \
 	VBROADCASTSS fusedk<>+44(SB), Z25 \
 	VBROADCASTSS fusedk<>+16(SB), Z26 \
-	VBROADCASTSS fusedk<>+56(SB), Z27 \
+	VBROADCASTSS fusedk<>+48(SB), Z27 \
 	VBROADCASTSS fusedk<>+8(SB), Z28 \
 	VBROADCASTSS fusedk<>+12(SB), Z29 \
-	VBROADCASTSS fusedk<>+20(SB), Z30 \
+	VBROADCASTSS fusedk<>+60(SB), Z30 \
 	VBROADCASTSS fusedk<>+52(SB), Z31
 
 // FUSEDTANH4 computes tanh32 of Z0, Z6, Z12 and Z18 into Z3, Z9, Z15 and
 // Z21: four independent chains (chain k in Z6k…Z6k+5: x, then a, y and q,
-// then q², p, n, nf), interleaved instruction by instruction, each the
-// operations of Z512TANH in kernels_amd64.s on the same constants (eight in
-// Z24–Z31, the others broadcast from memory) with the same roundings, in 24
-// instructions instead of 27: q is computed in place of y (VFMSUB231PS), and
-// one bitwise select (VPTERNLOGD) takes the sign from x and the rest from
-// −tanh|x| where Z512TANH masks and ors. It clobbers Z1–Z5, Z7–Z11, Z13–Z17
-// and Z19–Z23.
+// then q², p, 2^−n, −n), interleaved instruction by instruction. Each has the
+// roundings of Z512TANH in kernels_amd64.s (the same constants, eight in
+// Z24–Z31, the others broadcast from memory) in 22 instructions instead of
+// 27, with only exact rewrites: it computes −t = −(y·log₂e + ½) (negation is
+// exact and commutes with rounding), truncates it to −n in float
+// (VRNDSCALEPS), which is −float(int(t)); q = (−n)(−ln2hi) − y in place of y
+// and q + (−n)(−ln2lo), the same products; 2^−n = scalef(1, −n) (VSCALEFPS,
+// exact: n ≤ 29) where Z512TANH builds the exponent bits; and one bitwise
+// select (VPTERNLOGD) takes the sign from x and the rest from −tanh|x|
+// where Z512TANH masks and ors. It clobbers Z1–Z5, Z7–Z11, Z13–Z17 and
+// Z19–Z23.
 #define FUSEDTANH4 \
 	VPANDD Z24, Z0, Z1 \
 	VPANDD Z24, Z6, Z7 \
@@ -66,26 +72,22 @@ GLOBL fusedk<>(SB), RODATA|NOPTR, $60
 	VMOVAPS Z26, Z8 \
 	VMOVAPS Z26, Z14 \
 	VMOVAPS Z26, Z20 \
-	VFMADD231PS Z29, Z1, Z2 \
-	VFMADD231PS Z29, Z7, Z8 \
-	VFMADD231PS Z29, Z13, Z14 \
-	VFMADD231PS Z29, Z19, Z20 \
-	VCVTTPS2DQ Z2, Z4 \
-	VCVTTPS2DQ Z8, Z10 \
-	VCVTTPS2DQ Z14, Z16 \
-	VCVTTPS2DQ Z20, Z22 \
-	VCVTDQ2PS Z4, Z5 \
-	VCVTDQ2PS Z10, Z11 \
-	VCVTDQ2PS Z16, Z17 \
-	VCVTDQ2PS Z22, Z23 \
+	VFNMSUB231PS Z29, Z1, Z2 \
+	VFNMSUB231PS Z29, Z7, Z8 \
+	VFNMSUB231PS Z29, Z13, Z14 \
+	VFNMSUB231PS Z29, Z19, Z20 \
+	VRNDSCALEPS $11, Z2, Z5 \
+	VRNDSCALEPS $11, Z8, Z11 \
+	VRNDSCALEPS $11, Z14, Z17 \
+	VRNDSCALEPS $11, Z20, Z23 \
 	VFMSUB231PS Z30, Z5, Z1 \
 	VFMSUB231PS Z30, Z11, Z7 \
 	VFMSUB231PS Z30, Z17, Z13 \
 	VFMSUB231PS Z30, Z23, Z19 \
-	VFMADD231PS.BCST fusedk<>+24(SB), Z5, Z1 \
-	VFMADD231PS.BCST fusedk<>+24(SB), Z11, Z7 \
-	VFMADD231PS.BCST fusedk<>+24(SB), Z17, Z13 \
-	VFMADD231PS.BCST fusedk<>+24(SB), Z23, Z19 \
+	VFMADD231PS.BCST fusedk<>+64(SB), Z5, Z1 \
+	VFMADD231PS.BCST fusedk<>+64(SB), Z11, Z7 \
+	VFMADD231PS.BCST fusedk<>+64(SB), Z17, Z13 \
+	VFMADD231PS.BCST fusedk<>+64(SB), Z23, Z19 \
 	VMULPS Z1, Z1, Z2 \
 	VMULPS Z7, Z7, Z8 \
 	VMULPS Z13, Z13, Z14 \
@@ -118,18 +120,14 @@ GLOBL fusedk<>(SB), RODATA|NOPTR, $60
 	VFMADD213PS Z7, Z8, Z9 \
 	VFMADD213PS Z13, Z14, Z15 \
 	VFMADD213PS Z19, Z20, Z21 \
-	VPSUBD Z4, Z27, Z4 \
-	VPSUBD Z10, Z27, Z10 \
-	VPSUBD Z16, Z27, Z16 \
-	VPSUBD Z22, Z27, Z22 \
-	VPSLLD $23, Z4, Z4 \
-	VPSLLD $23, Z10, Z10 \
-	VPSLLD $23, Z16, Z16 \
-	VPSLLD $23, Z22, Z22 \
-	VSUBPS.BCST fusedk<>+48(SB), Z4, Z5 \
-	VSUBPS.BCST fusedk<>+48(SB), Z10, Z11 \
-	VSUBPS.BCST fusedk<>+48(SB), Z16, Z17 \
-	VSUBPS.BCST fusedk<>+48(SB), Z22, Z23 \
+	VSCALEFPS Z5, Z27, Z4 \
+	VSCALEFPS Z11, Z27, Z10 \
+	VSCALEFPS Z17, Z27, Z16 \
+	VSCALEFPS Z23, Z27, Z22 \
+	VSUBPS Z27, Z4, Z5 \
+	VSUBPS Z27, Z10, Z11 \
+	VSUBPS Z27, Z16, Z17 \
+	VSUBPS Z27, Z22, Z23 \
 	VFMADD213PS Z5, Z4, Z3 \
 	VFMADD213PS Z11, Z10, Z9 \
 	VFMADD213PS Z17, Z16, Z15 \

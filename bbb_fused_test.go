@@ -99,6 +99,9 @@ func TestFusedMatchesLayers(t *testing.T) {
 			defer setKernelPath(path)()
 			m, w := fusedTestNet(t, 11)
 			x := fusedTestInputs(300)
+			// Specials: infinities and NaN saturate or propagate through
+			// both tanh layers, and a huge weight sends layer 2 to ±1.
+			x[7], x[8], x[9], x[10] = float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 3e38
 			p := m.newBBBPredictor(len(x))
 			copy(p.w, w)
 			fused := make([]float32, len(x))
@@ -109,6 +112,9 @@ func TestFusedMatchesLayers(t *testing.T) {
 			for r0 := 0; r0 < len(x); r0 += bbbPredictRows {
 				r1 := min(len(x), r0+bbbPredictRows)
 				p.forward(m, x[r0:r1], layers[r0:r1])
+			}
+			if v := fused[9]; v == v {
+				t.Fatalf("%s: a NaN input gave %g", kernelPathNames[path], v)
 			}
 			for r := range fused {
 				if math.Float32bits(fused[r]) != math.Float32bits(layers[r]) {
