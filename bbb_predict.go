@@ -17,7 +17,9 @@ const bbbPredictSalt = 0x7072656469637421
 // is applied and undone), into mean, epiStd and totStd (each of length n;
 // epiStd and totStd may be nil). Draw s uses a random stream derived from
 // (seed, s), and the draws run in parallel, so the result is the same at any
-// GOMAXPROCS. It returns ErrShape for inconsistent lengths, ErrEmpty for no
+// GOMAXPROCS. Its buffers are reused from earlier calls: a call allocates a
+// fixed few small objects (the worker loop's), none per draw or row. It
+// returns ErrShape for inconsistent lengths, ErrEmpty for no
 // rows, ErrNonFinite naming the row for NaN/±Inf features and
 // ErrInvalidParameter for samples < 1.
 func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples int, seed uint64) error {
@@ -225,8 +227,10 @@ func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
 }
 
 // draw samples weights from stream s of seed and writes the network output at
-// the len(dst) rows of x to dst, bbbPredictRows rows at a time (each row's
-// output is the same whatever the blocking). It allocates nothing.
+// the len(dst) rows of x to dst: through the fused pass (bbb_fused.go) where
+// the network's shape and the kernel path have one, which gives the same
+// bits, and otherwise layer by layer, bbbPredictRows rows at a time (each
+// row's output is the same whatever the blocking). It allocates nothing.
 func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
 	g.fill(p.eps)
