@@ -7,8 +7,12 @@ import (
 	"sync"
 )
 
-// bbbPredictSalt separates the predictive draws' streams from training's.
-const bbbPredictSalt = 0x7072656469637421
+// bbbPredictSalt separates the predictive draws' streams from training's;
+// bbbPredictSideSalt gives each draw's side stream (gaussRNG.fillSide).
+const (
+	bbbPredictSalt     = 0x7072656469637421
+	bbbPredictSideSalt = 0x736c6f7770617468
+)
 
 // PredictiveTo writes, for each row of x (row-major, n·InputDim() values), the
 // predictive mean, the epistemic std (the unbiased spread of the network
@@ -199,6 +203,7 @@ func growSlice[T any](s []T, n int) []T {
 // bbbPredictor is one goroutine's scratch for predictive draws.
 type bbbPredictor struct {
 	eps, w []float32
+	masks  []uint16  // the Gaussian fill's slow lanes (gaussRNG.fillSide)
 	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
 	fused  bool      // m has the fused pass's shape (bbb_fused.go)
 	s      [bbbFusedRows * bbbFusedWidth]float32
@@ -221,19 +226,22 @@ func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
 	}
 	mw := m.maxWidth() * min(n, bbbPredictRows)
 	p.eps, p.w = growSlice(p.eps, m.nw), growSlice(p.w, m.nw)
+	p.masks = growSlice(p.masks, m.nw/16+1)
 	p.a, p.b = growSlice(p.a, mw), growSlice(p.b, mw)
 	p.fused = m.fusedShape()
 	return p
 }
 
-// draw samples weights from stream s of seed and writes the network output at
+// draw samples weights from stream s of seed (and its side stream for the
+// Gaussian fill's slow path) and writes the network output at
 // the len(dst) rows of x to dst: through the fused pass (bbb_fused.go) where
 // the network's shape and the kernel path have one, which gives the same
 // bits, and otherwise layer by layer, bbbPredictRows rows at a time (each
 // row's output is the same whatever the blocking). It allocates nothing.
 func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
-	g.fill(p.eps)
+	side := newGaussRNG(seed^bbbPredictSideSalt, uint64(s))
+	g.fillSide(p.eps, &side, p.masks)
 	reparam(p.w, m.params[:m.nw], sigma, p.eps)
 	if p.fused && forwardFused(kernelPath, p.w, x, dst, p.s[:], &p.tail) {
 		return
