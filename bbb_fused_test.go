@@ -127,7 +127,8 @@ func TestFusedMatchesLayers(t *testing.T) {
 
 // BenchmarkBBBPredictDraw times the parts of one predictive draw of the
 // seed's network on 300 rows on one goroutine: the weight draw (Gaussian
-// fill and μ + σ·ε), the layer-by-layer pass and the fused pass. It reports
+// fill with its side stream and μ + σ·ε), the layer-by-layer pass and the
+// fused pass. It reports
 // CPU µs per draw besides wall time, for a loaded machine.
 func BenchmarkBBBPredictDraw(b *testing.B) {
 	m, w := fusedTestNet(b, 3)
@@ -147,9 +148,11 @@ func BenchmarkBBBPredictDraw(b *testing.B) {
 			b.ReportMetric((processCPUSeconds()-c0)/float64(b.N)*1e6, "cpu-µs/op")
 		})
 	}
+	var stream uint64
 	run("weights", func() {
-		g := newGaussRNG(1, 2)
-		g.fill(p.eps)
+		stream++ // a new stream each time, as the draws of a prediction
+		g, side := newGaussRNG(1, stream), newGaussRNG(2, stream)
+		g.fillSide(p.eps, &side, p.masks)
 		reparam(p.w, m.params[:m.nw], sigma, p.eps)
 	})
 	copy(p.w, w)
