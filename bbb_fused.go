@@ -17,10 +17,14 @@ import "math"
 // twin, the same operations in Go.
 
 // bbbFusedWidth is the hidden width of the fused pass, bbbFusedRows its row
-// tile.
+// tile and bbbFusedScratch the floats of its scratch: two tiles of layer-1
+// activations (the next tile's layer 1 runs between this tile's layers 2
+// and 3, so the CPU can overlap it with the end of the matrix product) and
+// one of layer-2 pre-activations.
 const (
-	bbbFusedWidth = 64
-	bbbFusedRows  = 6
+	bbbFusedWidth   = 64
+	bbbFusedRows    = 6
+	bbbFusedScratch = 3 * bbbFusedRows * bbbFusedWidth
 )
 
 // fusedShape reports whether m is a 1-64-64-1 tanh network, the shape of the
@@ -43,7 +47,7 @@ func bbbFusedWeights(w []float32) (w1, b1, w2, b2, w3 []float32, b3 float32) {
 }
 
 // forwardFused writes the output of the 1-64-64-1 network with weights w at
-// the inputs x (one per row) to dst (len(x)), using s (bbbFusedRows×64
+// the inputs x (one per row) to dst (len(x)), using s (bbbFusedScratch
 // floats) as scratch, on the fused path of kernel path; it reports false,
 // writing nothing, where that path has no fused kernel. Rows are
 // independent: a partial last tile is padded with zero inputs in tail.

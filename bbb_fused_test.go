@@ -73,7 +73,7 @@ func TestFusedForwardReference(t *testing.T) {
 			check("generic", got)
 			for _, path := range availableKernelPaths() {
 				p := &bbbPredictor{}
-				var s [bbbFusedRows * bbbFusedWidth]float32
+				var s [bbbFusedScratch]float32
 				out := make([]float32, n)
 				if !forwardFused(path, w, x, out, s[:], &p.tail) {
 					continue

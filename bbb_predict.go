@@ -206,7 +206,7 @@ type bbbPredictor struct {
 	masks  []uint16  // the Gaussian fill's slow lanes (gaussRNG.fillSide)
 	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
 	fused  bool      // m has the fused pass's shape (bbb_fused.go)
-	s      [bbbFusedRows * bbbFusedWidth]float32
+	s      [bbbFusedScratch]float32
 	tail   [2 * bbbFusedRows]float32
 }
 
