@@ -41,9 +41,11 @@ func BenchmarkBBBSeedPredict(b *testing.B) {
 	}
 	mean, epi, tot := make([]float64, 300), make([]float64, 300), make([]float64, 300)
 	b.ReportAllocs()
+	c0 := processCPUSeconds()
 	for b.Loop() {
 		if err := m.PredictiveTo(mean, epi, tot, te, 300, 1); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((processCPUSeconds()-c0)/float64(b.N)*1e3, "cpu-ms/op")
 }

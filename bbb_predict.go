@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
+	"sync"
 )
 
-// bbbPredictSalt separates the predictive draws' streams from training's.
-const bbbPredictSalt = 0x7072656469637421
+// bbbPredictSalt separates the predictive draws' streams from training's;
+// bbbPredictSideSalt gives each draw's side stream (gaussRNG.fillSide).
+const (
+	bbbPredictSalt     = 0x7072656469637421
+	bbbPredictSideSalt = 0x736c6f7770617468
+)
 
 // PredictiveTo writes, for each row of x (row-major, n·InputDim() values), the
 // predictive mean, the epistemic std (the unbiased spread of the network
@@ -17,7 +21,9 @@ const bbbPredictSalt = 0x7072656469637421
 // is applied and undone), into mean, epiStd and totStd (each of length n;
 // epiStd and totStd may be nil). Draw s uses a random stream derived from
 // (seed, s), and the draws run in parallel, so the result is the same at any
-// GOMAXPROCS. It returns ErrShape for inconsistent lengths, ErrEmpty for no
+// GOMAXPROCS. Its buffers are reused from earlier calls: a call allocates a
+// fixed few small objects (the worker loop's), none per draw or row. It
+// returns ErrShape for inconsistent lengths, ErrEmpty for no
 // rows, ErrNonFinite naming the row for NaN/±Inf features and
 // ErrInvalidParameter for samples < 1.
 func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples int, seed uint64) error {
@@ -25,7 +31,9 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 	if (epiStd != nil && len(epiStd) != n) || (totStd != nil && len(totStd) != n) {
 		return fmt.Errorf("bnn: bnn predictive: %d means, %d epistemic and %d total stds: %w", n, len(epiStd), len(totStd), ErrShape)
 	}
-	out, err := m.sampleOutputs(x, n, samples, seed)
+	sc := getBBBPredictScratch()
+	defer bbbPredictPool.Put(sc)
+	out, err := m.sampleOutputs(sc, x, n, samples, seed)
 	if err != nil {
 		return err
 	}
@@ -40,7 +48,9 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 	for i := range mean {
 		mean[i] /= float64(samples)
 	}
-	vr := make([]float64, n)
+	sc.vr = growSlice(sc.vr, n)
+	vr := sc.vr
+	clear(vr)
 	for k := range samples {
 		for i, v := range out[k*n : (k+1)*n] {
 			d := float64(v) - mean[i]
@@ -90,7 +100,9 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 		}
 		return fmt.Errorf("bnn: bnn samples: %d values for %d draws of %d rows: %w", len(dst), samples, n, ErrShape)
 	}
-	out, err := m.sampleOutputs(x, n, samples, seed)
+	sc := getBBBPredictScratch()
+	defer bbbPredictPool.Put(sc)
+	out, err := m.sampleOutputs(sc, x, n, samples, seed)
 	if err != nil {
 		return err
 	}
@@ -102,8 +114,8 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 }
 
 // sampleOutputs checks x (n rows) and returns the network outputs of samples
-// weight draws, row-major samples×n.
-func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([]float32, error) {
+// weight draws, row-major samples×n, in sc.out (sc's buffers are reused).
+func (m *BayesianMLP) sampleOutputs(sc *bbbPredictScratch, x []float64, n, samples int, seed uint64) ([]float32, error) {
 	in := m.InputDim()
 	if samples < 1 {
 		return nil, fmt.Errorf("bnn: bnn predictive: %d samples: %w", samples, ErrInvalidParameter)
@@ -114,7 +126,8 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 	if len(x) != n*in {
 		return nil, fmt.Errorf("bnn: bnn predictive: %d feature values for %d rows of %d: %w", len(x), n, in, ErrShape)
 	}
-	x32 := make([]float32, len(x))
+	sc.x32 = growSlice(sc.x32, len(x))
+	x32 := sc.x32
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(float64(float32(v)), 0) {
 			return nil, fmt.Errorf("bnn: bnn predictive: feature %d of row %d is %g: %w", i%in, i/in, v, ErrNonFinite)
@@ -125,14 +138,28 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 		m.scale.inputs(x32, x)
 	}
 	nw := m.nw
-	sigma, dsig := make([]float32, nw), make([]float32, nw)
-	bbbSoftplusSlice(sigma, dsig, m.params[nw:2*nw])
-	out := make([]float32, samples*n)
-	bbbPredictParallel(samples, n*samples*m.nw >= bbbPredictParallelMin, func(first, stride int) {
-		p := m.newBBBPredictor(n)
-		for s := first; s < samples; s += stride {
+	sc.sigma, sc.dsig = growSlice(sc.sigma, nw), growSlice(sc.dsig, nw)
+	sigma := sc.sigma
+	bbbSoftplusSlice(sigma, sc.dsig, m.params[nw:2*nw])
+	sc.out = growSlice(sc.out, samples*n)
+	out := sc.out
+	chunks := (samples + bbbPredictChunk - 1) / bbbPredictChunk
+	workers := 1
+	if n*samples*m.nw >= bbbPredictParallelMin {
+		workers = parallelWorkers(0, chunks)
+	}
+	for len(sc.preds) < workers {
+		sc.preds = append(sc.preds, nil)
+	}
+	for w := range workers {
+		sc.preds[w] = m.reuseBBBPredictor(sc.preds[w], n)
+	}
+	_ = parallelFor(context.Background(), chunks, workers, func(w, c int) error {
+		p := sc.preds[w]
+		for s := c * bbbPredictChunk; s < min(samples, (c+1)*bbbPredictChunk); s++ {
 			p.draw(m, sigma, x32, out[s*n:(s+1)*n], seed, s)
 		}
+		return nil
 	})
 	return out, nil
 }
@@ -142,26 +169,45 @@ func (m *BayesianMLP) sampleOutputs(x []float64, n, samples int, seed uint64) ([
 // more than it saves.
 const bbbPredictParallelMin = 1 << 20
 
-// bbbPredictParallel runs work(first, stride) for first = 0…w−1 with stride w
-// on w = min(GOMAXPROCS, samples) goroutines and waits for them (w = 1, on
-// the calling goroutine, unless parallel). Each draw's random stream depends
-// only on its index, so the split cannot change the result.
-func bbbPredictParallel(samples int, parallel bool, work func(first, stride int)) {
-	w := min(runtime.GOMAXPROCS(0), samples)
-	if !parallel || w <= 1 {
-		work(0, 1)
-		return
+// bbbPredictChunk is the number of draws a worker claims at a time: small
+// enough that the CPUs share the work evenly even when one of them is also
+// busy with other programs (the seed's 300 draws are 38 chunks), large enough
+// that claiming costs nothing next to a chunk's ≈ 0.2 ms. Each draw's random
+// stream depends only on its index, so the split cannot change the result.
+const bbbPredictChunk = 8
+
+// bbbPredictScratch holds the buffers of one prediction call: the inputs in
+// float32, σ = softplus(ρ) (and its unused derivative), the outputs of
+// every draw and each worker's predictor. Calls take one from bbbPredictPool
+// and put it back, so a repeated prediction of the same size allocates
+// nothing in steady state.
+type bbbPredictScratch struct {
+	x32, sigma, dsig, out []float32
+	vr                    []float64
+	preds                 []*bbbPredictor
+}
+
+var bbbPredictPool = sync.Pool{New: func() any { return new(bbbPredictScratch) }}
+
+func getBBBPredictScratch() *bbbPredictScratch { return bbbPredictPool.Get().(*bbbPredictScratch) }
+
+// growSlice returns s resliced to length n, or a new slice if its capacity
+// is smaller.
+func growSlice[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
 	}
-	_ = parallelFor(context.Background(), w, w, func(_, first int) error {
-		work(first, w)
-		return nil
-	})
+	return s[:n]
 }
 
 // bbbPredictor is one goroutine's scratch for predictive draws.
 type bbbPredictor struct {
 	eps, w []float32
+	masks  []uint16  // the Gaussian fill's slow lanes (gaussRNG.fillSide)
 	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
+	fused  bool      // m has the fused pass's shape (bbb_fused.go)
+	s      [bbbFusedScratch]float32
+	tail   [2 * bbbFusedRows]float32
 }
 
 // bbbPredictRows is the row block of a predictive draw: the activations of
@@ -170,18 +216,36 @@ type bbbPredictor struct {
 // 8-row tiles.
 const bbbPredictRows = 48
 
-func (m *BayesianMLP) newBBBPredictor(n int) *bbbPredictor {
+func (m *BayesianMLP) newBBBPredictor(n int) *bbbPredictor { return m.reuseBBBPredictor(nil, n) }
+
+// reuseBBBPredictor returns a predictor for m and n rows, reusing p's
+// buffers where they are large enough (p may be nil).
+func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
+	if p == nil {
+		p = new(bbbPredictor)
+	}
 	mw := m.maxWidth() * min(n, bbbPredictRows)
-	return &bbbPredictor{eps: make([]float32, m.nw), w: make([]float32, m.nw), a: make([]float32, mw), b: make([]float32, mw)}
+	p.eps, p.w = growSlice(p.eps, m.nw), growSlice(p.w, m.nw)
+	p.masks = growSlice(p.masks, m.nw/16+1)
+	p.a, p.b = growSlice(p.a, mw), growSlice(p.b, mw)
+	p.fused = m.fusedShape()
+	return p
 }
 
-// draw samples weights from stream s of seed and writes the network output at
-// the len(dst) rows of x to dst, bbbPredictRows rows at a time (each row's
-// output is the same whatever the blocking). It allocates nothing.
+// draw samples weights from stream s of seed (and its side stream for the
+// Gaussian fill's slow path) and writes the network output at
+// the len(dst) rows of x to dst: through the fused pass (bbb_fused.go) where
+// the network's shape and the kernel path have one, which gives the same
+// bits, and otherwise layer by layer, bbbPredictRows rows at a time (each
+// row's output is the same whatever the blocking). It allocates nothing.
 func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
-	g.fill(p.eps)
+	side := newGaussRNG(seed^bbbPredictSideSalt, uint64(s))
+	g.fillSide(p.eps, &side, p.masks)
 	reparam(p.w, m.params[:m.nw], sigma, p.eps)
+	if p.fused && forwardFused(kernelPath, p.w, x, dst, p.s[:], &p.tail) {
+		return
+	}
 	in := m.InputDim()
 	for r0 := 0; r0 < len(dst); r0 += bbbPredictRows {
 		r1 := min(len(dst), r0+bbbPredictRows)

@@ -79,3 +79,33 @@ func TestBBBPredictZeroAllocsPerDraw(t *testing.T) {
 		t.Errorf("%v allocations per predictive draw", a)
 	}
 }
+
+// TestBBBPredictAllocsPerCall checks that a prediction's allocations do not
+// grow with the number of draws: the buffers come from a pool, and what is
+// left (the worker loop's bookkeeping) is a fixed few per call.
+func TestBBBPredictAllocsPerCall(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops buffers at random")
+	}
+	m, err := NewBayesianMLP(NotebookBNNConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i) / n
+	}
+	mean, epi, tot := make([]float64, n), make([]float64, n), make([]float64, n)
+	allocs := func(samples int) float64 {
+		return testing.AllocsPerRun(10, func() {
+			if err := m.PredictiveTo(mean, epi, tot, x, samples, 3); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	few, many := allocs(4), allocs(4*bbbPredictChunk*8)
+	if many > few || many > 16 {
+		t.Errorf("%v allocations per call with %d draws, %v with 4", many, 4*bbbPredictChunk*8, few)
+	}
+}
