@@ -71,6 +71,15 @@ type TrainConfig struct {
 	LearningRate float64
 	Momentum     float64
 	WeightDecay  float64
+	// LRHalfLife, if positive, decays the step size exponentially by
+	// epoch: epoch e (from 1) steps with LearningRate·2^(−(e−1)/LRHalfLife),
+	// the classic annealed step of stochastic approximation (Robbins &
+	// Monro 1951; Bengio 2012, §3.1), so that late epochs settle instead of
+	// bouncing at the mini-batch noise level. The schedule depends on the
+	// epoch only, so a Validation.Refit for the best epoch count repeats
+	// it. Zero (the default) keeps the step constant; it must be ≥ 0 and
+	// finite.
+	LRHalfLife float64
 	// Epochs (≥ 1; 0 means DefaultEpochs, 1000) is the number of passes
 	// over the data; BatchSize is the mini-batch size (0, or ≥ the number
 	// of rows, means full batch).
@@ -136,6 +145,9 @@ func (c *TrainConfig) validate() error {
 	if !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0) {
 		return fmt.Errorf("bnn: train: weight decay %v: %w", c.WeightDecay, ErrInvalidParameter)
 	}
+	if !(c.LRHalfLife >= 0) || math.IsInf(c.LRHalfLife, 0) {
+		return fmt.Errorf("bnn: train: LRHalfLife = %v epochs must be ≥ 0 and finite: %w", c.LRHalfLife, ErrInvalidParameter)
+	}
 	if !(c.Momentum >= 0) || math.IsInf(c.Momentum, 0) {
 		return fmt.Errorf("bnn: train: momentum %v: %w", c.Momentum, ErrInvalidParameter)
 	}
@@ -199,6 +211,25 @@ func newNNTrainer(m *MLP, cfg *TrainConfig, capRows int) (*nnTrainer, error) {
 		t.zeroLogVarWeights(m.params)
 	}
 	return t, nil
+}
+
+// epochLearningRate is the step size of epoch (from 1) under cfg's
+// LRHalfLife (see TrainConfig), rounded to the optimiser's float32.
+func epochLearningRate(cfg *TrainConfig, epoch int) float32 {
+	if cfg.LRHalfLife <= 0 {
+		return float32(cfg.LearningRate)
+	}
+	return float32(cfg.LearningRate * math.Exp2(-float64(epoch-1)/cfg.LRHalfLife))
+}
+
+// setLearningRate sets the optimiser's step size.
+func (t *nnTrainer) setLearningRate(lr float32) {
+	switch o := t.opt.(type) {
+	case *Adam:
+		o.LR = lr
+	case *SGD:
+		o.LR = lr
+	}
 }
 
 // zeroLogVarWeights zeroes the output-layer weights into the log-variance
@@ -286,6 +317,9 @@ func (t *nnTrainer) run(ctx context.Context, cfg *TrainConfig, x, y []float32, n
 	}
 	done := ctx.Done()
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		if cfg.LRHalfLife > 0 {
+			t.setLearningRate(epochLearningRate(cfg, epoch))
+		}
 		select {
 		case <-done:
 			return fmt.Errorf("bnn: train: stopped before epoch %d: %w", epoch, context.Cause(ctx))

@@ -45,6 +45,15 @@ const (
 	// warm-up epochs are still scored, so the restored weights are those of
 	// the best held-out NLL, warm-up included.
 	defaultWarmup = 200
+	// defaultLRHalfLife is the epochs over which MC dropout's Adam step
+	// halves (bnn.TrainConfig.LRHalfLife): an annealed step lets the
+	// dropout-noised updates settle (Robbins & Monro 1951; Bengio 2012).
+	// Measured on Friedman #1 over three split seeds (60 splits) it gains
+	// 0.041 nats of test LL, better on each seed, and on caschools 0.014 to
+	// 0.033; it is neutral on diabetes and salaries. It is not used for the
+	// ensemble: a likelihood-trained variance head lost 0.036 nats with it
+	// (README, Calibration).
+	defaultLRHalfLife = 100
 )
 
 // fitMethods are the model kinds "bnn fit" and "bnn cv" train.
@@ -54,7 +63,7 @@ var fitMethods = []string{"bbb", "ensemble", "dropout", "blr"}
 type methodConfig struct {
 	epochs, hidden, layers, members int
 	samples, batch, patience        int
-	lr, valFrac, dropout            float64
+	lr, valFrac, dropout, lrHalf    float64
 	refit                           bool
 	seed                            uint64
 	progress                        func(epoch int, loss float64) // may be nil
@@ -75,6 +84,7 @@ func (c *methodConfig) register(fs *flag.FlagSet) {
 	fs.Float64Var(&c.lr, "lr", 0, fmt.Sprintf("Adam learning rate; 0 means %g for ensemble and dropout, %g for bbb", defaultLR, defaultLRBBB))
 	fs.Float64Var(&c.valFrac, "holdout", defaultValFrac, "fraction of the training rows held out for early stopping and the noise level; 0 trains every epoch on every row")
 	fs.BoolVar(&c.refit, "refit", true, "after early stopping, retrain on every row (held-out ones included) for the best epoch count, keeping the held-out noise level and calibration (ensemble, dropout; -refit=false keeps the held-out run's model)")
+	fs.Float64Var(&c.lrHalf, "lrhalf", defaultLRHalfLife, "epochs over which MC dropout's learning rate halves; 0 keeps it constant (dropout)")
 	fs.Float64Var(&c.dropout, "dropout", defaultDropout, "dropout probability (dropout)")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed")
 	fs.StringVar(&c.cal.method, "calibrate", "isotonic", "post-hoc calibration: "+strings.Join(calibrations, "|")+" (isotonic and scale reuse the networks' held-out rows)")
@@ -94,6 +104,9 @@ func (c *methodConfig) check() error {
 	}
 	if !(c.lr >= 0) || math.IsInf(c.lr, 0) {
 		return usageErrorf("-lr must be positive (or 0 for the default), got %g", c.lr)
+	}
+	if !(c.lrHalf >= 0) || math.IsInf(c.lrHalf, 0) {
+		return usageErrorf("-lrhalf must be ≥ 0 and finite, got %g", c.lrHalf)
 	}
 	if !(c.valFrac >= 0 && c.valFrac < 1) {
 		return usageErrorf("-holdout must be in [0, 1), got %g", c.valFrac)
@@ -157,7 +170,7 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 		nc.Loss, nc.Heteroscedastic = bnn.LossGaussian, true
 		return bnn.TrainEnsemble(ctx, x, dim, y, nc, c.members)
 	case "dropout":
-		nc.Dropout = c.dropout
+		nc.Dropout, nc.LRHalfLife = c.dropout, c.lrHalf
 		return bnn.TrainMCDropout(ctx, x, dim, y, nc, c.samples)
 	case "blr":
 		xd, err := bnn.NewDense(len(y), dim, x)
