@@ -157,21 +157,11 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 	if lr == 0 {
 		lr, lrBBB = defaultLR, defaultLRBBB
 	}
-	nc := bnn.TrainConfig{
-		Hidden: c.hiddenWidths(), Activation: bnn.ReLU, LearningRate: lr, WeightDecay: 1e-4,
-		Epochs: c.epochs, BatchSize: c.batch, Seed: c.seed, Validation: c.validation(),
-		Progress: c.progress,
-	}
-	nc.Validation.MinEpochs = min(defaultWarmup, c.epochs)
 	switch method {
 	case "ensemble":
-		// Lakshminarayanan et al. (2017): each member a Gaussian NLL with a
-		// variance head, the mixture the predictive.
-		nc.Loss, nc.Heteroscedastic = bnn.LossGaussian, true
-		return bnn.TrainEnsemble(ctx, x, dim, y, nc, c.members)
+		return bnn.TrainEnsemble(ctx, x, dim, y, networkTrainConfig(method, c, lr), c.members)
 	case "dropout":
-		nc.Dropout, nc.LRHalfLife = c.dropout, c.lrHalf
-		return bnn.TrainMCDropout(ctx, x, dim, y, nc, c.samples)
+		return bnn.TrainMCDropout(ctx, x, dim, y, networkTrainConfig(method, c, lr), c.samples)
 	case "blr":
 		xd, err := bnn.NewDense(len(y), dim, x)
 		if err != nil {
@@ -195,6 +185,26 @@ func trainMethod(ctx context.Context, method string, c *methodConfig, x []float6
 		return m, nil
 	}
 	return nil, checkMethod(method)
+}
+
+// networkTrainConfig returns the training settings of method "ensemble" or
+// "dropout" with Adam step lr.
+func networkTrainConfig(method string, c *methodConfig, lr float64) bnn.TrainConfig {
+	nc := bnn.TrainConfig{
+		Hidden: c.hiddenWidths(), Activation: bnn.ReLU, LearningRate: lr, WeightDecay: 1e-4,
+		Epochs: c.epochs, BatchSize: c.batch, Seed: c.seed, Validation: c.validation(),
+		Progress: c.progress,
+	}
+	nc.Validation.MinEpochs = min(defaultWarmup, c.epochs)
+	switch method {
+	case "ensemble":
+		// Lakshminarayanan et al. (2017): each member a Gaussian NLL with a
+		// variance head, the mixture the predictive.
+		nc.Loss, nc.Heteroscedastic = bnn.LossGaussian, true
+	case "dropout":
+		nc.Dropout, nc.LRHalfLife = c.dropout, c.lrHalf
+	}
+	return nc
 }
 
 // checkTarget rejects a constant target, whose predictive band would be

@@ -64,6 +64,53 @@ func TestNetworkWarmUp(t *testing.T) {
 	}
 }
 
+// TestDropoutLearningRateDecay: with the defaults MC dropout's Adam step
+// halves every defaultLRHalfLife = 100 epochs and the ensemble's stays
+// constant; -lrhalf 0 turns the decay off, and the setting reaches the
+// training (the models differ).
+func TestDropoutLearningRateDecay(t *testing.T) {
+	c := defaultMethodConfig(t)
+	if c.lrHalf != 100 || defaultLRHalfLife != 100 {
+		t.Fatalf("-lrhalf default %g (const %d), want 100", c.lrHalf, defaultLRHalfLife)
+	}
+	if got := networkTrainConfig("dropout", &c, defaultLR).LRHalfLife; got != 100 {
+		t.Errorf("dropout LRHalfLife %g, want 100", got)
+	}
+	if got := networkTrainConfig("ensemble", &c, defaultLR).LRHalfLife; got != 0 {
+		t.Errorf("ensemble LRHalfLife %g, want 0", got)
+	}
+	bad := c
+	for _, v := range []float64{-1, math.Inf(1), math.NaN()} {
+		bad.lrHalf = v
+		if err := bad.check(); err == nil {
+			t.Errorf("-lrhalf %g accepted", v)
+		}
+	}
+	x, y := friedmanRows(60, 2)
+	xt, _ := friedmanRows(5, 3)
+	c.epochs, c.samples = 260, 10
+	pred := func(half float64) []float64 {
+		c.lrHalf = half
+		m, err := trainMethod(context.Background(), "dropout", &c, x, 10, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu, sd := make([]float64, 5), make([]float64, 5)
+		if err := m.PredictTo(mu, sd, xt); err != nil {
+			t.Fatal(err)
+		}
+		return mu
+	}
+	a, b := pred(100), pred(0)
+	same := true
+	for i := range a {
+		same = same && a[i] == b[i]
+	}
+	if same {
+		t.Errorf("-lrhalf 100 and 0 give the same predictions %v", a)
+	}
+}
+
 // TestRefitKeepsHeldOutCalibration: "bnn fit" with the defaults refits the
 // ensemble and MC dropout on every row and carries over the isotonic map
 // fitted to the held-out run's model: the refitted wrapper's inner model
