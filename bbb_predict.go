@@ -203,7 +203,7 @@ func growSlice[T any](s []T, n int) []T {
 // bbbPredictor is one goroutine's scratch for predictive draws.
 type bbbPredictor struct {
 	eps, w []float32
-	masks  []uint16  // the Gaussian fill's slow lanes (gaussRNG.fillSide)
+	slow   []int32   // the Gaussian fill's slow lanes (gaussRNG.fillSide)
 	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
 	fused  bool      // m has the fused pass's shape (bbb_fused.go)
 	s      [bbbFusedScratch]float32
@@ -226,7 +226,7 @@ func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
 	}
 	mw := m.maxWidth() * min(n, bbbPredictRows)
 	p.eps, p.w = growSlice(p.eps, m.nw), growSlice(p.w, m.nw)
-	p.masks = growSlice(p.masks, m.nw/16+1)
+	p.slow = growSlice(p.slow, m.nw+16)
 	p.a, p.b = growSlice(p.a, mw), growSlice(p.b, mw)
 	p.fused = m.fusedShape()
 	return p
@@ -241,7 +241,7 @@ func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
 func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
 	side := newGaussRNG(seed^bbbPredictSideSalt, uint64(s))
-	g.fillSide(p.eps, &side, p.masks)
+	g.fillSide(p.eps, &side, p.slow)
 	reparam(p.w, m.params[:m.nw], sigma, p.eps)
 	if p.fused && forwardFused(kernelPath, p.w, x, dst, p.s[:], &p.tail) {
 		return
