@@ -86,10 +86,11 @@ func finishSlowLanes(dst []float32, s0 uint64, side *gaussRNG, slow []int32) {
 		uh, ul := bits.Mul64(s, s^gaussMix)
 		y := zigF[i] + (zigF[i+1]-zigF[i])*(float64((uh^ul)>>11+1)*0x1p-53)
 		dst[p] = math.Float32frombits(math.Float32bits(float32(x)) | b&0x80000000)
+		// Rejected: layer 0 (i−1 wraps to bit 31 set) or y ≥ e^(−x²/2)
+		// (the difference's sign bit; y = e^(−x²/2) has probability 0).
+		// Arithmetic, not branches, which would mispredict half the time.
 		slow[r] = p
-		if i == 0 || y >= zigExpNeg(-0.5*x*x) {
-			r++
-		}
+		r += int((i-1)>>31) | int(math.Float64bits(zigExpNeg(-0.5*x*x)-y)>>63)
 	}
 	side.s = s
 	for _, p := range slow[:r] {
