@@ -109,3 +109,35 @@ func TestBBBPredictAllocsPerCall(t *testing.T) {
 		t.Errorf("%v allocations per call with %d draws, %v with 4", many, 4*bbbPredictChunk*8, few)
 	}
 }
+
+// TestDrawMeanVar checks drawMeanVar bit for bit against the plain sums, one
+// draw at a time in draw order, for draw counts with and without a remainder
+// of four.
+func TestDrawMeanVar(t *testing.T) {
+	const n = 5
+	for _, samples := range []int{1, 3, 4, 7, 300} {
+		out := make([]float32, samples*n)
+		g := newGaussRNG(3, uint64(samples))
+		g.fillGeneric(out)
+		for i := range out {
+			out[i] = 10 + out[i]*float32(1+i%n) // row i%n: mean ≈ 10, std 1+i%n
+		}
+		mean, vr := make([]float64, n), make([]float64, n)
+		drawMeanVar(mean, vr, out, samples)
+		for i := range n {
+			var s float64
+			for k := range samples {
+				s += float64(out[k*n+i])
+			}
+			s /= float64(samples)
+			var v float64
+			for k := range samples {
+				e := float64(out[k*n+i]) - s
+				v += e * e
+			}
+			if math.Float64bits(mean[i]) != math.Float64bits(s) || math.Float64bits(vr[i]) != math.Float64bits(v) {
+				t.Fatalf("%d draws, row %d: mean %v vr %v, want %v %v", samples, i, mean[i], vr[i], s, v)
+			}
+		}
+	}
+}
