@@ -22,6 +22,12 @@ import (
 // stream, finished by finishSlowLanes from side when it falls outside its
 // ziggurat layer's core. slow is scratch of at least len(dst)+16 values. The
 // numbers are those of the generic path (fastSide) on every kernel path.
+//
+// Resolution and tails: a core draw is m·zigW[i] for a 23-bit m, finer than
+// float32's spacing at that value; |x| > zigR ≈ 3.654 comes from Marsaglia's
+// exact tail method in float64 (zigSlow), whose uniforms of 2⁻⁵³ resolution
+// cap |x| at zigR + 53·ln2/zigR ≈ 13.7, a truncation of probability below
+// 10⁻⁴⁰; the draw is then rounded to float32.
 func (g *gaussRNG) fillSide(dst []float32, side *gaussRNG, slow []int32) {
 	s0 := g.s
 	var n int
