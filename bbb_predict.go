@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 )
 
 // bbbPredictSalt separates the predictive draws' streams from training's;
@@ -32,7 +33,7 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 		return fmt.Errorf("bnn: bnn predictive: %d means, %d epistemic and %d total stds: %w", n, len(epiStd), len(totStd), ErrShape)
 	}
 	sc := getBBBPredictScratch()
-	defer bbbPredictPool.Put(sc)
+	defer putBBBPredictScratch(sc)
 	out, err := m.sampleOutputs(sc, x, n, samples, seed)
 	if err != nil {
 		return err
@@ -84,7 +85,7 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 		return fmt.Errorf("bnn: bnn samples: %d values for %d draws of %d rows: %w", len(dst), samples, n, ErrShape)
 	}
 	sc := getBBBPredictScratch()
-	defer bbbPredictPool.Put(sc)
+	defer putBBBPredictScratch(sc)
 	out, err := m.sampleOutputs(sc, x, n, samples, seed)
 	if err != nil {
 		return err
@@ -231,7 +232,36 @@ type bbbPredictScratch struct {
 
 var bbbPredictPool = sync.Pool{New: func() any { return new(bbbPredictScratch) }}
 
-func getBBBPredictScratch() *bbbPredictScratch { return bbbPredictPool.Get().(*bbbPredictScratch) }
+// bbbPredictKeep holds up to two scratches that a garbage collection does
+// not free (sync.Pool drops its contents at every collection, and a
+// prediction of the seed's size would then allocate and zero 0.4 MB again):
+// calls take from it first and return to it first, when the scratch's draw
+// outputs are at most bbbPredictKeepMax values.
+var bbbPredictKeep [2]atomic.Pointer[bbbPredictScratch]
+
+// bbbPredictKeepMax bounds the memory bbbPredictKeep holds: 2²⁰ outputs, 4 MiB.
+const bbbPredictKeepMax = 1 << 20
+
+func getBBBPredictScratch() *bbbPredictScratch {
+	for i := range bbbPredictKeep {
+		if sc := bbbPredictKeep[i].Swap(nil); sc != nil {
+			return sc
+		}
+	}
+	return bbbPredictPool.Get().(*bbbPredictScratch)
+}
+
+// putBBBPredictScratch returns sc for a later call.
+func putBBBPredictScratch(sc *bbbPredictScratch) {
+	if cap(sc.out) <= bbbPredictKeepMax {
+		for i := range bbbPredictKeep {
+			if bbbPredictKeep[i].CompareAndSwap(nil, sc) {
+				return
+			}
+		}
+	}
+	bbbPredictPool.Put(sc)
+}
 
 // growSlice returns s resliced to length n, or a new slice if its capacity
 // is smaller.

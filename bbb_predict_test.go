@@ -141,3 +141,38 @@ func TestDrawMeanVar(t *testing.T) {
 		}
 	}
 }
+
+// TestBBBPredictScratchSurvivesGC checks that a garbage collection between
+// two predictions does not make the second allocate its buffers again (the
+// pool's contents go at each collection; bbbPredictKeep's stay).
+func TestBBBPredictScratchSurvivesGC(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops buffers at random")
+	}
+	m, err := NewBayesianMLP(NotebookBNNConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i) / n
+	}
+	mean, tot := make([]float64, n), make([]float64, n)
+	predict := func() {
+		if err := m.PredictiveTo(mean, nil, tot, x, 40, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steady := testing.AllocsPerRun(5, predict)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	afterGC := testing.AllocsPerRun(5, func() { runtime.GC(); predict() })
+	runtime.ReadMemStats(&after)
+	if afterGC > steady+1 {
+		t.Errorf("%v allocations per call after a collection, %v without", afterGC, steady)
+	}
+	if b := (after.TotalAlloc - before.TotalAlloc) / 6; b > 16<<10 {
+		t.Errorf("%d bytes allocated per call after a collection, want the buffers kept (%d outputs)", b, 40*n)
+	}
+}
