@@ -152,7 +152,7 @@ func BenchmarkBBBPredictDraw(b *testing.B) {
 	run("weights", func() {
 		stream++ // a new stream each time, as the draws of a prediction
 		g, side := newGaussRNG(1, stream), newGaussRNG(2, stream)
-		g.fillSide(p.eps, &side, p.masks)
+		g.fillSide(p.eps, &side, p.slow)
 		reparam(p.w, m.params[:m.nw], sigma, p.eps)
 	})
 	copy(p.w, w)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 )
 
 // bbbPredictSalt separates the predictive draws' streams from training's;
@@ -32,31 +33,14 @@ func (m *BayesianMLP) PredictiveTo(mean, epiStd, totStd, x []float64, samples in
 		return fmt.Errorf("bnn: bnn predictive: %d means, %d epistemic and %d total stds: %w", n, len(epiStd), len(totStd), ErrShape)
 	}
 	sc := getBBBPredictScratch()
-	defer bbbPredictPool.Put(sc)
+	defer putBBBPredictScratch(sc)
 	out, err := m.sampleOutputs(sc, x, n, samples, seed)
 	if err != nil {
 		return err
 	}
-	// Two passes over the draws, each walking out row by row (draw by draw)
-	// so the accesses are sequential; mean holds the running sums.
-	clear(mean)
-	for k := range samples {
-		for i, v := range out[k*n : (k+1)*n] {
-			mean[i] += float64(v)
-		}
-	}
-	for i := range mean {
-		mean[i] /= float64(samples)
-	}
 	sc.vr = growSlice(sc.vr, n)
 	vr := sc.vr
-	clear(vr)
-	for k := range samples {
-		for i, v := range out[k*n : (k+1)*n] {
-			d := float64(v) - mean[i]
-			vr[i] += d * d
-		}
-	}
+	drawMeanVar(mean, vr, out[:samples*n], samples)
 	ym, ys := m.targetScale()
 	for i, v := range vr {
 		if samples > 1 {
@@ -101,7 +85,7 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 		return fmt.Errorf("bnn: bnn samples: %d values for %d draws of %d rows: %w", len(dst), samples, n, ErrShape)
 	}
 	sc := getBBBPredictScratch()
-	defer bbbPredictPool.Put(sc)
+	defer putBBBPredictScratch(sc)
 	out, err := m.sampleOutputs(sc, x, n, samples, seed)
 	if err != nil {
 		return err
@@ -111,6 +95,64 @@ func (m *BayesianMLP) SampleFunctionsTo(dst, x []float64, samples int, seed uint
 		dst[i] = ym + ys*float64(v)
 	}
 	return nil
+}
+
+// drawMeanVar writes to mean the mean over the samples draws (out, row-major
+// samples×n with n = len(mean)) of each row, and to vr the sum of squared
+// deviations from it, summing in draw order: two passes over the draws,
+// each walking out draw by draw (sequential accesses) and adding four draws
+// at a time to a row's sum in a register, the same additions in the same
+// order as one draw at a time.
+func drawMeanVar(mean, vr []float64, out []float32, samples int) {
+	n := len(mean)
+	vr = vr[:n]
+	row := func(k int) []float32 { return out[k*n : (k+1)*n : (k+1)*n] }
+	clear(mean)
+	k := 0
+	for ; k+4 <= samples; k += 4 {
+		a, b, c, d := row(k), row(k+1), row(k+2), row(k+3)
+		a, b, c, d = a[:n], b[:n], c[:n], d[:n]
+		for i := range mean {
+			s := mean[i]
+			s += float64(a[i])
+			s += float64(b[i])
+			s += float64(c[i])
+			s += float64(d[i])
+			mean[i] = s
+		}
+	}
+	for ; k < samples; k++ {
+		for i, v := range row(k) {
+			mean[i] += float64(v)
+		}
+	}
+	for i := range mean {
+		mean[i] /= float64(samples)
+	}
+	clear(vr)
+	k = 0
+	for ; k+4 <= samples; k += 4 {
+		a, b, c, d := row(k), row(k+1), row(k+2), row(k+3)
+		a, b, c, d = a[:n], b[:n], c[:n], d[:n]
+		for i, mu := range mean {
+			s := vr[i]
+			e := float64(a[i]) - mu
+			s += e * e
+			e = float64(b[i]) - mu
+			s += e * e
+			e = float64(c[i]) - mu
+			s += e * e
+			e = float64(d[i]) - mu
+			s += e * e
+			vr[i] = s
+		}
+	}
+	for ; k < samples; k++ {
+		for i, v := range row(k) {
+			e := float64(v) - mean[i]
+			vr[i] += e * e
+		}
+	}
 }
 
 // sampleOutputs checks x (n rows) and returns the network outputs of samples
@@ -170,11 +212,12 @@ func (m *BayesianMLP) sampleOutputs(sc *bbbPredictScratch, x []float64, n, sampl
 const bbbPredictParallelMin = 1 << 20
 
 // bbbPredictChunk is the number of draws a worker claims at a time: small
-// enough that the CPUs share the work evenly even when one of them is also
-// busy with other programs (the seed's 300 draws are 38 chunks), large enough
-// that claiming costs nothing next to a chunk's ≈ 0.2 ms. Each draw's random
-// stream depends only on its index, so the split cannot change the result.
-const bbbPredictChunk = 8
+// enough that the CPUs finish together (the last chunk, ≈ 50 µs for the
+// seed's network, is all one CPU can be left waiting for; the seed's 300
+// draws are 150 chunks), large enough that claiming (one atomic add) costs
+// nothing next to it. Each draw's random stream depends only on its index,
+// so the split cannot change the result.
+const bbbPredictChunk = 2
 
 // bbbPredictScratch holds the buffers of one prediction call: the inputs in
 // float32, σ = softplus(ρ) (and its unused derivative), the outputs of
@@ -189,7 +232,36 @@ type bbbPredictScratch struct {
 
 var bbbPredictPool = sync.Pool{New: func() any { return new(bbbPredictScratch) }}
 
-func getBBBPredictScratch() *bbbPredictScratch { return bbbPredictPool.Get().(*bbbPredictScratch) }
+// bbbPredictKeep holds up to two scratches that a garbage collection does
+// not free (sync.Pool drops its contents at every collection, and a
+// prediction of the seed's size would then allocate and zero 0.4 MB again):
+// calls take from it first and return to it first, when the scratch's draw
+// outputs are at most bbbPredictKeepMax values.
+var bbbPredictKeep [2]atomic.Pointer[bbbPredictScratch]
+
+// bbbPredictKeepMax bounds the memory bbbPredictKeep holds: 2²⁰ outputs, 4 MiB.
+const bbbPredictKeepMax = 1 << 20
+
+func getBBBPredictScratch() *bbbPredictScratch {
+	for i := range bbbPredictKeep {
+		if sc := bbbPredictKeep[i].Swap(nil); sc != nil {
+			return sc
+		}
+	}
+	return bbbPredictPool.Get().(*bbbPredictScratch)
+}
+
+// putBBBPredictScratch returns sc for a later call.
+func putBBBPredictScratch(sc *bbbPredictScratch) {
+	if cap(sc.out) <= bbbPredictKeepMax {
+		for i := range bbbPredictKeep {
+			if bbbPredictKeep[i].CompareAndSwap(nil, sc) {
+				return
+			}
+		}
+	}
+	bbbPredictPool.Put(sc)
+}
 
 // growSlice returns s resliced to length n, or a new slice if its capacity
 // is smaller.
@@ -203,7 +275,7 @@ func growSlice[T any](s []T, n int) []T {
 // bbbPredictor is one goroutine's scratch for predictive draws.
 type bbbPredictor struct {
 	eps, w []float32
-	masks  []uint16  // the Gaussian fill's slow lanes (gaussRNG.fillSide)
+	slow   []int32   // the Gaussian fill's slow lanes (gaussRNG.fillSide)
 	a, b   []float32 // bbbPredictRows × maxWidth ping-pong activations
 	fused  bool      // m has the fused pass's shape (bbb_fused.go)
 	s      [bbbFusedScratch]float32
@@ -226,7 +298,7 @@ func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
 	}
 	mw := m.maxWidth() * min(n, bbbPredictRows)
 	p.eps, p.w = growSlice(p.eps, m.nw), growSlice(p.w, m.nw)
-	p.masks = growSlice(p.masks, m.nw/16+1)
+	p.slow = growSlice(p.slow, m.nw+16)
 	p.a, p.b = growSlice(p.a, mw), growSlice(p.b, mw)
 	p.fused = m.fusedShape()
 	return p
@@ -241,7 +313,7 @@ func (m *BayesianMLP) reuseBBBPredictor(p *bbbPredictor, n int) *bbbPredictor {
 func (p *bbbPredictor) draw(m *BayesianMLP, sigma, x, dst []float32, seed uint64, s int) {
 	g := newGaussRNG(seed^bbbPredictSalt, uint64(s))
 	side := newGaussRNG(seed^bbbPredictSideSalt, uint64(s))
-	g.fillSide(p.eps, &side, p.masks)
+	g.fillSide(p.eps, &side, p.slow)
 	reparam(p.w, m.params[:m.nw], sigma, p.eps)
 	if p.fused && forwardFused(kernelPath, p.w, x, dst, p.s[:], &p.tail) {
 		return

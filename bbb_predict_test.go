@@ -109,3 +109,70 @@ func TestBBBPredictAllocsPerCall(t *testing.T) {
 		t.Errorf("%v allocations per call with %d draws, %v with 4", many, 4*bbbPredictChunk*8, few)
 	}
 }
+
+// TestDrawMeanVar checks drawMeanVar bit for bit against the plain sums, one
+// draw at a time in draw order, for draw counts with and without a remainder
+// of four.
+func TestDrawMeanVar(t *testing.T) {
+	const n = 5
+	for _, samples := range []int{1, 3, 4, 7, 300} {
+		out := make([]float32, samples*n)
+		g := newGaussRNG(3, uint64(samples))
+		g.fillGeneric(out)
+		for i := range out {
+			out[i] = 10 + out[i]*float32(1+i%n) // row i%n: mean ≈ 10, std 1+i%n
+		}
+		mean, vr := make([]float64, n), make([]float64, n)
+		drawMeanVar(mean, vr, out, samples)
+		for i := range n {
+			var s float64
+			for k := range samples {
+				s += float64(out[k*n+i])
+			}
+			s /= float64(samples)
+			var v float64
+			for k := range samples {
+				e := float64(out[k*n+i]) - s
+				v += e * e
+			}
+			if math.Float64bits(mean[i]) != math.Float64bits(s) || math.Float64bits(vr[i]) != math.Float64bits(v) {
+				t.Fatalf("%d draws, row %d: mean %v vr %v, want %v %v", samples, i, mean[i], vr[i], s, v)
+			}
+		}
+	}
+}
+
+// TestBBBPredictScratchSurvivesGC checks that a garbage collection between
+// two predictions does not make the second allocate its buffers again (the
+// pool's contents go at each collection; bbbPredictKeep's stay).
+func TestBBBPredictScratchSurvivesGC(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops buffers at random")
+	}
+	m, err := NewBayesianMLP(NotebookBNNConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i) / n
+	}
+	mean, tot := make([]float64, n), make([]float64, n)
+	predict := func() {
+		if err := m.PredictiveTo(mean, nil, tot, x, 40, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steady := testing.AllocsPerRun(5, predict)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	afterGC := testing.AllocsPerRun(5, func() { runtime.GC(); predict() })
+	runtime.ReadMemStats(&after)
+	if afterGC > steady+1 {
+		t.Errorf("%v allocations per call after a collection, %v without", afterGC, steady)
+	}
+	if b := (after.TotalAlloc - before.TotalAlloc) / 6; b > 16<<10 {
+		t.Errorf("%d bytes allocated per call after a collection, want the buffers kept (%d outputs)", b, 40*n)
+	}
+}

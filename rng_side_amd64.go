@@ -2,44 +2,44 @@
 
 package bnn
 
-// gaussZigMaskAVX512 writes blocks blocks of 16 draws to dst from the
+// gaussZigPosAVX512 writes blocks blocks of 16 draws to dst from the
 // generator state *s, as gaussZigAVX512 does, but never stops: it writes
 // every lane (a lane whose point falls outside its layer's core holds
-// scratch), sets bit j of masks[k] for each such lane j of block k, and
-// advances *s by 8·blocks outputs:
+// scratch), appends the positions of such lanes to pos (writing 16 values
+// past the last one: pos needs 16 spare elements), advances *s by 8·blocks
+// outputs and returns the number of positions:
 //
 //	for k := range blocks {
 //		for j := range 16 { dst[16k+j] = fast draw of half j&1 of output j/2 (or scratch) }
-//		masks[k] = lanes whose m ≥ zigK[i]
+//		append to pos the 16k+j whose m ≥ zigK[i], increasing
 //		*s += 8·gaussInc
 //	}
 //
 //go:noescape
-func gaussZigMaskAVX512(dst *float32, blocks int, s *uint64, masks *uint16)
+func gaussZigPosAVX512(dst *float32, blocks int, s *uint64, pos *int32) int
 
-// gaussFillSideArch is fillSide on the vector paths: AVX-512 draws every
-// whole block without stopping and the slow lanes are finished afterwards;
-// AVX2 runs its stopping kernel (gaussZigAVX2), finishing the pair that
-// stopped it from the side stream. Both give fillSideGeneric's numbers.
-func gaussFillSideArch(g *gaussRNG, dst []float32, side *gaussRNG, masks []uint16) {
+// gaussFastSideArch is fastSide on the vector paths: AVX-512 draws every
+// whole block without stopping; AVX2 runs its stopping kernel
+// (gaussZigAVX2), handing the pair that stopped it to fastSide. Both give
+// fastSide's numbers and positions.
+func gaussFastSideArch(g *gaussRNG, dst []float32, slow []int32) int {
+	n, base := 0, 0
 	if kernelPath == pathAVX512 {
 		if blocks := len(dst) / 16; blocks > 0 {
-			s0 := g.s
-			gaussZigMaskAVX512(&dst[0], blocks, &g.s, &masks[0])
-			finishSlowLanes(dst[:16*blocks], s0, side, masks[:blocks])
-			dst = dst[16*blocks:]
+			n = gaussZigPosAVX512(&dst[0], blocks, &g.s, &slow[0])
+			base = 16 * blocks
 		}
-		g.fillSideGeneric(dst, side)
-		return
+		return n + g.fastSide(dst[base:], base, slow[n:])
 	}
-	for len(dst) >= 8 {
-		k := gaussZigAVX2(&dst[0], len(dst)/8, &g.s)
-		if k == len(dst)/8*8 {
-			dst = dst[k:]
+	for len(dst)-base >= 8 {
+		rest := dst[base:]
+		k := gaussZigAVX2(&rest[0], len(rest)/8, &g.s)
+		if k == len(rest)/8*8 {
+			base += k
 			break
 		}
-		g.fillSideGeneric(dst[k:k+2], side)
-		dst = dst[k+2:]
+		n += g.fastSide(rest[k:k+2], base+k, slow[n:])
+		base += k + 2
 	}
-	g.fillSideGeneric(dst, side)
+	return n + g.fastSide(dst[base:], base, slow[n:])
 }

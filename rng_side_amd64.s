@@ -2,11 +2,12 @@
 
 #include "textflag.h"
 
-// gaussZigMaskAVX512 (rng_side_amd64.go): gaussZigAVX512's blocks of 16
-// draws without the stop at a slow-path lane; each block's slow lanes go to
-// masks as a 16-bit mask (the complement of the core test in K3).
+// gaussZigPosAVX512 (rng_side_amd64.go): gaussZigAVX512's blocks of 16
+// draws without the stop at a slow-path lane; each block's slow lanes (the
+// complement of the core test in K3) are compressed from the lane positions
+// in Z21 and stored, all 16 lanes, at R9, which then advances past them.
 
-// Constants of gaussZigMaskAVX512, as those of gaussZigAVX512 in kernels_amd64.s.
+// Constants of gaussZigPosAVX512, as those of gaussZigAVX512 in kernels_amd64.s.
 DATA gsidelo32<>+0(SB)/8, $0x00000000ffffffff
 GLOBL gsidelo32<>(SB), RODATA|NOPTR, $8
 DATA gsidemix<>+0(SB)/8, $0xe7037ed1a0b428db
@@ -52,18 +53,41 @@ DATA gsideodd<>+52(SB)/4, $27
 DATA gsideodd<>+56(SB)/4, $29
 DATA gsideodd<>+60(SB)/4, $31
 GLOBL gsideodd<>(SB), RODATA|NOPTR, $64
+DATA gsidelane<>+0(SB)/4, $0
+DATA gsidelane<>+4(SB)/4, $1
+DATA gsidelane<>+8(SB)/4, $2
+DATA gsidelane<>+12(SB)/4, $3
+DATA gsidelane<>+16(SB)/4, $4
+DATA gsidelane<>+20(SB)/4, $5
+DATA gsidelane<>+24(SB)/4, $6
+DATA gsidelane<>+28(SB)/4, $7
+DATA gsidelane<>+32(SB)/4, $8
+DATA gsidelane<>+36(SB)/4, $9
+DATA gsidelane<>+40(SB)/4, $10
+DATA gsidelane<>+44(SB)/4, $11
+DATA gsidelane<>+48(SB)/4, $12
+DATA gsidelane<>+52(SB)/4, $13
+DATA gsidelane<>+56(SB)/4, $14
+DATA gsidelane<>+60(SB)/4, $15
+GLOBL gsidelane<>(SB), RODATA|NOPTR, $64
+DATA gsidesixteen<>+0(SB)/4, $16
+GLOBL gsidesixteen<>(SB), RODATA|NOPTR, $4
 
-// func gaussZigMaskAVX512(dst *float32, blocks int, s *uint64, masks *uint16)
+// func gaussZigPosAVX512(dst *float32, blocks int, s *uint64, pos *int32) int
 //
-// The registers are those of gaussZigAVX512; R9 walks masks.
-TEXT ·gaussZigMaskAVX512(SB), NOSPLIT, $0-32
+// The registers are those of gaussZigAVX512; R9 walks pos, Z21 holds the
+// positions of the block's lanes and Z20 sixteen in every lane.
+TEXT ·gaussZigPosAVX512(SB), NOSPLIT, $0-40
 	MOVQ         dst+0(FP), DI
 	MOVQ         blocks+8(FP), CX
 	MOVQ         s+16(FP), R10
 	MOVQ         (R10), R11
 	MOVQ         ·gaussSteps+56(SB), R12
 	LEAQ         ·zigKW(SB), R8
-	MOVQ         masks+24(FP), R9
+	MOVQ         pos+24(FP), R9
+	MOVQ         R9, R13
+	VMOVDQU32    gsidelane<>(SB), Z21
+	VPBROADCASTD gsidesixteen<>(SB), Z20
 	VMOVDQU32    gsideeven<>(SB), Z23
 	VMOVDQU32    gsideodd<>(SB), Z22
 	VMOVDQU64    ·gaussSteps(SB), Z30
@@ -118,17 +142,23 @@ gsideloop:
 	VPANDD       Z25, Z0, Z0
 	VPORD        Z0, Z2, Z2
 	VMOVUPS      Z2, (DI)
-	KMOVW        K3, BX
-	NOTL         BX
-	MOVW         BX, (R9)
+	KNOTW        K3, K4
+	VPCOMPRESSD  Z21, K4, Z10
+	VMOVDQU32    Z10, (R9)
+	KMOVW        K4, BX
+	POPCNTL      BX, BX
+	LEAQ         (R9)(BX*4), R9
+	VPADDD       Z20, Z21, Z21
 	ADDQ         R12, R11
 	ADDQ         $64, DI
-	ADDQ         $2, R9
 	DECQ         CX
 	JNZ          gsideloop
 
 gsidedone:
 	MOVQ       R11, (R10)
+	SUBQ       R13, R9
+	SHRQ       $2, R9
+	MOVQ       R9, ret+32(FP)
 	VZEROUPPER
 	RET
 
