@@ -107,7 +107,7 @@ func TestOscillatorODELogLikSettingsAndErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wg, st := oscODELogLikStageForm(t, l, th)
+		want, wg, _, st := oscODELogLikStageForm(t, l, th)
 		if st != l.Stats() {
 			t.Errorf("%+v: stats %+v, stage form %+v", cfg, l.Stats(), st)
 		}
@@ -149,8 +149,9 @@ func TestOscillatorODELogLikSettingsAndErrors(t *testing.T) {
 }
 
 // oscODELogLikStageForm evaluates l's log likelihood and gradient at θ by
-// the stage form of l's solver on the augmented ODEFunc.
-func oscODELogLikStageForm(t *testing.T, l *OscillatorODELik, th []float64) (float64, [2]float64, ODEStats) {
+// the stage form of l's solver on the augmented ODEFunc. scale is the sums'
+// magnitude before cancellation, Σ |rᵢ|·(|∂xᵢ/∂ζ| + |∂xᵢ/∂ω|) + rᵢ², over σ².
+func oscODELogLikStageForm(t *testing.T, l *OscillatorODELik, th []float64) (v float64, grad [2]float64, scale float64, st ODEStats) {
 	t.Helper()
 	z, w := th[0], th[1]
 	c1, c2 := 2*z*w, w*w
@@ -175,7 +176,8 @@ func oscODELogLikStageForm(t *testing.T, l *OscillatorODELik, th []float64) (flo
 		ss += r * r
 		gz += r * out[6*i+2]
 		gw += r * out[6*i+3]
+		scale += math.Abs(r)*(math.Abs(out[6*i+2])+math.Abs(out[6*i+3])) + r*r
 	}
 	inv2 := 1 / (d.NoiseStd * d.NoiseStd)
-	return l.c - 0.5*ss*inv2, [2]float64{gz * inv2, gw * inv2}, st
+	return l.c - 0.5*ss*inv2, [2]float64{gz * inv2, gw * inv2}, scale * inv2, st
 }
