@@ -20,23 +20,34 @@ import (
 // process's CPU time instead (all cores summed), which load inflates less.
 func BenchmarkNUTSOscillatorExact(b *testing.B) {
 	m, tr, _ := seedOscExact(b)
-	// Time per gradient of the transformed log joint, measured apart.
-	lj := tr.LogJoint(m.logJoint)
+	benchNUTSProtocol(b, tr.LogJoint(m.logJoint), 200000, func(i int) (*MCMCResult, error) {
+		return SampleNUTS(context.Background(), 2, m.logJoint, NUTSConfig{Seed: uint64(i), Transforms: tr})
+	})
+}
+
+// benchNUTSProtocol times lj (the transformed log joint) nGrad times at a
+// fixed point, then runs sample(i) for each benchmark iteration i and
+// reports the metrics bench/stan_compare.sh reads: the minimum bulk ESS
+// per second of wall clock, of the chains' times summed and of process CPU
+// time; the time per gradient (us/grad, us/grad-cpu) and per leapfrog step
+// (us/leapfrog, us/leapfrog-cpu), the mean minimum bulk ESS and leapfrog
+// steps (warm-up included). It returns the summed ESS, CPU seconds and
+// leapfrog steps for benchmark-specific ratios.
+func benchNUTSProtocol(b *testing.B, lj LogJoint, nGrad int, sample func(i int) (*MCMCResult, error)) (ess, cpu float64, leap int) {
+	b.Helper()
 	y, g := []float64{-0.3, 0.1}, make([]float64, 2)
-	const nGrad = 200000
 	t0, c0 := time.Now(), processCPUSeconds()
 	for range nGrad {
 		lj(y, g)
 	}
-	usPerGrad := time.Since(t0).Seconds() / nGrad * 1e6
-	usPerGradCPU := (processCPUSeconds() - c0) / nGrad * 1e6
+	usPerGrad := time.Since(t0).Seconds() / float64(nGrad) * 1e6
+	usPerGradCPU := (processCPUSeconds() - c0) / float64(nGrad) * 1e6
 	b.ReportAllocs()
 	b.ResetTimer()
-	var ess, chainSecs, wall, cpu float64
-	var leap int
+	var chainSecs, wall float64
 	for i := range b.N {
 		start, c0 := time.Now(), processCPUSeconds()
-		res, err := SampleNUTS(context.Background(), 2, m.logJoint, NUTSConfig{Seed: uint64(i), Transforms: tr})
+		res, err := sample(i)
 		wall += time.Since(start).Seconds()
 		cpu += processCPUSeconds() - c0
 		if err != nil {
@@ -54,16 +65,20 @@ func BenchmarkNUTSOscillatorExact(b *testing.B) {
 		}
 		b.StartTimer()
 	}
+	if cpu <= 0 {
+		cpu = wall
+	}
 	n := float64(b.N)
 	b.ReportMetric(ess/wall, "ess_bulk/s")
 	b.ReportMetric(ess/chainSecs, "ess_bulk/chain-s")
+	b.ReportMetric(ess/cpu, "ess_bulk/cpu-s")
 	b.ReportMetric(ess/n, "min_ess_bulk")
 	b.ReportMetric(float64(leap)/n, "n_leapfrog")
-	b.ReportMetric(ess/cpu, "ess_bulk/cpu-s")
 	b.ReportMetric(usPerGrad, "us/grad")
 	b.ReportMetric(usPerGradCPU, "us/grad-cpu")
 	b.ReportMetric(chainSecs/float64(leap)*1e6, "us/leapfrog")
 	b.ReportMetric(cpu/float64(leap)*1e6, "us/leapfrog-cpu")
+	return ess, cpu, leap
 }
 
 // BenchmarkNUTSTransition times one NUTS transition on a Gaussian with unit

@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 	"testing"
-	"time"
 )
 
 // Stan's oscillator.stan (integrate_ode_rk45, rtol 1e-7, atol 1e-9) on this
@@ -159,52 +158,9 @@ func BenchmarkNUTSOscillatorODE(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	lj := tr.LogJoint(l.LogJoint())
-	y, g := []float64{-0.3, 0.1}, make([]float64, 2)
-	const nGrad = 20000
-	t0, c0 := time.Now(), processCPUSeconds()
-	for range nGrad {
-		lj(y, g)
-	}
-	usPerGrad := time.Since(t0).Seconds() / nGrad * 1e6
-	usPerGradCPU := (processCPUSeconds() - c0) / nGrad * 1e6
-	b.ReportAllocs()
-	b.ResetTimer()
-	var ess, chainSecs, wall, cpu float64
-	var leap int
-	for i := 0; i < b.N; i++ {
-		start, c0 := time.Now(), processCPUSeconds()
-		res, err := d.SampleODENUTS(context.Background(), NUTSConfig{Seed: uint64(i + 1)})
-		wall += time.Since(start).Seconds()
-		cpu += processCPUSeconds() - c0
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		e, err := res.MinESSBulk()
-		if err != nil {
-			b.Fatal(err)
-		}
-		ess += e
-		leap += res.TotalLeapfrogs() // warm-up included
-		for c := range res.Draws {
-			chainSecs += res.WarmupSeconds[c] + res.SampleSeconds[c]
-		}
-		b.StartTimer()
-	}
-	if cpu <= 0 {
-		cpu = wall
-	}
-	n := float64(b.N)
-	b.ReportMetric(ess/wall, "ess_bulk/s")
-	b.ReportMetric(ess/chainSecs, "ess_bulk/chain-s")
-	b.ReportMetric(ess/cpu, "ess_bulk/cpu-s")
-	b.ReportMetric(ess/n, "min_ess_bulk")
-	b.ReportMetric(float64(leap)/n, "n_leapfrog")
-	b.ReportMetric(usPerGrad, "us/grad")
-	b.ReportMetric(usPerGradCPU, "us/grad-cpu")
-	b.ReportMetric(chainSecs/float64(leap)*1e6, "us/leapfrog")
-	b.ReportMetric(cpu/float64(leap)*1e6, "us/leapfrog-cpu")
+	ess, cpu, leap := benchNUTSProtocol(b, tr.LogJoint(l.LogJoint()), 20000, func(i int) (*MCMCResult, error) {
+		return d.SampleODENUTS(context.Background(), NUTSConfig{Seed: uint64(i + 1)})
+	})
 	b.ReportMetric(ess/cpu/stanODEESSPerSecond, "x_stan_ess/cpu-s")
 	b.ReportMetric(stanODESecondsPerGrad*float64(leap)/cpu, "x_stan_leapfrog-cpu")
 }
