@@ -164,3 +164,29 @@ func BenchmarkBBBPredictDraw(b *testing.B) {
 	})
 	run("fused", func() { forwardFused(kernelPath, p.w, x, out, p.s[:], &p.tail) })
 }
+
+// bbbForward64Ref is the float64 reference of the fused pass for the tests:
+// the network's output at each x with every operation in float64 (tanh from
+// the math package), independent of both kernel paths.
+func bbbForward64Ref(w []float32, x []float32) []float64 {
+	const h = bbbFusedWidth
+	w1, b1, w2, b2, w3, b3 := bbbFusedWeights(w)
+	out := make([]float64, len(x))
+	var h1, h2 [h]float64
+	for r, xr := range x {
+		for j := range h1 {
+			h1[j] = math.Tanh(float64(xr)*float64(w1[j]) + float64(b1[j]))
+		}
+		s := float64(b3)
+		for j := range h2 {
+			z := float64(b2[j])
+			for p, hp := range h1 {
+				z += hp * float64(w2[p*h+j])
+			}
+			h2[j] = math.Tanh(z)
+			s += h2[j] * float64(w3[j])
+		}
+		out[r] = s
+	}
+	return out
+}
