@@ -84,9 +84,6 @@ func gradOutArch(grad []float64, g []float32, theta []float64, c float64) {
 	gradOutGeneric(grad, g, theta, c)
 }
 
-// mlp2AsmAvailable reports whether this CPU can run the AVX-512 kernels (for the tests).
-func mlp2AsmAvailable() bool { return x86.avx512F }
-
 // transposeArch transposes src (rows×cols, both multiples of 8) into dst
 // in 8×8 blocks with packT8AVX2 and reports true, or reports false on the
 // generic path.

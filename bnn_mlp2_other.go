@@ -20,6 +20,4 @@ func gradOutArch(grad []float64, g []float32, theta []float64, c float64) {
 	gradOutGeneric(grad, g, theta, c)
 }
 
-func mlp2AsmAvailable() bool { return false }
-
 func transposeArch(_, _ []float32, _, _ int) bool { return false }
