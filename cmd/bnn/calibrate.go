@@ -90,14 +90,7 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 		if err != nil {
 			return nil, err
 		}
-		switch cal.method {
-		case "scale":
-			return bnn.CalibrateScale(m, xc, yc)
-		case "isotonic":
-			return bnn.CalibrateIsotonic(m, xc, yc)
-		default:
-			return bnn.CalibrateConformal(m, xc, yc)
-		}
+		return fitCalibration(cal.method, m, xc, yc)
 	}
 	// The networks stop early and set their noise on xc, and the wrapper is
 	// fitted on xc to that model. With -refit the model is then retrained
@@ -108,30 +101,38 @@ func trainCalibrated(ctx context.Context, method string, c *methodConfig, cal *c
 	held := *c
 	held.valX, held.valY = xc, yc
 	held.refit = c.refit && method != "bbb"
-	var w bnn.Regressor
-	var rewrap func(bnn.Regressor) (bnn.Regressor, error)
-	calibrate := func(m bnn.Regressor) error {
-		if cal.method == "scale" {
-			s, err := bnn.CalibrateScale(m, xc, yc)
-			w, rewrap = s, func(r bnn.Regressor) (bnn.Regressor, error) { return s.WithInner(r) }
+	var w bnn.Regressor // scale or isotonic: reuse excludes conformal
+	if held.refit {
+		held.beforeRefit = func(m bnn.Regressor) (err error) {
+			w, err = fitCalibration(cal.method, m, xc, yc)
 			return err
 		}
-		iso, err := bnn.CalibrateIsotonic(m, xc, yc)
-		w, rewrap = iso, func(r bnn.Regressor) (bnn.Regressor, error) { return iso.WithInner(r) }
-		return err
-	}
-	if held.refit {
-		held.beforeRefit = calibrate
 	}
 	m, err := trainMethod(ctx, method, &held, xt, dim, yt)
 	if err != nil {
 		return nil, err
 	}
 	if !held.refit {
-		if err := calibrate(m); err != nil {
-			return nil, err
-		}
-		return w, nil
+		return fitCalibration(cal.method, m, xc, yc)
 	}
-	return rewrap(m)
+	switch w := w.(type) {
+	case *bnn.ScaledRegressor:
+		return w.WithInner(m)
+	case *bnn.IsotonicRegressor:
+		return w.WithInner(m)
+	}
+	panic(fmt.Sprintf("bnn: calibrate: -calibrate %s reused the held-out rows without a scale or isotonic wrapper", cal.method))
+}
+
+// fitCalibration fits the -calibrate wrapper named method (scale, isotonic
+// or conformal) around m on the calibration rows (xc, yc).
+func fitCalibration(method string, m bnn.Regressor, xc []float64, yc []float64) (bnn.Regressor, error) {
+	switch method {
+	case "scale":
+		return bnn.CalibrateScale(m, xc, yc)
+	case "isotonic":
+		return bnn.CalibrateIsotonic(m, xc, yc)
+	default:
+		return bnn.CalibrateConformal(m, xc, yc)
+	}
 }
