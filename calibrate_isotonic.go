@@ -24,16 +24,21 @@ import (
 // single CDF G(z) = R(Φ(z)) for every x, so the interval at level is
 // μ + σ·[G⁻¹((1−level)/2), G⁻¹((1+level)/2)].
 //
-// PredictTo reports the midpoint of the recalibrated 68.27 % central
-// interval (erf(1/√2)) as the mean and its half-width as the std, so mean ±
-// std is that interval, as it is for a Gaussian (the mean moves off μ when
-// the recalibrated distribution is skewed). It is safe for concurrent use if
-// the inner model is.
+// PredictTo reports the mean and standard deviation of that recalibrated
+// distribution, μ + σ·E[Z] and σ·sd(Z) (the mean moves off μ when G is
+// skewed): the moments in closed form, uniform between knots and shifted
+// normal in the tails. N(mean, std²) is then the Gaussian closest to the
+// recalibrated predictive in Kullback–Leibler divergence, so a Gaussian
+// score of PredictTo's output (Evaluate's NLL) sees the tails the map
+// learned; the half-width of the 68.27 % interval would not, and on
+// heavy-tailed residuals it understates them. It is safe for concurrent use
+// if the inner model is.
 type IsotonicRegressor struct {
 	inner    Regressor
 	z, r     []float64 // knots: strictly increasing z, non-decreasing R(Φ(z)) in (0, 1)
 	rows     int
-	lo, hi   float64 // G⁻¹ at the ends of the 68.27 % interval
+	zMean    float64 // E[Z] under G
+	zStd     float64 // sd(Z) under G
 	cLo, cHi float64 // tail shifts: G(z) = Φ(z − cLo) below z[0], Φ(z − cHi) above z[last]
 }
 
@@ -127,13 +132,35 @@ func newIsotonic(area string, m Regressor, z, r []float64, rows int) (*IsotonicR
 		cLo: z[0] - normalQuantile(r[0]), cHi: z[last] + normalQuantile(1-r[last])}
 	// 1 − r[last] is exact for r[last] ≥ ½, so −Φ⁻¹(1−r) is Φ⁻¹(r) without the
 	// rounding of r near 1; for r[last] < ½ both forms are exact enough.
-	tail := (1 - levelOneSigma) / 2
-	iso.lo, iso.hi = iso.quantileZ(tail, false), iso.quantileZ(tail, true)
+	iso.zMean, iso.zStd = iso.momentsZ()
 	if math.IsInf(iso.cLo, 0) || math.IsInf(iso.cHi, 0) || math.IsNaN(iso.cLo) || math.IsNaN(iso.cHi) ||
-		!(iso.hi > iso.lo) || math.IsInf(iso.hi-iso.lo, 0) {
-		return nil, fmt.Errorf("bnn: %s: recalibrated 68.27 %% interval [%g, %g] (standardised) is not finite and positive: %w", area, iso.lo, iso.hi, ErrInvalidParameter)
+		math.IsInf(iso.zMean, 0) || math.IsNaN(iso.zMean) || !(iso.zStd > 0) || math.IsInf(iso.zStd, 0) {
+		return nil, fmt.Errorf("bnn: %s: recalibrated standardised residual has mean %g and std %g, not finite and positive: %w", area, iso.zMean, iso.zStd, ErrInvalidParameter)
 	}
 	return iso, nil
+}
+
+// momentsZ returns the mean and standard deviation of Z ~ G. Between knots
+// z[j−1] and z[j], G is linear, so that stretch is a uniform density of
+// mass r[j] − r[j−1]; below z[0] it is the normal Φ(z − cLo), of mass
+// r[0] = Φ(a) with a = z[0] − cLo, and above z[last] the normal Φ(z − cHi),
+// of mass 1 − r[last] = 1 − Φ(b) with b = z[last] − cHi. With u = z − c and
+// φ the normal density, ∫_{u≤a}(u + c)φ = cΦ(a) − φ(a) and ∫_{u≤a}(u + c)²φ =
+// Φ(a) − aφ(a) − 2cφ(a) + c²Φ(a); the upper tail mirrors them.
+func (m *IsotonicRegressor) momentsZ() (mean, std float64) {
+	last := len(m.z) - 1
+	phi := func(u float64) float64 { return math.Exp(-u*u/2) / math.Sqrt(2*math.Pi) }
+	a, pa := m.z[0]-m.cLo, m.r[0]
+	b, qb := m.z[last]-m.cHi, 1-m.r[last]
+	m1 := m.cLo*pa - phi(a) + m.cHi*qb + phi(b)
+	m2 := pa - a*phi(a) - 2*m.cLo*phi(a) + m.cLo*m.cLo*pa +
+		qb + b*phi(b) + 2*m.cHi*phi(b) + m.cHi*m.cHi*qb
+	for j := 1; j <= last; j++ {
+		w, z0, z1 := m.r[j]-m.r[j-1], m.z[j-1], m.z[j]
+		m1 += w * (z0 + z1) / 2
+		m2 += w * (z0*z0 + z0*z1 + z1*z1) / 3
+	}
+	return m1, math.Sqrt(math.Max(m2-m1*m1, 0))
 }
 
 // quantileZ returns G⁻¹(p) (upper false) or G⁻¹(1−p) (upper true) for a
@@ -196,8 +223,8 @@ func (m *IsotonicRegressor) CalibrationRows() int { return m.rows }
 // InputDim returns the inner model's number of features.
 func (m *IsotonicRegressor) InputDim() int { return m.inner.InputDim() }
 
-// PredictTo writes the midpoint and half-width of the recalibrated 68.27 %
-// interval for each row of x (see IsotonicRegressor). It returns the inner
+// PredictTo writes the mean and standard deviation of the recalibrated
+// predictive distribution for each row of x (see IsotonicRegressor). It returns the inner
 // model's errors, ErrNonFinite if a prediction is not finite (or overflows)
 // and ErrInvalidParameter if the inner std is not positive. It allocates
 // nothing beyond the inner PredictTo.
@@ -205,7 +232,7 @@ func (m *IsotonicRegressor) PredictTo(mean, std, x []float64) error {
 	if err := m.inner.PredictTo(mean, std, x); err != nil {
 		return err
 	}
-	return affineMoments("isotonic predict", mean, std, m.lo, m.hi)
+	return affineMoments("isotonic predict", mean, std, m.zMean-m.zStd, m.zMean+m.zStd)
 }
 
 // IntervalTo writes the recalibrated central interval at level, μ +
