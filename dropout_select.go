@@ -105,7 +105,7 @@ func TrainMCDropoutSelect(ctx context.Context, x []float64, dim int, y []float64
 		d, held, err := trainMCDropoutHeld(ctx, &c, sc, xs, ys, dim, samples, progress)
 		sel.Scores[i] = DropoutRateScore{Rate: rates[i], HeldOutNLL: math.Inf(1)}
 		if errors.Is(err, ErrDiverged) {
-			fails[i] = err
+			fails[i] = err // scores +Inf
 			return nil
 		}
 		if err != nil {
@@ -119,16 +119,7 @@ func TrainMCDropoutSelect(ctx context.Context, x []float64, dim int, y []float64
 	if err != nil {
 		return nil, sel, err
 	}
-	sel.Index = -1
-	for i, s := range sel.Scores {
-		if cands[i] == nil || math.IsNaN(s.HeldOutNLL) || math.IsInf(s.HeldOutNLL, 1) {
-			continue
-		}
-		if b := sel.Index; b < 0 || s.HeldOutNLL < sel.Scores[b].HeldOutNLL ||
-			(s.HeldOutNLL == sel.Scores[b].HeldOutNLL && s.Rate < sel.Scores[b].Rate) {
-			sel.Index = i
-		}
-	}
+	sel.Index = chooseDropoutRate(sel.Scores)
 	if sel.Index < 0 {
 		for i, e := range fails {
 			if e != nil {
@@ -145,4 +136,21 @@ func TrainMCDropoutSelect(ctx context.Context, x []float64, dim int, y []float64
 		return nil, sel, err
 	}
 	return m, sel, nil
+}
+
+// chooseDropoutRate returns the index of the lowest finite HeldOutNLL,
+// ties going to the smaller rate (then the earlier index), or −1 if none is
+// finite.
+func chooseDropoutRate(scores []DropoutRateScore) int {
+	best := -1
+	for i, s := range scores {
+		if math.IsNaN(s.HeldOutNLL) || math.IsInf(s.HeldOutNLL, 0) {
+			continue
+		}
+		if best < 0 || s.HeldOutNLL < scores[best].HeldOutNLL ||
+			(s.HeldOutNLL == scores[best].HeldOutNLL && s.Rate < scores[best].Rate) {
+			best = i
+		}
+	}
+	return best
 }

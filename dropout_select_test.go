@@ -259,3 +259,32 @@ func TestTrainMCDropoutSelectErrors(t *testing.T) {
 		t.Errorf("cancelled: %v, want context.Canceled", err)
 	}
 }
+
+func TestChooseDropoutRate(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	sc := func(pairs ...float64) []DropoutRateScore {
+		var out []DropoutRateScore
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, DropoutRateScore{Rate: pairs[i], HeldOutNLL: pairs[i+1]})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		scores []DropoutRateScore
+		want   int
+	}{
+		{sc(0.005, 1.2, 0.01, 1.1, 0.05, 1.3), 1},
+		{sc(0.1, 1.0, 0.05, 1.0, 0.01, 1.5), 1}, // tie: the smaller rate, wherever it is
+		{sc(0.05, 1.0, 0.1, 1.0), 0},
+		{sc(0.05, 1.0, 0.05, 1.0), 0},  // same rate: the earlier index
+		{sc(0.01, nan, 0.05, 2.0), 1},  // NaN never chosen
+		{sc(0.01, inf, 0.05, 2.0), 1},  // a diverged candidate scores +Inf
+		{sc(0.01, -inf, 0.05, 2.0), 1}, // nor −Inf
+		{sc(0.01, inf, 0.05, nan), -1},
+		{nil, -1},
+	} {
+		if got := chooseDropoutRate(c.scores); got != c.want {
+			t.Errorf("%+v: chose %d, want %d", c.scores, got, c.want)
+		}
+	}
+}
