@@ -288,3 +288,59 @@ func TestChooseDropoutRate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTrainMCDropoutSelect selects among arbitrary rates on arbitrary
+// data: nothing panics, every error wraps a documented sentinel, and a
+// success chose the rate at Index, whose score is finite and the lowest of
+// the finite scores, with the model trained at that rate.
+func FuzzTrainMCDropoutSelect(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}, uint8(0), uint8(0x80), 0.01, 0.1, 0.3)
+	f.Add([]byte{0, 0, 0, 0, 0, 0}, uint8(1), uint8(0xff), 1e30, 0.5, 0.5)
+	f.Add([]byte{255, 0, 128, 7, 7, 7, 9, 13, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, uint8(2), uint8(0x5a), 1.0, 0.0, math.NaN())
+	f.Fuzz(func(t *testing.T, raw []byte, dimRaw, knobs uint8, lr, p0, p1 float64) {
+		dim := int(dimRaw%3) + 1
+		if len(raw) > 96 {
+			raw = raw[:96]
+		}
+		x := make([]float64, len(raw))
+		for i, b := range raw {
+			x[i] = float64(int8(b)) / 16
+		}
+		n := len(x) / dim
+		x = x[:n*dim]
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = math.Sin(x[i*dim]) + float64(i%3)
+		}
+		cfg := TrainConfig{
+			Hidden: []int{int(knobs%3) + 2}, Activation: ReLU, Loss: Loss(knobs >> 4 & 1),
+			LearningRate: lr, Epochs: int(knobs%3) + 1, BatchSize: int(knobs % 5), Seed: uint64(knobs),
+			Validation: Validation{Fraction: 0.3, Patience: 1, Refit: knobs&0x40 != 0},
+		}
+		rates := []float64{p0, p1}[:1+int(knobs>>7)]
+		m, sel, err := TrainMCDropoutSelect(context.Background(), x, dim, y, cfg, 3, rates)
+		if err != nil {
+			for _, e := range []error{ErrEmpty, ErrShape, ErrNonFinite, ErrInvalidParameter, ErrDiverged} {
+				if errors.Is(err, e) {
+					return
+				}
+			}
+			t.Fatalf("undocumented error: %v", err)
+		}
+		if sel.Index < 0 || sel.Index >= len(rates) || sel.Rate != rates[sel.Index] || len(sel.Scores) != len(rates) {
+			t.Fatalf("selection %+v of rates %v", sel, rates)
+		}
+		best := sel.Scores[sel.Index].HeldOutNLL
+		if math.IsNaN(best) || math.IsInf(best, 0) {
+			t.Fatalf("chose a non-finite score: %+v", sel)
+		}
+		for _, s := range sel.Scores {
+			if s.HeldOutNLL < best {
+				t.Fatalf("a lower score than the chosen one: %+v", sel)
+			}
+		}
+		if m.Rate() != float64(float32(sel.Rate)) {
+			t.Fatalf("model rate %g, chosen %g", m.Rate(), sel.Rate)
+		}
+	})
+}
