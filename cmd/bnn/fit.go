@@ -94,6 +94,9 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	if len(rates) > 0 {
 		slices.Sort(rates)
 		what = fmt.Sprintf("%s (p = %s", c.method, rates.String())
+		if len(rates) > 1 {
+			what = fmt.Sprintf("%s (p = %s in the %d folds", c.method, rates.String(), len(rates))
+		}
 		if len(c.train.dropout) > 1 {
 			what += fmt.Sprintf(", chosen on the held-out log-likelihood from %s", c.train.dropout.String())
 		}
