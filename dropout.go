@@ -35,7 +35,9 @@ type MCDropout struct {
 // dropout probability p, the prior length-scale l, the number of training
 // rows N and the weight decay λ: λ = (1−p)·l²/(2Nτ), i.e.
 // τ = (1−p)·l²/(2Nλ). Here τ is instead estimated on held-out data (or
-// learned, LossGaussian), which their §5.1 also does by grid search. Errors are those of Train, or
+// learned, LossGaussian), which their §5.1 also does by grid search; their
+// dropout rate p, chosen by the same search, is TrainMCDropoutSelect's.
+// Errors are those of Train, or
 // ErrInvalidParameter if cfg.Dropout is 0 or samples < 1.
 func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, samples int) (*MCDropout, error) {
 	if cfg.Dropout == 0 {
