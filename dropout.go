@@ -35,7 +35,9 @@ type MCDropout struct {
 // dropout probability p, the prior length-scale l, the number of training
 // rows N and the weight decay λ: λ = (1−p)·l²/(2Nτ), i.e.
 // τ = (1−p)·l²/(2Nλ). Here τ is instead estimated on held-out data (or
-// learned, LossGaussian), which their §5.1 also does by grid search. Errors are those of Train, or
+// learned, LossGaussian), which their §5.1 also does by grid search; their
+// dropout rate p, chosen by the same search, is TrainMCDropoutSelect's.
+// Errors are those of Train, or
 // ErrInvalidParameter if cfg.Dropout is 0 or samples < 1.
 func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg TrainConfig, samples int) (*MCDropout, error) {
 	if cfg.Dropout == 0 {
@@ -48,14 +50,32 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 	if err != nil {
 		return nil, err
 	}
-	net, held, err := trainNetworkHeld(ctx, &cfg, cfg.Seed, sc, xs, ys, len(ys), dim, cfg.Progress)
+	d, _, err := trainMCDropoutHeld(ctx, &cfg, sc, xs, ys, dim, samples, cfg.Progress)
 	if err != nil {
 		return nil, err
+	}
+	return refitMCDropout(ctx, &cfg, sc, xs, ys, dim, d, cfg.Progress)
+}
+
+// trainMCDropoutHeld trains the held-out run of MC dropout on the
+// standardised rows (xs, ys) and, when rows are held out, fits its noise
+// variance on them; it returns those rows (n = 0 without validation).
+func trainMCDropoutHeld(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, dim, samples int, progress func(int, float64)) (*MCDropout, nnHeldOut, error) {
+	net, held, err := trainNetworkHeld(ctx, cfg, cfg.Seed, sc, xs, ys, len(ys), dim, progress)
+	if err != nil {
+		return nil, held, err
 	}
 	d := &MCDropout{net: net, Samples: samples, Seed: nnMemberSeed(cfg.Seed, -1)}
 	if held.n > 0 && (cfg.Loss == LossGaussian || cfg.NoiseStd == 0) {
 		d.fitHeldOutNoise(held)
 	}
+	return d, held, nil
+}
+
+// refitMCDropout returns d unchanged unless cfg.Validation asks for a
+// refit; then it calls BeforeRefit with d and retrains on every row for
+// d's best epoch count, keeping d's noise level, Samples and Seed.
+func refitMCDropout(ctx context.Context, cfg *TrainConfig, sc nnScaler, xs, ys []float32, dim int, d *MCDropout, progress func(int, float64)) (*MCDropout, error) {
 	if !cfg.Validation.refit() {
 		return d, nil
 	}
@@ -63,12 +83,16 @@ func TrainMCDropout(ctx context.Context, x []float64, dim int, y []float64, cfg 
 		return nil, err
 	}
 	xs, ys = refitRows(&cfg.Validation, &sc, xs, ys)
-	refitted, err := refitNetwork(ctx, &cfg, sc, xs, ys, len(ys), dim, net, cfg.Progress)
+	refitted, err := refitNetwork(ctx, cfg, sc, xs, ys, len(ys), dim, d.net, progress)
 	if err != nil {
 		return nil, err
 	}
 	return &MCDropout{net: refitted, Samples: d.Samples, Seed: d.Seed}, nil
 }
+
+// Rate returns the dropout probability p the network was trained with and
+// predicts with (as stored: rounded to float32).
+func (d *MCDropout) Rate() float64 { return float64(d.net.mlp.dropout) }
 
 // Network returns the trained network (its own PredictTo has dropout off).
 func (d *MCDropout) Network() *Network { return d.net }

@@ -3,6 +3,7 @@ package bnn
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 )
 
@@ -14,8 +15,33 @@ func (d *MCDropout) fitHeldOutNoise(h nnHeldOut) {
 	if net.loss == LossMSE && !(net.noiseVar > 0) {
 		net.noiseVar = nnMinResidualVar
 	}
+	r2, epi, ale := d.heldOutPredictive(h)
+	net.scaleNoise(fitNoiseFactor(r2, epi, ale))
+}
+
+// heldOutNLL returns the mean negative log density, in standardised target
+// units, of the MC-dropout predictive N(mean, epistemic + aleatoric) at the
+// held-out rows: the criterion TrainMCDropoutSelect ranks rates by, with
+// the same masks as fitHeldOutNoise.
+func (d *MCDropout) heldOutNLL(h nnHeldOut) float64 {
+	r2, epi, ale := d.heldOutPredictive(h)
+	var s float64
+	for i, v := range r2 {
+		t := epi[i] + ale[i]
+		s += math.Log(2*math.Pi*t) + v/t
+	}
+	return 0.5 * s / float64(h.n)
+}
+
+// heldOutPredictive returns, in standardised units, the squared residuals
+// of the MC-dropout predictive mean at the held-out rows and its epistemic
+// and aleatoric variances, with dropout masks from the stream
+// Seed^nnStreamValid (not the prediction stream).
+func (d *MCDropout) heldOutPredictive(h nnHeldOut) (r2, epi, ale []float64) {
+	net := d.net
 	dim := net.mlp.sizes[0]
-	mean, epi, ale := make([]float64, h.n), make([]float64, h.n), make([]float64, h.n)
+	mean := make([]float64, h.n)
+	epi, ale = make([]float64, h.n), make([]float64, h.n)
 	w := net.getWork()
 	ident := nnScaler{yScale: 1}
 	var mu, v [nnPredictChunk]float64
@@ -31,14 +57,14 @@ func (d *MCDropout) fitHeldOutNoise(h nnHeldOut) {
 		acc.finish(&ident, ale, s)
 	}
 	net.putWork(w)
-	r2 := make([]float64, h.n)
+	r2 = make([]float64, h.n)
 	for i, y := range h.y {
 		r := mean[i] - float64(y)
 		r2[i] = r * r
 		epi[i] *= epi[i]
 		ale[i] *= ale[i]
 	}
-	net.scaleNoise(fitNoiseFactor(r2, epi, ale))
+	return r2, epi, ale
 }
 
 // fitHeldOutNoise multiplies every member's noise variance by the factor

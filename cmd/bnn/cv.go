@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -50,6 +53,7 @@ type cvSplit struct {
 	Curve          []float64 `json:"curve"`
 	FitSeconds     float64   `json:"fit_seconds"`
 	PredictSeconds float64   `json:"predict_seconds"`
+	DropoutRates   []float64 `json:"dropout_rates,omitempty"`
 }
 
 // cvMethod is one method's summary over the splits.
@@ -64,7 +68,9 @@ type cvMethod struct {
 	CurveObserved  []float64 `json:"curve_observed"`
 	FitSeconds     float64   `json:"fit_seconds"`
 	PredictSeconds float64   `json:"predict_seconds"`
-	Splits         []cvSplit `json:"splits"`
+	// DropoutRateCounts counts the splits' MC-dropout rates by value.
+	DropoutRateCounts map[string]int `json:"dropout_rate_counts,omitempty"`
+	Splits            []cvSplit      `json:"splits"`
 }
 
 // cvReport is the document cv.json holds. Schema (all numbers in target
@@ -88,7 +94,13 @@ type cvMethod struct {
 //	                                  for a Gaussian model)
 //	  curve_observed[]                mean coverage at each of curve_levels
 //	  fit_seconds, predict_seconds    mean wall time per split
-//	  splits[]                        the same scores for every split
+//	  dropout_rate_counts             (dropout only) how many fits used each dropout
+//	                                  probability, keyed by its decimal text ("0.05": 12)
+//	  splits[]                        the same scores for every split, and (dropout only)
+//	                                  dropout_rates[]: the probability of the split's fit,
+//	                                  chosen from -dropout on the held-out log-likelihood
+//	                                  when it lists several (one per fold under -calibrate
+//	                                  cv+, sorted)
 type cvReport struct {
 	Data         string     `json:"data"`
 	Target       string     `json:"target"`
@@ -279,12 +291,19 @@ func cvOne(ctx context.Context, method string, tc *methodConfig, x []float64, di
 	xte, yte := gather(x, y, dim, test)
 	c := *tc
 	c.progress = nil
+	var r cvSplit
+	var ratesMu sync.Mutex
+	c.onDropoutRate = func(p float64) {
+		ratesMu.Lock()
+		defer ratesMu.Unlock()
+		r.DropoutRates = append(r.DropoutRates, p)
+	}
 	start := time.Now()
 	m, err := trainCalibrated(ctx, method, &c, &c.cal, xtr, dim, ytr)
 	if err != nil {
 		return cvSplit{}, err
 	}
-	var r cvSplit
+	slices.Sort(r.DropoutRates)
 	r.FitSeconds = time.Since(start).Seconds()
 	start = time.Now()
 	nt := len(yte)
@@ -376,6 +395,14 @@ func summariseCV(method string, rs []cvSplit) cvMethod {
 		out.Coverage = append(out.Coverage, avg(func(r *cvSplit) float64 { return r.Coverage[k] }))
 		out.Width = append(out.Width, avg(func(r *cvSplit) float64 { return r.Width[k] }))
 	}
+	for i := range rs {
+		for _, p := range rs[i].DropoutRates {
+			if out.DropoutRateCounts == nil {
+				out.DropoutRateCounts = map[string]int{}
+			}
+			out.DropoutRateCounts[strconv.FormatFloat(p, 'g', -1, 64)]++
+		}
+	}
 	for k := range cvCurveLevels {
 		out.CurveObserved = append(out.CurveObserved, avg(func(r *cvSplit) float64 { return r.Curve[k] }))
 	}
@@ -391,5 +418,24 @@ func writeCVTable(w io.Writer, rep *cvReport) {
 		fmt.Fprintf(w, "%-9s %-18s %-18s %-18s %6.3f %6.3f %6.3f %6.3f %6.3f %10.4g %7.3f %7.3f\n",
 			m.Method, pm(m.RMSE), pm(m.LogLik), pm(m.CRPS), m.Coverage[0], m.Coverage[1], m.Coverage[2], m.Coverage[3],
 			m.Coverage2Sigma, m.Width[3], m.FitSeconds, m.PredictSeconds)
+	}
+	for _, m := range rep.Methods {
+		if len(m.DropoutRateCounts) == 0 {
+			continue
+		}
+		keys := make([]string, 0, len(m.DropoutRateCounts))
+		for k := range m.DropoutRateCounts {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b string) int {
+			pa, _ := strconv.ParseFloat(a, 64)
+			pb, _ := strconv.ParseFloat(b, 64)
+			return cmp.Compare(pa, pb)
+		})
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("p = %s × %d", k, m.DropoutRateCounts[k])
+		}
+		fmt.Fprintf(w, "%s: dropout rate of the fits: %s\n", m.Method, strings.Join(parts, ", "))
 	}
 }

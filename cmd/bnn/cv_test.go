@@ -59,6 +59,28 @@ func TestCVFriedman(t *testing.T) {
 		t.Fatalf("cv.json: %d methods, %d splits", len(rep.Methods), rep.Splits)
 	}
 	for _, m := range rep.Methods {
+		if m.Method == "dropout" { // every split records the rate chosen from the default grid
+			total := 0
+			for k, n := range m.DropoutRateCounts {
+				if !strings.Contains(",0.005,0.01,0.05,0.1,", ","+k+",") {
+					t.Errorf("dropout rate %q is not in the default grid", k)
+				}
+				total += n
+			}
+			for i, s := range m.Splits {
+				if len(s.DropoutRates) != 1 {
+					t.Errorf("split %d: dropout rates %v, want the one chosen", i, s.DropoutRates)
+				}
+			}
+			if total != rep.Splits {
+				t.Errorf("dropout rate counts %v for %d splits", m.DropoutRateCounts, rep.Splits)
+			}
+			if !strings.Contains(stdout, "dropout: dropout rate of the fits: p = ") {
+				t.Errorf("the table does not list the dropout rates:\n%s", stdout)
+			}
+		} else if len(m.DropoutRateCounts) != 0 || len(m.Splits[0].DropoutRates) != 0 {
+			t.Errorf("%s records dropout rates", m.Method)
+		}
 		if c := m.Coverage2Sigma; c < 0.85 || c > 0.995 {
 			t.Errorf("%s: 2σ coverage %.3f outside [0.85, 0.995]", m.Method, c)
 		}

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gobnn/bnn"
@@ -56,8 +58,18 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	meta := &modelMeta{Method: c.method, Target: c.target, Features: features, Rows: len(y)}
 	c.prog = newProgress(stderr, isTerminal(stderr))
 	nets := 1
-	if c.method == "ensemble" {
+	switch c.method {
+	case "ensemble":
 		nets = c.train.members
+	case "dropout":
+		nets = len(c.train.dropout) // one held-out run per candidate rate
+	}
+	var rates rateList // the MC-dropout rate of every fit (several under -calibrate cv+)
+	var ratesMu sync.Mutex
+	c.train.onDropoutRate = func(p float64) {
+		ratesMu.Lock()
+		defer ratesMu.Unlock()
+		rates = append(rates, p)
 	}
 	c.prog.begin(c.method, nets*c.train.epochs)
 	done := 0 // epochs finished over all nets; the library reports them one at a time
@@ -78,7 +90,19 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("bnn fit: %w", err)
 	}
+	what := c.method
+	if len(rates) > 0 {
+		slices.Sort(rates)
+		what = fmt.Sprintf("%s (p = %s", c.method, rates.String())
+		if len(rates) > 1 {
+			what = fmt.Sprintf("%s (p = %s in the %d folds", c.method, rates.String(), len(rates))
+		}
+		if len(c.train.dropout) > 1 {
+			what += fmt.Sprintf(", chosen on the held-out log-likelihood from %s", c.train.dropout.String())
+		}
+		what += ")"
+	}
 	fmt.Fprintf(stdout, "bnn fit: %s on %d rows × %d features (target %q) in %.2f s → %s\n",
-		c.method, len(y), len(features), c.target, secs, c.model)
+		what, len(y), len(features), c.target, secs, c.model)
 	return nil
 }

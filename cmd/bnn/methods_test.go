@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gobnn/bnn"
@@ -161,6 +162,86 @@ func TestRefitKeepsHeldOutCalibration(t *testing.T) {
 			if math.Abs(z[0][i]-z[1][i]) > 1e-9 {
 				t.Fatalf("%s: standardised bound %d: %g after the refit, %g before: the map was not carried over", method, i, z[1][i], z[0][i])
 			}
+		}
+	}
+}
+
+// TestDropoutRateFlag: -dropout defaults to Gal & Ghahramani's grid and
+// takes one rate or a comma-separated list, each in (0, 1).
+func TestDropoutRateFlag(t *testing.T) {
+	c := defaultMethodConfig(t)
+	if !slices.Equal(c.dropout, rateList{0.005, 0.01, 0.05, 0.1}) || c.dropout.String() != "0.005,0.01,0.05,0.1" {
+		t.Errorf("-dropout default %v", c.dropout)
+	}
+	parse := func(args ...string) (rateList, error) {
+		var c methodConfig
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c.register(fs)
+		err := fs.Parse(args)
+		return c.dropout, err
+	}
+	for in, want := range map[string]rateList{"0.2": {0.2}, " 0.05, 0.1 ": {0.05, 0.1}, "0.1,0.01": {0.1, 0.01}, "1e-3": {0.001}} {
+		got, err := parse("-dropout", in)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("-dropout %q: %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "1", "-0.1", "0.1,", "x", "NaN", "0.1;0.2", "0.99999999999"} {
+		if got, err := parse("-dropout", in); err == nil {
+			t.Errorf("-dropout %q accepted as %v", in, got)
+		}
+	}
+	bad := defaultMethodConfig(t)
+	bad.dropout = nil
+	if err := bad.check(); err == nil {
+		t.Error("an empty -dropout list passed check")
+	}
+}
+
+// TestTrainDropoutRates: one -dropout rate trains bnn.TrainMCDropout at
+// that rate as before; several train bnn.TrainMCDropoutSelect, and either
+// way onDropoutRate hears the rate of the model returned.
+func TestTrainDropoutRates(t *testing.T) {
+	x, y := friedmanRows(80, 4)
+	xt, _ := friedmanRows(5, 5)
+	ctx := context.Background()
+	c := defaultMethodConfig(t)
+	c.epochs, c.samples, c.hidden = 30, 10, 16
+	var heard []float64
+	c.onDropoutRate = func(p float64) { heard = append(heard, p) }
+	predict := func(m bnn.Regressor) []float64 {
+		mu, sd := make([]float64, 5), make([]float64, 5)
+		if err := m.PredictTo(mu, sd, xt); err != nil {
+			t.Fatal(err)
+		}
+		return append(mu, sd...)
+	}
+	for _, rates := range []rateList{{0.2}, {0.005, 0.01, 0.05, 0.1}} {
+		c.dropout = rates
+		heard = heard[:0]
+		got, err := trainMethod(ctx, "dropout", &c, x, 10, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc := networkTrainConfig("dropout", &c, defaultLR)
+		var want *bnn.MCDropout
+		wantRate := rates[0]
+		if len(rates) == 1 {
+			want, err = bnn.TrainMCDropout(ctx, x, 10, y, nc, c.samples)
+		} else {
+			var sel bnn.DropoutSelection
+			want, sel, err = bnn.TrainMCDropoutSelect(ctx, x, 10, y, nc, c.samples, rates)
+			wantRate = sel.Rate
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(predict(got), predict(want)) {
+			t.Errorf("-dropout %v: the command's model differs from the library's", rates)
+		}
+		if len(heard) != 1 || heard[0] != wantRate || got.(*bnn.MCDropout).Rate() != float64(float32(wantRate)) {
+			t.Errorf("-dropout %v: heard rates %v, model rate %g; want %g", rates, heard, got.(*bnn.MCDropout).Rate(), wantRate)
 		}
 	}
 }
