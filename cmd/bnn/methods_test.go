@@ -166,11 +166,11 @@ func TestRefitKeepsHeldOutCalibration(t *testing.T) {
 	}
 }
 
-// TestDropoutRateFlag: -dropout defaults to Gal & Ghahramani's grid and
-// takes one rate or a comma-separated list, each in (0, 1).
+// TestDropoutRateFlag: -dropout defaults to p = 0.05 and takes one rate or
+// a comma-separated list (e.g. Gal & Ghahramani's grid), each in (0, 1).
 func TestDropoutRateFlag(t *testing.T) {
 	c := defaultMethodConfig(t)
-	if !slices.Equal(c.dropout, rateList{0.005, 0.01, 0.05, 0.1}) || c.dropout.String() != "0.005,0.01,0.05,0.1" {
+	if !slices.Equal(c.dropout, rateList{0.05}) || c.dropout.String() != "0.05" {
 		t.Errorf("-dropout default %v", c.dropout)
 	}
 	parse := func(args ...string) (rateList, error) {
