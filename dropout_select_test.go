@@ -42,8 +42,12 @@ func selectConfig(d selectData, refit bool) TrainConfig {
 	}
 }
 
-// selectRates span weak to heavy dropout so the held-out NLLs differ.
-var selectRates = []float64{0.01, 0.1, 0.3, 0.6}
+// selectRates span weak to heavy dropout so the held-out NLLs differ;
+// selectCands tries each with both noise models.
+var (
+	selectRates = []float64{0.01, 0.1, 0.3, 0.6}
+	selectCands = DropoutGrid(selectRates, false, true)
+)
 
 const selectSamples = 20
 
@@ -77,14 +81,18 @@ func sameBits(a, b []float64) bool {
 func TestTrainMCDropoutSelectArgmin(t *testing.T) {
 	d := newSelectData(1)
 	ctx := context.Background()
-	_, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, selectConfig(d, false), selectSamples, selectRates)
+	_, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, selectConfig(d, false), selectSamples, selectCands)
 	if err != nil {
 		t.Fatal(err)
 	}
 	best, lo, hi := -1, math.Inf(1), math.Inf(-1)
-	for i, p := range selectRates {
+	rows := make([][]float64, len(selectCands))
+	for i, c := range selectCands {
 		cfg := selectConfig(d, false)
-		cfg.Dropout = p
+		cfg.Dropout = c.Rate
+		if c.Heteroscedastic {
+			cfg.Loss, cfg.Heteroscedastic = LossGaussian, true
+		}
 		m, err := TrainMCDropout(ctx, d.x, 3, d.y, cfg, selectSamples)
 		if err != nil {
 			t.Fatal(err)
@@ -94,27 +102,93 @@ func TestTrainMCDropoutSelectArgmin(t *testing.T) {
 		var nll float64
 		for k, y := range d.yv {
 			s2 := std[k] * std[k]
-			nll += 0.5 * (math.Log(2*math.Pi*s2) + (y-mean[k])*(y-mean[k])/s2)
+			r := 0.5 * (math.Log(2*math.Pi*s2) + (y-mean[k])*(y-mean[k])/s2)
+			rows[i] = append(rows[i], r)
+			nll += r
 		}
 		nll /= float64(len(d.yv))
 		got := sel.Scores[i]
-		if got.Rate != p || math.Abs(got.HeldOutNLL-nll) > 1e-6*math.Max(1, math.Abs(nll)) {
-			t.Errorf("rate %g: selection scored %+v, recomputed held-out NLL %.12g", p, got, nll)
+		if got.DropoutCandidate != c || math.Abs(got.HeldOutNLL-nll) > 1e-6*math.Max(1, math.Abs(nll)) {
+			t.Errorf("%v: selection scored %+v, recomputed held-out NLL %.12g", c, got, nll)
 		}
 		if got.Epochs != m.net.bestEpoch || got.Epochs < 1 {
-			t.Errorf("rate %g: epochs %d, the run's best epoch %d", p, got.Epochs, m.net.bestEpoch)
+			t.Errorf("%v: epochs %d, the run's best epoch %d", c, got.Epochs, m.net.bestEpoch)
 		}
 		if nll < lo {
 			best, lo = i, nll
 		}
 		hi = math.Max(hi, nll)
 	}
-	if sel.Index != best || sel.Rate != selectRates[best] {
-		t.Errorf("chose index %d (p = %g), argmin of held-out NLLs is %d (p = %g); scores %+v", sel.Index, sel.Rate, best, selectRates[best], sel.Scores)
+	// The one-standard-error rule, recomputed: the first candidate whose
+	// mean per-row excess over the best is within its standard error.
+	want := -1
+	for i := range selectCands {
+		var diff []float64
+		for k := range rows[i] {
+			diff = append(diff, rows[i][k]-rows[best][k])
+		}
+		m, se := meanSE(diff)
+		if math.Abs(sel.Scores[i].HeldOutSE-se) > 1e-6 {
+			t.Errorf("%v: standard error %g, recomputed %g", selectCands[i], sel.Scores[i].HeldOutSE, se)
+		}
+		if m <= se {
+			want = i
+			break
+		}
+	}
+	if sel.Index != want || sel.DropoutCandidate != selectCands[want] {
+		t.Errorf("chose index %d (%v), the one-standard-error rule picks %d (%v; lowest %d); scores %+v", sel.Index, sel.DropoutCandidate, want, selectCands[want], best, sel.Scores)
 	}
 	// The grid must discriminate, or any rule would pass.
 	if hi-lo < 0.02 {
 		t.Errorf("held-out NLLs span only %.4g nats: %+v", hi-lo, sel.Scores)
+	}
+}
+
+// TestChooseDropoutOneSE: a later candidate must beat an earlier one by
+// more than one standard error of the per-row difference to be chosen.
+func TestChooseDropoutOneSE(t *testing.T) {
+	base := []float64{1, 2, 3, 4, 5, 6, 7, 8}
+	shifted := func(by float64, noise float64) []float64 {
+		out := make([]float64, len(base))
+		for k, v := range base {
+			out[k] = v + by + noise*float64(k%2*2-1) // ±noise alternating: the difference's sd
+		}
+		return out
+	}
+	score := func(rows ...[]float64) []DropoutScore {
+		out := make([]DropoutScore, len(rows))
+		for i, r := range rows {
+			var s float64
+			for _, v := range r {
+				s += v
+			}
+			out[i] = DropoutScore{DropoutCandidate: DropoutCandidate{Rate: 0.05, Heteroscedastic: i > 0}, HeldOutNLL: s / float64(len(r))}
+		}
+		return out
+	}
+	// Candidate 1 is lower by 0.1; the difference has sd ≈ 1.07, se ≈ 0.38.
+	rows := [][]float64{base, shifted(-0.1, 1)}
+	if got := chooseDropout(score(rows...), rows); got != 0 {
+		t.Errorf("a 0.1 gain within one standard error chose %d, want the earlier 0", got)
+	}
+	// Lower by 1 with the same noise: beyond one standard error.
+	rows = [][]float64{base, shifted(-1, 1)}
+	if got := chooseDropout(score(rows...), rows); got != 1 {
+		t.Errorf("a gain of 1 (se ≈ 0.38) chose %d, want 1", got)
+	}
+	// An earlier candidate lower than a later one is chosen outright.
+	rows = [][]float64{shifted(-1, 0.5), base}
+	sc := score(rows...)
+	if got := chooseDropout(sc, rows); got != 0 || sc[0].HeldOutSE != 0 || !(sc[1].HeldOutSE > 0) {
+		t.Errorf("chose %d with standard errors %v, %v; want 0 with 0 and a positive one", got, sc[0].HeldOutSE, sc[1].HeldOutSE)
+	}
+	// A diverged candidate (nil rows, +Inf score) is skipped.
+	rows = [][]float64{nil, base}
+	sc = score(base, base)
+	sc[0].HeldOutNLL = math.Inf(1)
+	if got := chooseDropout(sc, rows); got != 1 || !math.IsInf(sc[0].HeldOutSE, 1) {
+		t.Errorf("with candidate 0 diverged chose %d (its se %v), want 1", got, sc[0].HeldOutSE)
 	}
 }
 
@@ -132,15 +206,14 @@ func TestTrainMCDropoutSelectEqualsChosenRate(t *testing.T) {
 		seen = m.(*MCDropout).Rate()
 		return nil
 	}
-	m, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, cfg, selectSamples, selectRates)
+	m, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, cfg, selectSamples, selectCands)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if calls != 1 || seen != float64(float32(sel.Rate)) || m.Rate() != float64(float32(sel.Rate)) {
 		t.Errorf("BeforeRefit called %d times with rate %g; model rate %g; chosen %g", calls, seen, m.Rate(), sel.Rate)
 	}
-	one := selectConfig(d, true)
-	one.Dropout = sel.Rate
+	one := sel.config(selectConfig(d, true))
 	ref, err := TrainMCDropout(ctx, d.x, 3, d.y, one, selectSamples)
 	if err != nil {
 		t.Fatal(err)
@@ -171,11 +244,11 @@ func TestTrainMCDropoutSelectFraction(t *testing.T) {
 	ctx := context.Background()
 	cfg := selectConfig(d, false)
 	cfg.Validation = Validation{Fraction: 0.25, Patience: 10}
-	m, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, cfg, selectSamples, selectRates)
+	m, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, cfg, selectSamples, selectCands)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Dropout = sel.Rate
+	cfg = sel.config(cfg)
 	ref, err := TrainMCDropout(ctx, d.x, 3, d.y, cfg, selectSamples)
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +268,7 @@ func TestTrainMCDropoutSelectDeterministic(t *testing.T) {
 	rates := []float64{0.3, 0.1, 0.01, 0.1}
 	run := func(procs int) ([]float64, []float64, DropoutSelection) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		m, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, selectConfig(d, true), selectSamples, rates)
+		m, sel, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, selectConfig(d, true), selectSamples, DropoutGrid(rates))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,43 +307,43 @@ func TestTrainMCDropoutSelectErrors(t *testing.T) {
 		want    error
 		msg     string
 	}{
-		{"empty", cfg, 10, nil, ErrInvalidParameter, "no dropout rates"},
-		{"nan", cfg, 10, []float64{0.1, math.NaN()}, ErrInvalidParameter, "rate 1 is NaN"},
-		{"zero", cfg, 10, []float64{0.1, 0.2, 0}, ErrInvalidParameter, "rate 2 is 0"},
-		{"one", cfg, 10, []float64{1}, ErrInvalidParameter, "rate 0 is 1"},
-		{"negative", cfg, 10, []float64{-0.1}, ErrInvalidParameter, "rate 0"},
-		{"float32 one", cfg, 10, []float64{0.1, 1 - 1e-9}, ErrInvalidParameter, "rate 1"},
+		{"empty", cfg, 10, nil, ErrInvalidParameter, "no candidates"},
+		{"nan", cfg, 10, []float64{0.1, math.NaN()}, ErrInvalidParameter, "candidate 1: rate NaN"},
+		{"zero", cfg, 10, []float64{0.1, 0.2, 0}, ErrInvalidParameter, "candidate 2: rate 0"},
+		{"one", cfg, 10, []float64{1}, ErrInvalidParameter, "candidate 0: rate 1"},
+		{"negative", cfg, 10, []float64{-0.1}, ErrInvalidParameter, "candidate 0"},
+		{"float32 one", cfg, 10, []float64{0.1, 1 - 1e-9}, ErrInvalidParameter, "candidate 1"},
 		{"no held-out rows", noVal, 10, []float64{0.1}, ErrInvalidParameter, "no held-out rows"},
 		{"samples", cfg, 0, []float64{0.1}, ErrInvalidParameter, "0 samples"},
 	}
 	for _, c := range cases {
-		_, _, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, c.cfg, c.samples, c.rates)
+		_, _, err := TrainMCDropoutSelect(ctx, d.x, 3, d.y, c.cfg, c.samples, DropoutGrid(c.rates))
 		if !errors.Is(err, c.want) || err == nil || !strings.Contains(err.Error(), c.msg) {
 			t.Errorf("%s: error %v, want %v containing %q", c.name, err, c.want, c.msg)
 		}
 	}
 	// TrainMCDropout's data errors pass through.
-	if _, _, err := TrainMCDropoutSelect(ctx, d.x[:5], 3, d.y, cfg, 10, []float64{0.1}); !errors.Is(err, ErrShape) {
+	if _, _, err := TrainMCDropoutSelect(ctx, d.x[:5], 3, d.y, cfg, 10, DropoutGrid([]float64{0.1})); !errors.Is(err, ErrShape) {
 		t.Errorf("short x: %v, want ErrShape", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := TrainMCDropoutSelect(cancelled, d.x, 3, d.y, cfg, 10, []float64{0.1, 0.2}); !errors.Is(err, context.Canceled) {
+	if _, _, err := TrainMCDropoutSelect(cancelled, d.x, 3, d.y, cfg, 10, DropoutGrid([]float64{0.1, 0.2})); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v, want context.Canceled", err)
 	}
 }
 
-func TestChooseDropoutRate(t *testing.T) {
+func TestLowestDropoutScore(t *testing.T) {
 	inf, nan := math.Inf(1), math.NaN()
-	sc := func(pairs ...float64) []DropoutRateScore {
-		var out []DropoutRateScore
+	sc := func(pairs ...float64) []DropoutScore {
+		var out []DropoutScore
 		for i := 0; i < len(pairs); i += 2 {
-			out = append(out, DropoutRateScore{Rate: pairs[i], HeldOutNLL: pairs[i+1]})
+			out = append(out, DropoutScore{DropoutCandidate: DropoutCandidate{Rate: pairs[i]}, HeldOutNLL: pairs[i+1]})
 		}
 		return out
 	}
 	for _, c := range []struct {
-		scores []DropoutRateScore
+		scores []DropoutScore
 		want   int
 	}{
 		{sc(0.005, 1.2, 0.01, 1.1, 0.05, 1.3), 1},
@@ -283,16 +356,17 @@ func TestChooseDropoutRate(t *testing.T) {
 		{sc(0.01, inf, 0.05, nan), -1},
 		{nil, -1},
 	} {
-		if got := chooseDropoutRate(c.scores); got != c.want {
+		if got := lowestDropoutScore(c.scores); got != c.want {
 			t.Errorf("%+v: chose %d, want %d", c.scores, got, c.want)
 		}
 	}
 }
 
-// FuzzTrainMCDropoutSelect selects among arbitrary rates on arbitrary
-// data: nothing panics, every error wraps a documented sentinel, and a
-// success chose the rate at Index, whose score is finite and the lowest of
-// the finite scores, with the model trained at that rate.
+// FuzzTrainMCDropoutSelect selects among arbitrary rates (with one or both
+// noise models) on arbitrary data: nothing panics, every error wraps a
+// documented sentinel, and a success chose the candidate at Index, whose
+// score is finite and within one standard error of the lowest, with the
+// model trained at its rate.
 func FuzzTrainMCDropoutSelect(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}, uint8(0), uint8(0x80), 0.01, 0.1, 0.3)
 	f.Add([]byte{0, 0, 0, 0, 0, 0}, uint8(1), uint8(0xff), 1e30, 0.5, 0.5)
@@ -318,7 +392,8 @@ func FuzzTrainMCDropoutSelect(f *testing.F) {
 			Validation: Validation{Fraction: 0.3, Patience: 1, Refit: knobs&0x40 != 0},
 		}
 		rates := []float64{p0, p1}[:1+int(knobs>>7)]
-		m, sel, err := TrainMCDropoutSelect(context.Background(), x, dim, y, cfg, 3, rates)
+		cands := DropoutGrid(rates, false, knobs&0x20 != 0)
+		m, sel, err := TrainMCDropoutSelect(context.Background(), x, dim, y, cfg, 3, cands)
 		if err != nil {
 			for _, e := range []error{ErrEmpty, ErrShape, ErrNonFinite, ErrInvalidParameter, ErrDiverged} {
 				if errors.Is(err, e) {
@@ -327,16 +402,22 @@ func FuzzTrainMCDropoutSelect(f *testing.F) {
 			}
 			t.Fatalf("undocumented error: %v", err)
 		}
-		if sel.Index < 0 || sel.Index >= len(rates) || sel.Rate != rates[sel.Index] || len(sel.Scores) != len(rates) {
-			t.Fatalf("selection %+v of rates %v", sel, rates)
+		if sel.Index < 0 || sel.Index >= len(cands) || sel.DropoutCandidate != cands[sel.Index] || len(sel.Scores) != len(cands) {
+			t.Fatalf("selection %+v of candidates %v", sel, cands)
 		}
-		best := sel.Scores[sel.Index].HeldOutNLL
-		if math.IsNaN(best) || math.IsInf(best, 0) {
+		chosen := sel.Scores[sel.Index]
+		if math.IsNaN(chosen.HeldOutNLL) || math.IsInf(chosen.HeldOutNLL, 0) {
 			t.Fatalf("chose a non-finite score: %+v", sel)
 		}
-		for _, s := range sel.Scores {
-			if s.HeldOutNLL < best {
-				t.Fatalf("a lower score than the chosen one: %+v", sel)
+		for i, s := range sel.Scores {
+			// One standard error (of the paired difference from the
+			// lowest) is all the chosen may lose, and no earlier
+			// candidate is within it.
+			if s.HeldOutNLL < chosen.HeldOutNLL-chosen.HeldOutSE*(1+1e-9)-1e-12 {
+				t.Fatalf("candidate %d scores more than one standard error below the chosen: %+v", i, sel)
+			}
+			if i < sel.Index && s.HeldOutSE == 0 && s.HeldOutNLL <= chosen.HeldOutNLL {
+				t.Fatalf("the earlier candidate %d is the lowest but was passed over: %+v", i, sel)
 			}
 		}
 		if m.Rate() != float64(float32(sel.Rate)) {

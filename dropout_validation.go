@@ -19,18 +19,17 @@ func (d *MCDropout) fitHeldOutNoise(h nnHeldOut) {
 	net.scaleNoise(fitNoiseFactor(r2, epi, ale))
 }
 
-// heldOutNLL returns the mean negative log density, in standardised target
-// units, of the MC-dropout predictive N(mean, epistemic + aleatoric) at the
-// held-out rows: the criterion TrainMCDropoutSelect ranks rates by, with
-// the same masks as fitHeldOutNoise.
-func (d *MCDropout) heldOutNLL(h nnHeldOut) float64 {
+// heldOutNLLRows returns the negative log density of each held-out row, in
+// standardised target units, under the MC-dropout predictive N(mean,
+// epistemic + aleatoric): the criterion TrainMCDropoutSelect ranks
+// candidates by, with the same masks as fitHeldOutNoise.
+func (d *MCDropout) heldOutNLLRows(h nnHeldOut) []float64 {
 	r2, epi, ale := d.heldOutPredictive(h)
-	var s float64
 	for i, v := range r2 {
 		t := epi[i] + ale[i]
-		s += math.Log(2*math.Pi*t) + v/t
+		r2[i] = 0.5 * (math.Log(2*math.Pi*t) + v/t)
 	}
-	return 0.5 * s / float64(h.n)
+	return r2
 }
 
 // heldOutPredictive returns, in standardised units, the squared residuals

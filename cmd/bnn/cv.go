@@ -1,19 +1,18 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +52,7 @@ type cvSplit struct {
 	Curve          []float64 `json:"curve"`
 	FitSeconds     float64   `json:"fit_seconds"`
 	PredictSeconds float64   `json:"predict_seconds"`
-	DropoutRates   []float64 `json:"dropout_rates,omitempty"`
+	Dropout        []string  `json:"dropout,omitempty"`
 }
 
 // cvMethod is one method's summary over the splits.
@@ -68,9 +67,9 @@ type cvMethod struct {
 	CurveObserved  []float64 `json:"curve_observed"`
 	FitSeconds     float64   `json:"fit_seconds"`
 	PredictSeconds float64   `json:"predict_seconds"`
-	// DropoutRateCounts counts the splits' MC-dropout rates by value.
-	DropoutRateCounts map[string]int `json:"dropout_rate_counts,omitempty"`
-	Splits            []cvSplit      `json:"splits"`
+	// DropoutCounts counts the splits' MC-dropout candidates by their text.
+	DropoutCounts map[string]int `json:"dropout_counts,omitempty"`
+	Splits        []cvSplit      `json:"splits"`
 }
 
 // cvReport is the document cv.json holds. Schema (all numbers in target
@@ -94,13 +93,14 @@ type cvMethod struct {
 //	                                  for a Gaussian model)
 //	  curve_observed[]                mean coverage at each of curve_levels
 //	  fit_seconds, predict_seconds    mean wall time per split
-//	  dropout_rate_counts             (dropout only) how many fits used each dropout
-//	                                  probability, keyed by its decimal text ("0.05": 12)
+//	  dropout_counts                  (dropout only) how many fits used each dropout
+//	                                  rate and noise model, keyed by their text
+//	                                  ("p = 0.05": 12, "p = 0.05, heteroscedastic": 8)
 //	  splits[]                        the same scores for every split, and (dropout only)
-//	                                  dropout_rates[]: the probability of the split's fit,
-//	                                  chosen from -dropout on the held-out log-likelihood
-//	                                  when it lists several (one per fold under -calibrate
-//	                                  cv+, sorted)
+//	                                  dropout[]: the rate and noise model of the split's
+//	                                  fit, chosen from -dropout and -dropnoise on the
+//	                                  held-out log-likelihood when they give several (one
+//	                                  per fold under -calibrate cv+, sorted)
 type cvReport struct {
 	Data         string     `json:"data"`
 	Target       string     `json:"target"`
@@ -292,18 +292,18 @@ func cvOne(ctx context.Context, method string, tc *methodConfig, x []float64, di
 	c := *tc
 	c.progress = nil
 	var r cvSplit
-	var ratesMu sync.Mutex
-	c.onDropoutRate = func(p float64) {
-		ratesMu.Lock()
-		defer ratesMu.Unlock()
-		r.DropoutRates = append(r.DropoutRates, p)
+	var chosenMu sync.Mutex
+	c.onDropout = func(d bnn.DropoutCandidate) {
+		chosenMu.Lock()
+		defer chosenMu.Unlock()
+		r.Dropout = append(r.Dropout, d.String())
 	}
 	start := time.Now()
 	m, err := trainCalibrated(ctx, method, &c, &c.cal, xtr, dim, ytr)
 	if err != nil {
 		return cvSplit{}, err
 	}
-	slices.Sort(r.DropoutRates)
+	slices.Sort(r.Dropout)
 	r.FitSeconds = time.Since(start).Seconds()
 	start = time.Now()
 	nt := len(yte)
@@ -396,11 +396,11 @@ func summariseCV(method string, rs []cvSplit) cvMethod {
 		out.Width = append(out.Width, avg(func(r *cvSplit) float64 { return r.Width[k] }))
 	}
 	for i := range rs {
-		for _, p := range rs[i].DropoutRates {
-			if out.DropoutRateCounts == nil {
-				out.DropoutRateCounts = map[string]int{}
+		for _, d := range rs[i].Dropout {
+			if out.DropoutCounts == nil {
+				out.DropoutCounts = map[string]int{}
 			}
-			out.DropoutRateCounts[strconv.FormatFloat(p, 'g', -1, 64)]++
+			out.DropoutCounts[d]++
 		}
 	}
 	for k := range cvCurveLevels {
@@ -420,22 +420,14 @@ func writeCVTable(w io.Writer, rep *cvReport) {
 			m.Coverage2Sigma, m.Width[3], m.FitSeconds, m.PredictSeconds)
 	}
 	for _, m := range rep.Methods {
-		if len(m.DropoutRateCounts) == 0 {
+		if len(m.DropoutCounts) == 0 {
 			continue
 		}
-		keys := make([]string, 0, len(m.DropoutRateCounts))
-		for k := range m.DropoutRateCounts {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b string) int {
-			pa, _ := strconv.ParseFloat(a, 64)
-			pb, _ := strconv.ParseFloat(b, 64)
-			return cmp.Compare(pa, pb)
-		})
+		keys := slices.Sorted(maps.Keys(m.DropoutCounts))
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf("p = %s × %d", k, m.DropoutRateCounts[k])
+			parts[i] = fmt.Sprintf("%s × %d", k, m.DropoutCounts[k])
 		}
-		fmt.Fprintf(w, "%s: dropout rate of the fits: %s\n", m.Method, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s: rate and noise of the fits: %s\n", m.Method, strings.Join(parts, "; "))
 	}
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gobnn/bnn"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -61,26 +61,30 @@ func TestCVFriedman(t *testing.T) {
 		t.Fatalf("cv.json: %d methods, %d splits", len(rep.Methods), rep.Splits)
 	}
 	for _, m := range rep.Methods {
-		if m.Method == "dropout" { // every split records its rate, one of the default -dropout
+		if m.Method == "dropout" { // every split records its candidate, one of the default -dropout × -dropnoise
+			var want []string
+			for _, d := range bnn.DropoutGrid(defaultDropoutRates, dropNoiseModels[defaultDropNoise]...) {
+				want = append(want, d.String())
+			}
 			total := 0
-			for k, n := range m.DropoutRateCounts {
-				if p, err := strconv.ParseFloat(k, 64); err != nil || !slices.Contains(defaultDropoutRates, p) {
-					t.Errorf("dropout rate %q is not in the default -dropout %v", k, defaultDropoutRates)
+			for k, n := range m.DropoutCounts {
+				if !slices.Contains(want, k) {
+					t.Errorf("dropout candidate %q is not one of the defaults %q", k, want)
 				}
 				total += n
 			}
 			for i, s := range m.Splits {
-				if len(s.DropoutRates) != 1 {
-					t.Errorf("split %d: dropout rates %v, want the one chosen", i, s.DropoutRates)
+				if len(s.Dropout) != 1 {
+					t.Errorf("split %d: dropout candidates %v, want the one chosen", i, s.Dropout)
 				}
 			}
 			if total != rep.Splits {
-				t.Errorf("dropout rate counts %v for %d splits", m.DropoutRateCounts, rep.Splits)
+				t.Errorf("dropout counts %v for %d splits", m.DropoutCounts, rep.Splits)
 			}
-			if !strings.Contains(stdout, "dropout: dropout rate of the fits: p = ") {
-				t.Errorf("the table does not list the dropout rates:\n%s", stdout)
+			if !strings.Contains(stdout, "dropout: rate and noise of the fits: p = ") {
+				t.Errorf("the table does not list the dropout candidates:\n%s", stdout)
 			}
-		} else if len(m.DropoutRateCounts) != 0 || len(m.Splits[0].DropoutRates) != 0 {
+		} else if len(m.DropoutCounts) != 0 || len(m.Splits[0].Dropout) != 0 {
 			t.Errorf("%s records dropout rates", m.Method)
 		}
 		if c := m.Coverage2Sigma; c < 0.85 || c > 0.995 {

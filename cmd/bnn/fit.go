@@ -62,14 +62,14 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	case "ensemble":
 		nets = c.train.members
 	case "dropout":
-		nets = len(c.train.dropout) // one held-out run per candidate rate
+		nets = len(c.train.dropout) * len(dropNoiseModels[c.train.dropNoise]) // one held-out run per candidate
 	}
-	var rates rateList // the MC-dropout rate of every fit (several under -calibrate cv+)
-	var ratesMu sync.Mutex
-	c.train.onDropoutRate = func(p float64) {
-		ratesMu.Lock()
-		defer ratesMu.Unlock()
-		rates = append(rates, p)
+	var chosen []string // the MC-dropout candidate of every fit (several under -calibrate cv+)
+	var chosenMu sync.Mutex
+	c.train.onDropout = func(d bnn.DropoutCandidate) {
+		chosenMu.Lock()
+		defer chosenMu.Unlock()
+		chosen = append(chosen, d.String())
 	}
 	c.prog.begin(c.method, nets*c.train.epochs)
 	done := 0 // epochs finished over all nets; the library reports them one at a time
@@ -91,14 +91,14 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("bnn fit: %w", err)
 	}
 	what := c.method
-	if len(rates) > 0 {
-		slices.Sort(rates)
-		what = fmt.Sprintf("%s (p = %s", c.method, rates.String())
-		if len(rates) > 1 {
-			what = fmt.Sprintf("%s (p = %s in the %d folds", c.method, rates.String(), len(rates))
+	if len(chosen) > 0 {
+		slices.Sort(chosen)
+		what = fmt.Sprintf("%s (%s", c.method, strings.Join(chosen, "; "))
+		if len(chosen) > 1 {
+			what += fmt.Sprintf(" in the %d folds", len(chosen))
 		}
-		if len(c.train.dropout) > 1 {
-			what += fmt.Sprintf(", chosen on the held-out log-likelihood from %s", c.train.dropout.String())
+		if n := nets; n > 1 {
+			what += fmt.Sprintf(", chosen on the held-out log-likelihood from %d candidates", n)
 		}
 		what += ")"
 	}

@@ -69,7 +69,7 @@ func TestFitPredictRoundTrip(t *testing.T) {
 			if !strings.Contains(stdout, "442 rows × 10 features") {
 				t.Errorf("fit output %q", stdout)
 			}
-			if method == "dropout" && !strings.Contains(stdout, "chosen on the held-out log-likelihood from 0.01,0.05)") {
+			if method == "dropout" && !strings.Contains(stdout, "chosen on the held-out log-likelihood from 4 candidates)") {
 				t.Errorf("fit output %q does not name the chosen dropout rate", stdout)
 			}
 			out := filepath.Join(dir, method+".csv")
@@ -211,7 +211,7 @@ func TestFitPredictBadInput(t *testing.T) {
 		{"fit bad epochs", []string{"fit", "-data", diabetesCSV, "-epochs", "0"}, 2, "-epochs"},
 		{"fit dropout rate 1", []string{"fit", "-data", diabetesCSV, "-method", "dropout", "-dropout", "0.1,1"}, 2, "rate 2 is 1, want a probability in (0, 1)"},
 		{"fit dropout not a number", []string{"fit", "-data", diabetesCSV, "-method", "dropout", "-dropout", "0.1,,0.2"}, 2, `rate 2 "" is not a number`},
-		{"fit dropout grid without held-out rows", []string{"fit", "-data", diabetesCSV, "-method", "dropout", "-dropout", "0.005,0.01,0.05,0.1", "-holdout", "0"}, 1, "-dropout lists 4 rates: choosing one needs held-out rows"},
+		{"fit dropout grid without held-out rows", []string{"fit", "-data", diabetesCSV, "-method", "dropout", "-holdout", "0"}, 1, "-dropout and -dropnoise give 2 candidates: choosing one needs held-out rows"},
 		{"predict missing model", []string{"predict", "-model", filepath.Join(dir, "none.bnn"), "-data", diabetesCSV}, 1, "no such file"},
 		{"predict missing data", []string{"predict", "-model", model, "-data", filepath.Join(dir, "none.csv")}, 1, "no such file"},
 		{"predict model version", []string{"predict", "-model", write("v.bnn", string(libVer)), "-data", diabetesCSV}, 1, "version"},

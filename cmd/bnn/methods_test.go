@@ -199,17 +199,18 @@ func TestDropoutRateFlag(t *testing.T) {
 	}
 }
 
-// TestTrainDropoutRates: one -dropout rate trains bnn.TrainMCDropout at
-// that rate as before; several train bnn.TrainMCDropoutSelect, and either
-// way onDropoutRate hears the rate of the model returned.
+// TestTrainDropoutRates: one -dropout rate with one -dropnoise model
+// trains bnn.TrainMCDropout with it as before; several candidates train
+// bnn.TrainMCDropoutSelect, and either way onDropout hears the candidate of
+// the model returned.
 func TestTrainDropoutRates(t *testing.T) {
 	x, y := friedmanRows(80, 4)
 	xt, _ := friedmanRows(5, 5)
 	ctx := context.Background()
 	c := defaultMethodConfig(t)
 	c.epochs, c.samples, c.hidden = 30, 10, 16
-	var heard []float64
-	c.onDropoutRate = func(p float64) { heard = append(heard, p) }
+	var heard []bnn.DropoutCandidate
+	c.onDropout = func(d bnn.DropoutCandidate) { heard = append(heard, d) }
 	predict := func(m bnn.Regressor) []float64 {
 		mu, sd := make([]float64, 5), make([]float64, 5)
 		if err := m.PredictTo(mu, sd, xt); err != nil {
@@ -217,31 +218,43 @@ func TestTrainDropoutRates(t *testing.T) {
 		}
 		return append(mu, sd...)
 	}
-	for _, rates := range []rateList{{0.2}, {0.005, 0.01, 0.05, 0.1}} {
-		c.dropout = rates
+	for _, tc := range []struct {
+		rates rateList
+		noise string
+	}{{rateList{0.2}, "constant"}, {rateList{0.2}, "hetero"}, {rateList{0.05}, "select"}, {rateList{0.005, 0.01, 0.05, 0.1}, "constant"}} {
+		c.dropout, c.dropNoise = tc.rates, tc.noise
 		heard = heard[:0]
 		got, err := trainMethod(ctx, "dropout", &c, x, 10, y)
 		if err != nil {
 			t.Fatal(err)
 		}
 		nc := networkTrainConfig("dropout", &c, defaultLR)
+		cands := bnn.DropoutGrid(tc.rates, dropNoiseModels[tc.noise]...)
 		var want *bnn.MCDropout
-		wantRate := rates[0]
-		if len(rates) == 1 {
+		wantCand := cands[0]
+		if len(cands) == 1 {
+			nc.Dropout = wantCand.Rate
+			if wantCand.Heteroscedastic {
+				nc.Loss, nc.Heteroscedastic = bnn.LossGaussian, true
+			}
 			want, err = bnn.TrainMCDropout(ctx, x, 10, y, nc, c.samples)
 		} else {
 			var sel bnn.DropoutSelection
-			want, sel, err = bnn.TrainMCDropoutSelect(ctx, x, 10, y, nc, c.samples, rates)
-			wantRate = sel.Rate
+			want, sel, err = bnn.TrainMCDropoutSelect(ctx, x, 10, y, nc, c.samples, cands)
+			wantCand = sel.DropoutCandidate
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(predict(got), predict(want)) {
-			t.Errorf("-dropout %v: the command's model differs from the library's", rates)
+			t.Errorf("-dropout %v -dropnoise %s: the command's model differs from the library's", tc.rates, tc.noise)
 		}
-		if len(heard) != 1 || heard[0] != wantRate || got.(*bnn.MCDropout).Rate() != float64(float32(wantRate)) {
-			t.Errorf("-dropout %v: heard rates %v, model rate %g; want %g", rates, heard, got.(*bnn.MCDropout).Rate(), wantRate)
+		if len(heard) != 1 || heard[0] != wantCand || got.(*bnn.MCDropout).Rate() != float64(float32(wantCand.Rate)) {
+			t.Errorf("-dropout %v -dropnoise %s: heard %v, model rate %g; want %v", tc.rates, tc.noise, heard, got.(*bnn.MCDropout).Rate(), wantCand)
 		}
+	}
+	c.dropout, c.dropNoise = rateList{0.05}, "sometimes"
+	if err := c.check(); err == nil {
+		t.Error("-dropnoise sometimes passed check")
 	}
 }
