@@ -95,7 +95,8 @@ type cvMethod struct {
 //	  fit_seconds, predict_seconds    mean wall time per split
 //	  dropout_counts                  (dropout only) how many fits used each dropout
 //	                                  rate and noise model, keyed by their text
-//	                                  ("p = 0.05": 12, "p = 0.05, heteroscedastic": 8)
+//	                                  ("p = 0.05, constant noise": 12,
+//	                                  "p = 0.05, variance head": 8)
 //	  splits[]                        the same scores for every split, and (dropout only)
 //	                                  dropout[]: the rate and noise model of the split's
 //	                                  fit, chosen from -dropout and -dropnoise on the
@@ -296,7 +297,7 @@ func cvOne(ctx context.Context, method string, tc *methodConfig, x []float64, di
 	c.onDropout = func(d bnn.DropoutCandidate) {
 		chosenMu.Lock()
 		defer chosenMu.Unlock()
-		r.Dropout = append(r.Dropout, d.String())
+		r.Dropout = append(r.Dropout, dropoutText(d))
 	}
 	start := time.Now()
 	m, err := trainCalibrated(ctx, method, &c, &c.cal, xtr, dim, ytr)

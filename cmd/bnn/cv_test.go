@@ -64,7 +64,7 @@ func TestCVFriedman(t *testing.T) {
 		if m.Method == "dropout" { // every split records its candidate, one of the default -dropout × -dropnoise
 			var want []string
 			for _, d := range bnn.DropoutGrid(defaultDropoutRates, dropNoiseModels[defaultDropNoise]...) {
-				want = append(want, d.String())
+				want = append(want, dropoutText(d))
 			}
 			total := 0
 			for k, n := range m.DropoutCounts {

@@ -69,7 +69,7 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	c.train.onDropout = func(d bnn.DropoutCandidate) {
 		chosenMu.Lock()
 		defer chosenMu.Unlock()
-		chosen = append(chosen, d.String())
+		chosen = append(chosen, dropoutText(d))
 	}
 	c.prog.begin(c.method, nets*c.train.epochs)
 	done := 0 // epochs finished over all nets; the library reports them one at a time

@@ -75,6 +75,16 @@ const defaultDropNoise = "select"
 // dropNoiseModels maps -dropnoise to bnn.DropoutGrid's noise models.
 var dropNoiseModels = map[string][]bool{"constant": {false}, "hetero": {true}, "select": {false, true}}
 
+// dropoutText names an MC-dropout candidate of the command, whose networks
+// otherwise train with the MSE loss: "p = 0.05, constant noise" or "p =
+// 0.05, variance head".
+func dropoutText(d bnn.DropoutCandidate) string {
+	if d.Heteroscedastic {
+		return fmt.Sprintf("p = %g, variance head", d.Rate)
+	}
+	return fmt.Sprintf("p = %g, constant noise", d.Rate)
+}
+
 // rateList is a comma-separated list of dropout probabilities in (0, 1),
 // a flag.Value.
 type rateList []float64
