@@ -93,7 +93,20 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	what := c.method
 	if len(chosen) > 0 {
 		slices.Sort(chosen)
-		what = fmt.Sprintf("%s (%s", c.method, strings.Join(chosen, "; "))
+		var parts []string // each distinct choice, with its count over the folds
+		for i := 0; i < len(chosen); {
+			j := i
+			for j < len(chosen) && chosen[j] == chosen[i] {
+				j++
+			}
+			if len(chosen) > 1 {
+				parts = append(parts, fmt.Sprintf("%s × %d", chosen[i], j-i))
+			} else {
+				parts = append(parts, chosen[i])
+			}
+			i = j
+		}
+		what = fmt.Sprintf("%s (%s", c.method, strings.Join(parts, "; "))
 		if len(chosen) > 1 {
 			what += fmt.Sprintf(" in the %d folds", len(chosen))
 		}
