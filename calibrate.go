@@ -54,6 +54,9 @@ func normalQuantile(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) 
 // normalCDF returns Φ(z), accurate in the lower tail.
 func normalCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 
+// normalPDF is the standard normal density φ(z).
+func normalPDF(z float64) float64 { return math.Exp(-0.5*z*z) / math.Sqrt(2*math.Pi) }
+
 // checkIntervalArgs checks that lower and upper do not share storage (the
 // interval methods use them as the inner model's mean and std buffers).
 func checkIntervalArgs(area string, lower, upper []float64) error {

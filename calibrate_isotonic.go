@@ -149,12 +149,12 @@ func newIsotonic(area string, m Regressor, z, r []float64, rows int) (*IsotonicR
 // Φ(a) − aφ(a) − 2cφ(a) + c²Φ(a); the upper tail mirrors them.
 func (m *IsotonicRegressor) momentsZ() (mean, std float64) {
 	last := len(m.z) - 1
-	phi := func(u float64) float64 { return math.Exp(-u*u/2) / math.Sqrt(2*math.Pi) }
 	a, pa := m.z[0]-m.cLo, m.r[0]
 	b, qb := m.z[last]-m.cHi, 1-m.r[last]
-	m1 := m.cLo*pa - phi(a) + m.cHi*qb + phi(b)
-	m2 := pa - a*phi(a) - 2*m.cLo*phi(a) + m.cLo*m.cLo*pa +
-		qb + b*phi(b) + 2*m.cHi*phi(b) + m.cHi*m.cHi*qb
+	fa, fb := normalPDF(a), normalPDF(b)
+	m1 := m.cLo*pa - fa + m.cHi*qb + fb
+	m2 := pa - a*fa - 2*m.cLo*fa + m.cLo*m.cLo*pa +
+		qb + b*fb + 2*m.cHi*fb + m.cHi*m.cHi*qb
 	for j := 1; j <= last; j++ {
 		w, z0, z1 := m.r[j]-m.r[j-1], m.z[j-1], m.z[j]
 		m1 += w * (z0 + z1) / 2

@@ -142,9 +142,7 @@ func CRPSGaussian(mean, std, y []float64) (float64, error) {
 	var s float64
 	for i, m := range mean {
 		z := (y[i] - m) / std[i]
-		pdf := math.Exp(-0.5*z*z) / math.Sqrt(2*math.Pi)
-		cdf := 0.5 * math.Erfc(-z/math.Sqrt2)
-		s += std[i] * (z*(2*cdf-1) + 2*pdf - 1/math.Sqrt(math.Pi))
+		s += std[i] * (z*(2*normalCDF(z)-1) + 2*normalPDF(z) - 1/math.Sqrt(math.Pi))
 	}
 	return s / float64(len(mean)), nil
 }
