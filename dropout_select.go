@@ -142,7 +142,7 @@ func TrainMCDropoutSelect(ctx context.Context, x []float64, dim int, y []float64
 	sel.Scores = make([]DropoutScore, len(cands))
 	logScale := math.Log(sc.yScale)
 	err = parallelFor(ctx, len(cands), 0, func(_, i int) error {
-		c := cands[i].config(cfg)
+		c := cands[i].Config(cfg)
 		d, held, err := trainMCDropoutHeld(ctx, &c, sc, xs, ys, dim, samples, progress)
 		sel.Scores[i] = DropoutScore{DropoutCandidate: cands[i], HeldOutNLL: math.Inf(1)}
 		if errors.Is(err, ErrDiverged) {
@@ -175,7 +175,7 @@ func TrainMCDropoutSelect(ctx context.Context, x []float64, dim int, y []float64
 		return nil, sel, fmt.Errorf("bnn: mc dropout select: no candidate has a finite held-out NLL (candidate 0: %v): %w", sel.Scores[0].HeldOutNLL, ErrNonFinite)
 	}
 	sel.DropoutCandidate = cands[sel.Index]
-	c := sel.config(cfg)
+	c := sel.Config(cfg)
 	m, err := refitMCDropout(ctx, &c, sc, xs, ys, dim, models[sel.Index], progress)
 	if err != nil {
 		return nil, sel, err
@@ -183,8 +183,9 @@ func TrainMCDropoutSelect(ctx context.Context, x []float64, dim int, y []float64
 	return m, sel, nil
 }
 
-// config returns cfg with the candidate's rate and noise model.
-func (c DropoutCandidate) config(cfg TrainConfig) TrainConfig {
+// Config returns cfg with the candidate's rate and noise model: the
+// settings TrainMCDropout trains the candidate with.
+func (c DropoutCandidate) Config(cfg TrainConfig) TrainConfig {
 	cfg.Dropout = c.Rate
 	if c.Heteroscedastic {
 		cfg.Loss, cfg.Heteroscedastic = LossGaussian, true

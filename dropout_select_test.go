@@ -213,7 +213,7 @@ func TestTrainMCDropoutSelectEqualsChosenRate(t *testing.T) {
 	if calls != 1 || seen != float64(float32(sel.Rate)) || m.Rate() != float64(float32(sel.Rate)) {
 		t.Errorf("BeforeRefit called %d times with rate %g; model rate %g; chosen %g", calls, seen, m.Rate(), sel.Rate)
 	}
-	one := sel.config(selectConfig(d, true))
+	one := sel.Config(selectConfig(d, true))
 	ref, err := TrainMCDropout(ctx, d.x, 3, d.y, one, selectSamples)
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +248,7 @@ func TestTrainMCDropoutSelectFraction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg = sel.config(cfg)
+	cfg = sel.Config(cfg)
 	ref, err := TrainMCDropout(ctx, d.x, 3, d.y, cfg, selectSamples)
 	if err != nil {
 		t.Fatal(err)

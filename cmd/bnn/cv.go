@@ -6,13 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -293,18 +291,14 @@ func cvOne(ctx context.Context, method string, tc *methodConfig, x []float64, di
 	c := *tc
 	c.progress = nil
 	var r cvSplit
-	var chosenMu sync.Mutex
-	c.onDropout = func(d bnn.DropoutCandidate) {
-		chosenMu.Lock()
-		defer chosenMu.Unlock()
-		r.Dropout = append(r.Dropout, dropoutText(d))
-	}
+	var choices dropoutChoices
+	c.onDropout = choices.record
 	start := time.Now()
 	m, err := trainCalibrated(ctx, method, &c, &c.cal, xtr, dim, ytr)
 	if err != nil {
 		return cvSplit{}, err
 	}
-	slices.Sort(r.Dropout)
+	r.Dropout = choices.sorted()
 	r.FitSeconds = time.Since(start).Seconds()
 	start = time.Now()
 	nt := len(yte)
@@ -424,11 +418,6 @@ func writeCVTable(w io.Writer, rep *cvReport) {
 		if len(m.DropoutCounts) == 0 {
 			continue
 		}
-		keys := slices.Sorted(maps.Keys(m.DropoutCounts))
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s × %d", k, m.DropoutCounts[k])
-		}
-		fmt.Fprintf(w, "%s: rate and noise of the fits: %s\n", m.Method, strings.Join(parts, "; "))
+		fmt.Fprintf(w, "%s: rate and noise of the fits: %s\n", m.Method, dropoutCountsText(m.DropoutCounts))
 	}
 }

@@ -6,9 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gobnn/bnn"
@@ -64,13 +62,8 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 	case "dropout":
 		nets = len(c.train.dropout) * len(dropNoiseModels[c.train.dropNoise]) // one held-out run per candidate
 	}
-	var chosen []string // the MC-dropout candidate of every fit (several under -calibrate cv+)
-	var chosenMu sync.Mutex
-	c.train.onDropout = func(d bnn.DropoutCandidate) {
-		chosenMu.Lock()
-		defer chosenMu.Unlock()
-		chosen = append(chosen, dropoutText(d))
-	}
+	var choices dropoutChoices
+	c.train.onDropout = choices.record
 	c.prog.begin(c.method, nets*c.train.epochs)
 	done := 0 // epochs finished over all nets; the library reports them one at a time
 	c.train.progress = func(_ int, loss float64) {
@@ -91,27 +84,17 @@ func runFit(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("bnn fit: %w", err)
 	}
 	what := c.method
-	if len(chosen) > 0 {
-		slices.Sort(chosen)
-		var parts []string // each distinct choice, with its count over the folds
-		for i := 0; i < len(chosen); {
-			j := i
-			for j < len(chosen) && chosen[j] == chosen[i] {
-				j++
-			}
-			if len(chosen) > 1 {
-				parts = append(parts, fmt.Sprintf("%s × %d", chosen[i], j-i))
-			} else {
-				parts = append(parts, chosen[i])
-			}
-			i = j
-		}
-		what = fmt.Sprintf("%s (%s", c.method, strings.Join(parts, "; "))
+	if chosen := choices.sorted(); len(chosen) > 0 {
+		what = fmt.Sprintf("%s (%s", c.method, chosen[0])
 		if len(chosen) > 1 {
-			what += fmt.Sprintf(" in the %d folds", len(chosen))
+			counts := map[string]int{}
+			for _, t := range chosen {
+				counts[t]++
+			}
+			what = fmt.Sprintf("%s (%s in the %d folds", c.method, dropoutCountsText(counts), len(chosen))
 		}
-		if n := nets; n > 1 {
-			what += fmt.Sprintf(", chosen on the held-out log-likelihood from %d candidates", n)
+		if nets > 1 {
+			what += fmt.Sprintf(", chosen on the held-out log-likelihood from %d candidates", nets)
 		}
 		what += ")"
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gobnn/bnn"
 )
@@ -83,6 +85,38 @@ func dropoutText(d bnn.DropoutCandidate) string {
 		return fmt.Sprintf("p = %g, variance head", d.Rate)
 	}
 	return fmt.Sprintf("p = %g, constant noise", d.Rate)
+}
+
+// dropoutChoices collects the MC-dropout candidate of every fit of one run
+// (several under -calibrate cv+, reported concurrently), as dropoutText.
+type dropoutChoices struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+// record is a methodConfig.onDropout.
+func (d *dropoutChoices) record(c bnn.DropoutCandidate) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.texts = append(d.texts, dropoutText(c))
+}
+
+// sorted returns the recorded choices in sorted order.
+func (d *dropoutChoices) sorted() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Sorted(slices.Values(d.texts))
+}
+
+// dropoutCountsText formats choice counts as "p = 0.05, constant noise × 12;
+// p = 0.05, variance head × 8", in sorted order.
+func dropoutCountsText(counts map[string]int) string {
+	keys := slices.Sorted(maps.Keys(counts))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s × %d", k, counts[k])
+	}
+	return strings.Join(parts, "; ")
 }
 
 // rateList is a comma-separated list of dropout probabilities in (0, 1),
@@ -292,11 +326,7 @@ func trainDropout(ctx context.Context, c *methodConfig, nc bnn.TrainConfig, x []
 	var m *bnn.MCDropout
 	var err error
 	if len(cands) == 1 {
-		nc.Dropout = chosen.Rate
-		if chosen.Heteroscedastic {
-			nc.Loss, nc.Heteroscedastic = bnn.LossGaussian, true
-		}
-		m, err = bnn.TrainMCDropout(ctx, x, dim, y, nc, c.samples)
+		m, err = bnn.TrainMCDropout(ctx, x, dim, y, chosen.Config(nc), c.samples)
 	} else {
 		if nc.Validation.Fraction == 0 && len(nc.Validation.Y) == 0 {
 			return nil, fmt.Errorf("-dropout and -dropnoise give %d candidates: choosing one needs held-out rows (-holdout > 0), or give one rate and -dropnoise constant or hetero", len(cands))
